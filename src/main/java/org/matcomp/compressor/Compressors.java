@@ -1,0 +1,16 @@
+package org.matcomp.compressor;
+
+import org.matcomp.spec.CompressionSpec;
+
+/** Picks the compressor for a spec's method: the one place that maps methods to implementations. */
+public final class Compressors {
+  private Compressors() {}
+
+  public static MatrixCompressor forSpec(CompressionSpec spec) {
+    return switch (spec.method()) {
+      case LOWRANK -> LowRankCompressor.fromSpec(spec);
+      default -> throw new IllegalArgumentException(
+          "method " + spec.method() + " has no compressor in this build; available: lowrank");
+    };
+  }
+}

@@ -1,0 +1,61 @@
+package org.matcomp.compressor;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+/**
+ * One factor's values: floats for {@link FactorType#FLOAT32}, ints for {@link FactorType#INT32} and
+ * {@link FactorType#UINT8} (held unpacked for computation, stored at the type's width), bytes 0/1 for
+ * {@link FactorType#BIT}. Immutable: arrays are copied in and out.
+ */
+public final class Factor {
+  private final FactorSpec spec;
+  private final float[] floats;
+  private final int[] ints;
+
+  private Factor(FactorSpec spec, float[] floats, int[] ints) {
+    this.spec = spec;
+    this.floats = floats;
+    this.ints = ints;
+  }
+
+  public static Factor ofFloats(FactorSpec spec, float[] values) {
+    checkArgument(spec.type() == FactorType.FLOAT32, "factor %s is %s, not float", spec.name(), spec.type());
+    checkArgument(values.length == spec.entries(), "factor %s needs %s values, got %s", spec.name(), spec.entries(),
+        values.length);
+    return new Factor(spec, values.clone(), null);
+  }
+
+  public static Factor ofInts(FactorSpec spec, int[] values) {
+    checkArgument(spec.type() != FactorType.FLOAT32, "factor %s is float, not integer", spec.name());
+    checkArgument(values.length == spec.entries(), "factor %s needs %s values, got %s", spec.name(), spec.entries(),
+        values.length);
+    long max = spec.type() == FactorType.UINT8 ? 255 : spec.type() == FactorType.BIT ? 1 : Integer.MAX_VALUE;
+    for (int v : values) {
+      checkArgument(v >= 0 && v <= max, "factor %s (%s) holds %s, outside [0, %s]", spec.name(), spec.type(), v, max);
+    }
+    return new Factor(spec, null, values.clone());
+  }
+
+  public FactorSpec spec() {
+    return spec;
+  }
+
+  public String name() {
+    return spec.name();
+  }
+
+  public float[] floats() {
+    checkArgument(floats != null, "factor %s holds integers", spec.name());
+    return floats.clone();
+  }
+
+  public int[] ints() {
+    checkArgument(ints != null, "factor %s holds floats", spec.name());
+    return ints.clone();
+  }
+
+  @Override
+  public String toString() {
+    return "Factor[" + spec + "]";
+  }
+}

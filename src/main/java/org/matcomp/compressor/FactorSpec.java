@@ -1,0 +1,77 @@
+package org.matcomp.compressor;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The name, storage type, shape and trainability of one factor, known before any data exists so that the operator
+ * can create its variable when the graph is built.
+ */
+public final class FactorSpec {
+  private final String name;
+  private final FactorType type;
+  private final int[] shape;
+  private final boolean trainable;
+
+  public FactorSpec(String name, FactorType type, int[] shape, boolean trainable) {
+    checkArgument(name.matches("[A-Za-z0-9][A-Za-z0-9_]*"), "factor name '%s' must be a plain identifier", name);
+    for (int d : shape) {
+      checkArgument(d >= 0, "factor %s has a negative dimension in %s", name, Arrays.toString(shape));
+    }
+    this.name = name;
+    this.type = Objects.requireNonNull(type);
+    this.shape = shape.clone();
+    this.trainable = trainable;
+    checkArgument(!trainable || type == FactorType.FLOAT32, "factor %s: only float factors can train", name);
+  }
+
+  public static FactorSpec trainableFloat(String name, int... shape) {
+    return new FactorSpec(name, FactorType.FLOAT32, shape, true);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public FactorType type() {
+    return type;
+  }
+
+  public int[] shape() {
+    return shape.clone();
+  }
+
+  public boolean trainable() {
+    return trainable;
+  }
+
+  public long entries() {
+    long n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    return n;
+  }
+
+  public long storageBytes() {
+    return type.bytesFor(entries());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FactorSpec f && name.equals(f.name) && type == f.type && Arrays.equals(shape, f.shape)
+        && trainable == f.trainable;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, type, Arrays.hashCode(shape), trainable);
+  }
+
+  @Override
+  public String toString() {
+    return name + ":" + type + Arrays.toString(shape) + (trainable ? "" : " (fixed)");
+  }
+}

@@ -1,0 +1,153 @@
+package org.matcomp.spec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Reads and writes graph_compression hparam strings ({@code key=value,key=[a,b],...}), the format of
+ * {@code tf.contrib.training.HParams.parse}. Kept apart from {@link CompressionSpec} so the value type stays a value.
+ */
+final class HparamParser {
+  /** Keys with a typed field in {@link CompressionSpec}. */
+  private static final Map<String, BiConsumer<CompressionSpec.Builder, String>> TYPED = new LinkedHashMap<>();
+
+  /**
+   * The reference's other hparams (pruning, k-means, dictionary, block methods, TPU and summary switches). They are
+   * accepted verbatim so existing strings parse, and kept as method parameters for the compressors that read them.
+   */
+  static final Set<String> REFERENCE_KEYS = Set.of(
+      "use_tpu", "use_collection", "do_transpose", "run_update_interval_check", "add_summary",
+      "is_b_matrix_trainable", "is_c_matrix_trainable", "is_d_matrix_trainable", "is_c_matrix_present",
+      "use_lsh", "prune_option", "pruning_fraction", "begin_pruning_step", "end_pruning_step",
+      "weight_sparsity_map", "block_dims_map", "threshold_decay", "pruning_frequency", "nbins",
+      "block_height", "block_width", "block_pooling_function", "initial_sparsity", "target_sparsity",
+      "sparsity_function_begin_step", "sparsity_function_end_step", "sparsity_function_exponent",
+      "gradient_decay_rate", "input_block_size", "output_block_size", "input_compression_factor",
+      "output_compression_factor", "num_bases", "compress_input", "compress_output", "use_2d_blocks",
+      "kmeans_init", "dl_nonzeros", "dl_atoms", "num_clusters");
+
+  static {
+    TYPED.put("name", (b, v) -> b.name(v));
+    TYPED.put("rank", (b, v) -> b.rank(parseInt("rank", v)));
+    TYPED.put("begin_compression_step", (b, v) -> b.beginCompressionStep(parseLong("begin_compression_step", v)));
+    TYPED.put("end_compression_step", (b, v) -> b.endCompressionStep(parseLong("end_compression_step", v)));
+    TYPED.put("compression_frequency", (b, v) -> b.compressionFrequency(parseLong("compression_frequency", v)));
+    TYPED.put("alpha_decrement_value", (b, v) -> b.alphaDecrementValue(parseDouble("alpha_decrement_value", v)));
+    TYPED.put("compression_option", (b, v) -> b.compressionOption(parseInt("compression_option", v)));
+    TYPED.put("update_option", (b, v) -> b.updateOption(UpdateOption.fromCode(parseInt("update_option", v))));
+    TYPED.put("block_size", (b, v) -> b.blockSize(parseInt("block_size", v)));
+    TYPED.put("seed", (b, v) -> b.seed(parseLong("seed", v)));
+  }
+
+  private HparamParser() {}
+
+  static CompressionSpec parse(String hparams, CompressionSpec.Builder builder) {
+    if (hparams == null) {
+      throw new IllegalArgumentException("hparam string is null");
+    }
+    for (String item : splitTopLevel(hparams)) {
+      int eq = item.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("hparam '" + item + "' is not of the form key=value");
+      }
+      String key = item.substring(0, eq).trim();
+      String value = item.substring(eq + 1).trim();
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("hparam " + key + " has an empty value");
+      }
+      BiConsumer<CompressionSpec.Builder, String> setter = TYPED.get(key);
+      if (setter != null) {
+        setter.accept(builder, value);
+      } else if (REFERENCE_KEYS.contains(key)) {
+        builder.methodParameter(key, value);
+      } else {
+        throw new IllegalArgumentException("unknown hparam '" + key + "' (value '" + value + "'); known: "
+            + TYPED.keySet() + " and graph_compression's " + REFERENCE_KEYS.stream().sorted().toList());
+      }
+    }
+    return builder.build();
+  }
+
+  static String format(CompressionSpec s) {
+    List<String> parts = new ArrayList<>();
+    parts.add("name=" + s.name());
+    parts.add("rank=" + s.rank());
+    parts.add("begin_compression_step=" + s.beginCompressionStep());
+    parts.add("end_compression_step=" + s.endCompressionStep());
+    parts.add("compression_frequency=" + s.compressionFrequency());
+    parts.add("alpha_decrement_value=" + s.alphaDecrementValue());
+    s.method().optionCode().ifPresent(c -> parts.add("compression_option=" + c));
+    parts.add("update_option=" + s.updateOption().code());
+    parts.add("block_size=" + s.blockSize());
+    parts.add("seed=" + s.seed());
+    s.methodParameters().forEach((k, v) -> {
+      if (REFERENCE_KEYS.contains(k)) {
+        parts.add(k + "=" + v);
+      }
+    });
+    return String.join(",", parts);
+  }
+
+  /** Splits on commas outside brackets, so list values such as {@code weight_sparsity_map=[a:0.5,b:0.9]} survive. */
+  private static List<String> splitTopLevel(String s) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    StringBuilder cur = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if (c == '[') {
+        depth++;
+      } else if (c == ']') {
+        depth--;
+        if (depth < 0) {
+          throw new IllegalArgumentException("unbalanced ']' in hparam string '" + s + "'");
+        }
+      }
+      if (c == ',' && depth == 0) {
+        addNonBlank(out, cur);
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    if (depth != 0) {
+      throw new IllegalArgumentException("unbalanced '[' in hparam string '" + s + "'");
+    }
+    addNonBlank(out, cur);
+    return out;
+  }
+
+  private static void addNonBlank(List<String> out, StringBuilder cur) {
+    String t = cur.toString().trim();
+    if (!t.isEmpty()) {
+      out.add(t);
+    }
+  }
+
+  private static int parseInt(String key, String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("hparam " + key + "='" + v + "' is not an integer");
+    }
+  }
+
+  private static long parseLong(String key, String v) {
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("hparam " + key + "='" + v + "' is not an integer");
+    }
+  }
+
+  private static double parseDouble(String key, String v) {
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("hparam " + key + "='" + v + "' is not a number");
+    }
+  }
+}
