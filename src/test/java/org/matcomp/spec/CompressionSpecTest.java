@@ -62,7 +62,8 @@ class CompressionSpecTest {
   void roundTripsThroughTheHparamString() {
     CompressionSpec s = CompressionSpec.parse("name=a,rank=150,begin_compression_step=3,end_compression_step=30,"
         + "compression_frequency=3,alpha_decrement_value=0.05,compression_option=2,update_option=3,"
-        + "pruning_fraction=0.2");
+        + "pruning_fraction=0.2,absolute_rank=12");
+    assertEquals(12, s.absoluteRank().getAsInt());
     assertEquals(s, CompressionSpec.parse(s.toHparamString()));
   }
 
