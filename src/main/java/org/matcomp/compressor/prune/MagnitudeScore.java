@@ -1,0 +1,23 @@
+package org.matcomp.compressor.prune;
+
+/** |w|: model_pruning's {@code prune_option='weight'}. Stateless. */
+public final class MagnitudeScore implements PruningScore {
+  @Override
+  public float[] scoresAtMaskUpdate(String matrix, float[] w, int rows, int cols) {
+    Checks.finiteMatrix(matrix, "weights", w, rows, cols);
+    return abs(w);
+  }
+
+  static float[] abs(float[] w) {
+    float[] s = new float[w.length];
+    for (int i = 0; i < w.length; i++) {
+      s[i] = Math.abs(w[i]);
+    }
+    return s;
+  }
+
+  @Override
+  public String toString() {
+    return "MagnitudeScore";
+  }
+}
