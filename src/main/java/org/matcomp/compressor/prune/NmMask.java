@@ -117,10 +117,11 @@ public final class NmMask implements MaskRule {
     range.forEach(line -> {
       int lineStart = alongRows ? line * cols : line;
       float[] buf = m > RANK_COUNT_MAX_M ? new float[m] : null;
+      int[] keys = buf == null ? new int[m] : null;
       for (int g = 0; g < lineLength; g += m) {
         int start = lineStart + g * stride;
         if (buf == null) {
-          keepByRank(scores, flags, start, stride, keep);
+          keepByRank(scores, flags, start, stride, keep, keys);
         } else {
           keepBySelection(scores, flags, start, stride, keep, buf);
         }
@@ -130,12 +131,15 @@ public final class NmMask implements MaskRule {
   }
 
   /** Small groups: an entry stays when fewer than {@code keep} others beat it (higher, or equal and earlier). */
-  private void keepByRank(float[] s, byte[] flags, int start, int stride, int keep) {
+  private void keepByRank(float[] s, byte[] flags, int start, int stride, int keep, int[] keys) {
     for (int t = 0; t < m; t++) {
-      int kt = TopKSelector.key(s[start + t * stride]);
+      keys[t] = TopKSelector.key(s[start + t * stride]);
+    }
+    for (int t = 0; t < m; t++) {
+      int kt = keys[t];
       int beaten = 0;
       for (int u = 0; u < m; u++) {
-        int ku = TopKSelector.key(s[start + u * stride]);
+        int ku = keys[u];
         if (ku > kt || (ku == kt && u < t)) {
           beaten++;
         }

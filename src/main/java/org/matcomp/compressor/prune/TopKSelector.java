@@ -8,14 +8,14 @@ import java.util.stream.IntStream;
  * Marks exactly k of n finite scores: the k largest, equal scores going to the lower index so the result does not
  * depend on thread timing or on a random shuffle (the reference breaks ties by shuffling).
  *
- * <p>A radix select on the float bits: three histogram passes over 11, 11 and 10 bits find the k-th largest value,
- * then one pass marks everything above it plus the first ties. That is O(n) in the worst case, with no copy of the
- * scores and no sort; the passes split over the cores.
+ * <p>A two-digit radix select on the float bits: a histogram of the top 16 bits finds the bucket holding the k-th
+ * largest value, the (few) entries of that bucket are gathered and histogrammed on their low 16 bits, which pins the
+ * exact value; a last pass marks everything above it plus the first ties. Three passes over the data, O(n) in the
+ * worst case, no sort and no copy of the scores; the passes split over the cores.
  */
 final class TopKSelector {
   private static final int PARALLEL_MIN = 1 << 16;
-  private static final int[] SHIFT = {21, 10, 0};
-  private static final int[] DIGIT_MASK = {0x7FF, 0x7FF, 0x3FF};
+  private static final int BINS = 1 << 16;
 
   private TopKSelector() {}
 
@@ -30,25 +30,57 @@ final class TopKSelector {
     if (k == 0) {
       return words;
     }
-    // Find the unsigned key T of the k-th largest score, digit by digit from the top.
-    int prefix = 0;
-    int prefixMask = 0;
-    int rank = k;
-    int equalCount = 0;
-    for (int pass = 0; pass < 3; pass++) {
-      int[] hist = histogram(scores, prefixMask, prefix, SHIFT[pass], DIGIT_MASK[pass]);
-      int bin = hist.length - 1;
-      while (hist[bin] < rank) {
-        rank -= hist[bin];
-        bin--;
+    int parts = parts(n);
+    // Digit 1: the top 16 bits of the order-preserving unsigned key, one histogram per part.
+    int[][] local = new int[parts][];
+    run(parts, p -> {
+      int[] h = new int[BINS];
+      for (int i = from(n, parts, p), end = from(n, parts, p + 1); i < end; i++) {
+        h[(key(scores[i]) ^ Integer.MIN_VALUE) >>> 16]++;
       }
-      prefix |= bin << SHIFT[pass];
-      prefixMask |= DIGIT_MASK[pass] << SHIFT[pass];
-      equalCount = hist[bin];
+      local[p] = h;
+    });
+    int rank = k;
+    int high = BINS - 1;
+    while (true) {
+      int count = 0;
+      for (int[] h : local) {
+        count += h[high];
+      }
+      if (count >= rank) {
+        break;
+      }
+      rank -= count;
+      high--;
     }
-    int threshold = prefix ^ Integer.MIN_VALUE; // back to a signed-comparable key
-    int ties = rank; // how many of the equalCount entries with key == threshold to keep
-    if (ties == equalCount) {
+    // Digit 2: gather the low 16 bits of that bucket, each part writing after the parts before it.
+    int[] offset = new int[parts + 1];
+    for (int p = 0; p < parts; p++) {
+      offset[p + 1] = offset[p] + local[p][high];
+    }
+    int[] low = new int[offset[parts]];
+    int bucket = high;
+    run(parts, p -> {
+      int at = offset[p];
+      for (int i = from(n, parts, p), end = from(n, parts, p + 1); i < end; i++) {
+        int u = key(scores[i]) ^ Integer.MIN_VALUE;
+        if (u >>> 16 == bucket) {
+          low[at++] = u & 0xFFFF;
+        }
+      }
+    });
+    int[] lowHist = new int[BINS];
+    for (int v : low) {
+      lowHist[v]++;
+    }
+    int lowBin = BINS - 1;
+    while (lowHist[lowBin] < rank) {
+      rank -= lowHist[lowBin];
+      lowBin--;
+    }
+    int threshold = ((high << 16) | lowBin) ^ Integer.MIN_VALUE; // back to a signed-comparable key
+    int ties = rank; // how many of the entries equal to the threshold to keep, in index order
+    if (ties == lowHist[lowBin]) {
       mark(scores, words, threshold, true);
     } else {
       mark(scores, words, threshold, false);
@@ -71,51 +103,33 @@ final class TopKSelector {
     return bits ^ ((bits >> 31) & 0x7FFFFFFF);
   }
 
-  /** Counts digits of the unsigned keys whose bits under {@code prefixMask} equal {@code prefix}. */
-  private static int[] histogram(float[] s, int prefixMask, int prefix, int shift, int digitMask) {
-    int bins = digitMask + 1;
+  /** Sets the bits of keys above {@code threshold} (and equal to it when {@code inclusive}), a word at a time. */
+  private static void mark(float[] s, long[] words, int threshold, boolean inclusive) {
+    int bound = inclusive ? threshold - 1 : threshold; // key > bound; threshold is never MIN_VALUE for finite s
     int parts = parts(s.length);
-    int[][] local = new int[parts][];
-    IntStream range = IntStream.range(0, parts);
-    (parts > 1 ? range.parallel() : range).forEach(p -> {
-      int[] h = new int[bins];
-      int from = (int) ((long) s.length * p / parts);
-      int to = (int) ((long) s.length * (p + 1) / parts);
-      for (int i = from; i < to; i++) {
-        int u = key(s[i]) ^ Integer.MIN_VALUE;
-        if ((u & prefixMask) == prefix) {
-          h[(u >>> shift) & digitMask]++;
+    run(parts, p -> {
+      for (int wi = from(words.length, parts, p), endWord = from(words.length, parts, p + 1); wi < endWord; wi++) {
+        int base = wi << 6;
+        int len = Math.min(64, s.length - base);
+        long bits = 0;
+        for (int j = 0; j < len; j++) {
+          bits |= (key(s[base + j]) > bound ? 1L : 0L) << j;
         }
+        words[wi] = bits;
       }
-      local[p] = h;
     });
-    int[] total = local[0];
-    for (int p = 1; p < parts; p++) {
-      for (int b = 0; b < bins; b++) {
-        total[b] += local[p][b];
-      }
-    }
-    return total;
   }
 
-  /** Sets the bits of keys above {@code threshold} (and equal to it when {@code inclusive}); ranges are word-aligned. */
-  private static void mark(float[] s, long[] words, int threshold, boolean inclusive) {
-    int parts = parts(s.length);
+  private static int from(int n, int parts, int p) {
+    return (int) ((long) n * p / parts);
+  }
+
+  private static void run(int parts, java.util.function.IntConsumer body) {
     IntStream range = IntStream.range(0, parts);
-    (parts > 1 ? range.parallel() : range).forEach(p -> {
-      int fromWord = (int) ((long) words.length * p / parts);
-      int toWord = (int) ((long) words.length * (p + 1) / parts);
-      int end = Math.min(s.length, toWord << 6);
-      for (int i = fromWord << 6; i < end; i++) {
-        int key = key(s[i]);
-        if (key > threshold || (inclusive && key == threshold)) {
-          words[i >>> 6] |= 1L << i;
-        }
-      }
-    });
+    (parts > 1 ? range.parallel() : range).forEach(body);
   }
 
   private static int parts(int n) {
-    return n < PARALLEL_MIN ? 1 : 2 * Runtime.getRuntime().availableProcessors();
+    return n < PARALLEL_MIN ? 1 : Runtime.getRuntime().availableProcessors();
   }
 }
