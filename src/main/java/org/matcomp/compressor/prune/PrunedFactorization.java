@@ -3,6 +3,7 @@ package org.matcomp.compressor.prune;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
@@ -30,10 +31,12 @@ public final class PrunedFactorization implements Factorization {
   public static final String INDICES = "indices";
 
   /**
-   * Above this density x·W runs as a dense product: the dense kernel vectorises and the CSR loop's scattered adds do
-   * not, which measured on this machine (4096², batch 64) puts the break-even between 20 and 30 % kept.
+   * Above this density x·W forms the dense product and uses {@link FloatMatrix#times}. Measured on this 2-core machine
+   * (2048², batch 64, under load): the CSR loop took 13–47 ms at 5–50 % kept where the dense kernel took 63–300 ms,
+   * and the two met only at 80–90 % kept, before counting the cost of forming the dense product; half is a margin
+   * for hosts whose dense kernel vectorises better.
    */
-  static final double SPARSE_APPLY_MAX_DENSITY = 0.2;
+  static final double SPARSE_APPLY_MAX_DENSITY = 0.5;
 
   private final int rows;
   private final int cols;
@@ -156,6 +159,12 @@ public final class PrunedFactorization implements Factorization {
       words[i >>> 6] |= 1L << i;
     }
     return new PruningMask(rows, cols, words);
+  }
+
+  /** {@code sparsity}: the fraction of entries zeroed; {@code kept}: how many survive. */
+  @Override
+  public Map<String, Double> diagnostics() {
+    return Map.of("sparsity", 1 - (double) values.length / ((long) rows * cols), "kept", (double) values.length);
   }
 
   @Override
