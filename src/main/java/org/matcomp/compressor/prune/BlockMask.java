@@ -2,6 +2,8 @@ package org.matcomp.compressor.prune;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.util.Arrays;
+
 /**
  * Block pruning as model_pruning does it for 2-D weights: pool the scores over block_height × block_width tiles
  * (AVG or MAX), keep {@code round(blocks·(1 − s))} tiles by {@link MagnitudeMask}'s rule, and expand the tile mask
@@ -93,7 +95,7 @@ public final class BlockMask implements MaskRule {
   private float[] pool(float[] s, int rows, int cols, int bh, int bw, int blockRows, int blockCols) {
     double[] acc = new double[blockRows * blockCols];
     if (pooling == Pooling.MAX) {
-      java.util.Arrays.fill(acc, Double.NEGATIVE_INFINITY);
+      Arrays.fill(acc, Double.NEGATIVE_INFINITY);
     }
     for (int i = 0; i < rows; i++) {
       int base = (i / bh) * blockCols;

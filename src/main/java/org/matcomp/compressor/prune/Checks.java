@@ -12,15 +12,20 @@ final class Checks {
 
   /** {@code values} must hold rows·cols finite entries; {@code what} says which array ("weights", "scores"...). */
   static void finiteMatrix(String matrix, String what, float[] values, int rows, int cols) {
-    shape(matrix, rows, cols);
-    checkArgument(values.length == (long) rows * cols, "%s: %s hold %s entries, the %sx%s matrix needs %s", matrix,
-        what, values.length, rows, cols, (long) rows * cols);
+    length(matrix, what, values, rows, cols);
     for (int i = 0; i < values.length; i++) {
       if (!Float.isFinite(values[i])) {
         throw new IllegalArgumentException(String.format("%s (%dx%d): %s have a non-finite entry %s at [%d, %d]",
             matrix, rows, cols, what, values[i], i / cols, i % cols));
       }
     }
+  }
+
+  /** {@code values} must hold rows·cols entries of a non-empty shape. */
+  static void length(String matrix, String what, float[] values, int rows, int cols) {
+    shape(matrix, rows, cols);
+    checkArgument(values.length == (long) rows * cols, "%s: %s hold %s entries, the %sx%s matrix needs %s", matrix,
+        what, values.length, rows, cols, (long) rows * cols);
   }
 
   /** The reference's rule for every sparsity: a fraction in [0, 1) (pruning everything is never asked for). */

@@ -3,6 +3,8 @@ package org.matcomp.compressor.prune;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
+import java.util.Arrays;
+
 /**
  * First-order Taylor saliency with the true loss gradient: score = Σ_t |w_t · ∂L/∂w_t| over the training steps since
  * the previous mask update — the estimated loss change from removing each weight, summed over minibatches (Molchanov
@@ -44,7 +46,7 @@ public final class GradientSaliencyScore implements PruningScore {
     for (int i = 0; i < sum.length; i++) {
       scores[i] = (float) sum[i];
     }
-    java.util.Arrays.fill(sum, 0);
+    Arrays.fill(sum, 0);
     steps = 0;
     return scores;
   }

@@ -4,8 +4,18 @@ package org.matcomp.compressor.prune;
 public final class MagnitudeScore implements PruningScore {
   @Override
   public float[] scoresAtMaskUpdate(String matrix, float[] w, int rows, int cols) {
-    Checks.finiteMatrix(matrix, "weights", w, rows, cols);
-    return abs(w);
+    Checks.length(matrix, "weights", w, rows, cols);
+    float[] s = new float[w.length];
+    boolean finite = true;
+    for (int i = 0; i < w.length; i++) {
+      float a = Math.abs(w[i]);
+      s[i] = a;
+      finite &= a <= Float.MAX_VALUE; // false for NaN and infinities
+    }
+    if (!finite) {
+      Checks.finiteMatrix(matrix, "weights", w, rows, cols); // throws, naming the first bad entry
+    }
+    return s;
   }
 
   static float[] abs(float[] w) {

@@ -15,6 +15,8 @@ class PruningScoreTest {
   void magnitudeIsAbsoluteValue() {
     assertArrayEquals(new float[] {3, 0, 2.5f, 0}, new MagnitudeScore().scoresAtMaskUpdate("W",
         new float[] {-3, 0, 2.5f, -0f}, 2, 2));
+    assertMessage("fc (1x2): weights have a non-finite entry NaN at [0, 1]",
+        () -> new MagnitudeScore().scoresAtMaskUpdate("fc", new float[] {1, Float.NaN}, 1, 2));
   }
 
   @Test
