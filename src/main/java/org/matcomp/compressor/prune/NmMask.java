@@ -130,21 +130,30 @@ public final class NmMask implements MaskRule {
     return PruningMask.fromFlags(rows, cols, flags);
   }
 
-  /** Small groups: an entry stays when fewer than {@code keep} others beat it (higher, or equal and earlier). */
+  /**
+   * Small groups (M ≤ 64, one bit per member): pick the {@code keep} best by repeated arg-max, or when that is the
+   * larger half, the {@code M − keep} worst by repeated arg-min. Order is score descending, then index ascending, so
+   * the first of equal maxima is taken and the last of equal minima dropped.
+   */
   private void keepByRank(float[] s, byte[] flags, int start, int stride, int keep, int[] keys) {
     for (int t = 0; t < m; t++) {
       keys[t] = TopKSelector.key(s[start + t * stride]);
     }
-    for (int t = 0; t < m; t++) {
-      int kt = keys[t];
-      int beaten = 0;
-      for (int u = 0; u < m; u++) {
-        int ku = keys[u];
-        if (ku > kt || (ku == kt && u < t)) {
-          beaten++;
+    long picked = 0;
+    boolean pickKept = keep <= m - keep;
+    int picks = pickKept ? keep : m - keep;
+    for (int r = 0; r < picks; r++) {
+      int at = -1;
+      for (int t = 0; t < m; t++) {
+        if ((picked & (1L << t)) == 0
+            && (at < 0 || (pickKept ? keys[t] > keys[at] : keys[t] <= keys[at]))) {
+          at = t;
         }
       }
-      if (beaten < keep) {
+      picked |= 1L << at;
+    }
+    for (int t = 0; t < m; t++) {
+      if (((picked >>> t) & 1) == (pickKept ? 1 : 0)) {
         flags[start + t * stride] = 1;
       }
     }

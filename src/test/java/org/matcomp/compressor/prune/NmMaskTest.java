@@ -16,6 +16,9 @@ class NmMaskTest {
         0, 0, 5, 0, 7, 6, 8, 5};
     PruningMask mask = NmMask.of(2, 4, NmMask.Axis.ALONG_ROWS).select("W", s, 2, 8, 0.5);
     assertArrayEquals(new int[] {1, 2, 4, 5, 8, 10, 12, 14}, mask.keptIndices());
+    // 3:4 drops one per group; among equal smallest the last goes.
+    PruningMask threeOfFour = NmMask.of(3, 4, NmMask.Axis.ALONG_ROWS).select("W", s, 2, 8, 0.25);
+    assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 13, 14}, threeOfFour.keptIndices());
   }
 
   @Test
@@ -39,6 +42,12 @@ class NmMaskTest {
     for (int j = 0; j < cols; j++) {
       for (int g = 0; g < rows; g += 8) {
         assertValidGroup(s, byColumn, g * cols + j, cols, 8, 3);
+      }
+    }
+    PruningMask fiveOfEight = NmMask.of(5, 8, NmMask.Axis.ALONG_COLUMNS).select("W", s, rows, cols, 1 - 5.0 / 8);
+    for (int j = 0; j < cols; j++) {
+      for (int g = 0; g < rows; g += 8) {
+        assertValidGroup(s, fiveOfEight, g * cols + j, cols, 8, 5);
       }
     }
   }
