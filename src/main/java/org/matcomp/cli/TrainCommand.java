@@ -150,6 +150,7 @@ final class TrainCommand implements Callable<Integer> {
    * The job's schedule unless {@code --spec} says otherwise: dense training for the first 40 % of the steps, then
    * 20 host updates 20 steps apart take α from 1 to 0, then the factors fine-tune. Low-rank keeps rank 48 when
    * neither {@code --rank} nor a spec rank is given (the reference's default rank 7 would keep the full rank).
+   * Pruning ramps to 90 % sparsity (or {@code --sparsity}) between 20 % and 60 % of the steps.
    */
   private CompressionSpec spec(long steps) {
     CompressionSpec.Builder defaults = CompressionSpec.builder()
@@ -163,6 +164,14 @@ final class TrainCommand implements Callable<Integer> {
     if (specOptions.rank == null && !specOptions.hparamsSetRank()
         && specOptions.method() == CompressionMethod.LOWRANK) {
       defaults.absoluteRank(48);
+    }
+    if (specOptions.method() == CompressionMethod.PRUNE) {
+      // Gradual pruning: masks from 20 % of the steps, sparsity ramping to its target by 60 %, every 50 steps.
+      defaults.methodParameter("begin_pruning_step", Long.toString(steps / 5))
+          .methodParameter("sparsity_function_begin_step", Long.toString(steps / 5))
+          .methodParameter("sparsity_function_end_step", Long.toString(steps * 3 / 5))
+          .methodParameter("pruning_frequency", "50")
+          .methodParameter("target_sparsity", "0.9");
     }
     return specOptions.spec(defaults, Map.of());
   }

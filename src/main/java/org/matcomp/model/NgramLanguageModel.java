@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.BiFunction;
-import org.matcomp.operator.CompressedMatrix;
+import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.CompressionReport;
 import org.matcomp.operator.Phase;
 import org.tensorflow.Operand;
@@ -25,14 +25,14 @@ public final class NgramLanguageModel {
   private final int context;
   private final int dim;
   private final Variable<TFloat32> embedding;
-  private final Optional<CompressedMatrix> compressedEmbedding;
+  private final Optional<CompressedWeight> compressedEmbedding;
   private final Variable<TFloat32> hidden;
   private final Variable<TFloat32> hiddenBias;
   private final Variable<TFloat32> output;
   private final Variable<TFloat32> outputBias;
 
   private NgramLanguageModel(int context, int dim, Variable<TFloat32> embedding,
-      Optional<CompressedMatrix> compressedEmbedding, Variable<TFloat32> hidden, Variable<TFloat32> hiddenBias,
+      Optional<CompressedWeight> compressedEmbedding, Variable<TFloat32> hidden, Variable<TFloat32> hiddenBias,
       Variable<TFloat32> output, Variable<TFloat32> outputBias) {
     this.context = context;
     this.dim = dim;
@@ -46,7 +46,7 @@ public final class NgramLanguageModel {
 
   /** {@code compress} sees the layer name "embedding" and may return its compressed form. */
   public static NgramLanguageModel build(Ops tf, int vocabulary, int context, int dim, int hiddenSize, long seed,
-      BiFunction<String, Variable<TFloat32>, Optional<CompressedMatrix>> compress) {
+      BiFunction<String, Variable<TFloat32>, Optional<CompressedWeight>> compress) {
     Random rnd = new Random(seed);
     Variable<TFloat32> emb = tf.withName("embedding").variable(tf.constant(Shape.of(vocabulary, dim),
         DataBuffers.of(uniform(rnd, vocabulary * dim, 0.1f))));
@@ -80,7 +80,7 @@ public final class NgramLanguageModel {
     return tf.nn.biasAdd(tf.linalg.matMul(h, output), outputBias);
   }
 
-  public List<CompressedMatrix> compressedMatrices() {
+  public List<CompressedWeight> compressedMatrices() {
     return compressedEmbedding.stream().toList();
   }
 

@@ -22,7 +22,7 @@ import org.tensorflow.types.family.TIntegral;
  * costs and a compressed-phase step what the factors cost; {@link org.matcomp.train.PhasedTrainer} picks the right
  * one each step.
  */
-public final class CompressedMatrix {
+public final class CompressedMatrix implements CompressedWeight {
   private final String name;
   private final Variable<TFloat32> a;
   private final int rows;
@@ -52,18 +52,22 @@ public final class CompressedMatrix {
   }
 
   /** The name of A's variable, used to name everything made for it. */
+  @Override
   public String name() {
     return name;
   }
 
+  @Override
   public int rows() {
     return rows;
   }
 
+  @Override
   public int cols() {
     return cols;
   }
 
+  @Override
   public CompressionSpec spec() {
     return spec;
   }
@@ -72,6 +76,7 @@ public final class CompressedMatrix {
     return compressor;
   }
 
+  @Override
   public Variable<TFloat32> dense() {
     return a;
   }
@@ -80,8 +85,13 @@ public final class CompressedMatrix {
     return factors;
   }
 
-  public Variable<TFloat32> alpha() {
+  public Variable<TFloat32> alphaVariable() {
     return alpha;
+  }
+
+  @Override
+  public java.util.Optional<Operand<TFloat32>> alpha() {
+    return java.util.Optional.of(alpha);
   }
 
   public Variable<TInt64> lastUpdateStep() {
@@ -117,6 +127,7 @@ public final class CompressedMatrix {
   }
 
   /** x·W as {@code phase} reads it, computing only that phase's side. */
+  @Override
   public Operand<TFloat32> matmul(Ops tf, Operand<TFloat32> x, Phase phase) {
     return switch (phase) {
       case DENSE -> tf.linalg.matMul(x, a);
@@ -126,6 +137,7 @@ public final class CompressedMatrix {
   }
 
   /** Rows {@code ids} of W as {@code phase} reads it (embedding lookups). */
+  @Override
   public Operand<TFloat32> lookup(Ops tf, Operand<? extends TIntegral> ids, Phase phase) {
     Operand<TFloat32> denseRows = tf.gather(a, ids, tf.constant(0));
     return switch (phase) {
@@ -137,6 +149,7 @@ public final class CompressedMatrix {
   }
 
   /** The variables that train in {@code phase}: A while it is read, the trainable factors once they are. */
+  @Override
   public List<Variable<TFloat32>> trainableVariables(Phase phase) {
     List<Variable<TFloat32>> vars = new ArrayList<>();
     if (phase.readsDense()) {
@@ -148,7 +161,25 @@ public final class CompressedMatrix {
     return vars;
   }
 
+  @Override
+  public UpdateOutcome runUpdateStep(org.tensorflow.Session session, long step) {
+    HostUpdate.Outcome o = hostUpdate.runUpdateStep(session, step);
+    return new UpdateOutcome(o.updated(), o.phase());
+  }
+
+  @Override
+  public Phase phase(org.tensorflow.Session session) {
+    return hostUpdate.phase(session);
+  }
+
+  /** The reference's rule: lastUpdateStep starts at −1, so the first update needs step ≥ frequency − 1. */
+  @Override
+  public long firstUpdateStep() {
+    return Math.max(spec.beginCompressionStep(), spec.compressionFrequency() - 1);
+  }
+
   /** Parameters and bytes of A vs the factors, at the factors' stored widths. */
+  @Override
   public CompressedSize size() {
     return CompressedSize.of(rows, cols, factors.layout());
   }

@@ -102,7 +102,7 @@ public final class HostUpdate {
 
   /** Re-reads α and the last update step from the session, e.g. after restoring a checkpoint. */
   public void resync(Session session) {
-    try (var r = session.runner().fetch(matrix.alpha()).fetch(matrix.lastUpdateStep()).run()) {
+    try (var r = session.runner().fetch(matrix.alphaVariable()).fetch(matrix.lastUpdateStep()).run()) {
       alpha = ((TFloat32) r.get(0)).getFloat();
       lastUpdateStep = ((TInt64) r.get(1)).getLong();
     }

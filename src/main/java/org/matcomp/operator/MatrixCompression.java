@@ -34,6 +34,15 @@ import org.tensorflow.types.family.TType;
 public final class MatrixCompression {
   private MatrixCompression() {}
 
+  /**
+   * Compresses {@code a} by the spec's method: pruning makes a {@link PrunedMatrix} (A ⊙ mask, A keeps training),
+   * every factor method a {@link CompressedMatrix}.
+   */
+  public static CompressedWeight compress(Ops tf, Variable<TFloat32> a, CompressionSpec spec) {
+    return spec.method() == org.matcomp.spec.CompressionMethod.PRUNE ? PrunedMatrix.apply(tf, a, spec)
+        : apply(tf, a, spec);
+  }
+
   /** Compresses {@code a} with the compressor the spec's method names. */
   public static CompressedMatrix apply(Ops tf, Variable<TFloat32> a, CompressionSpec spec) {
     return apply(tf, a, spec, Compressors.forSpec(spec));

@@ -3,10 +3,9 @@ package org.matcomp.train;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.data.Dataset;
 import org.matcomp.model.Mlp;
-import org.matcomp.operator.CompressedMatrix;
+import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.MatrixCompression;
 import org.matcomp.operator.Phase;
 import org.matcomp.spec.CompressionSpec;
@@ -92,13 +91,13 @@ public final class ClassifierTraining {
     }
   }
 
-  private Optional<CompressedMatrix> compressIfSelected(Ops tf,
+  private Optional<CompressedWeight> compressIfSelected(Ops tf,
       String layer, org.tensorflow.op.core.Variable<TFloat32> kernel) {
     if (config.spec().isEmpty() || !config.compressLayers().matcher(layer).matches()) {
       return Optional.empty();
     }
     CompressionSpec spec = config.spec().get();
-    return Optional.of(MatrixCompression.apply(tf, kernel, spec, Compressors.forSpec(spec)));
+    return Optional.of(MatrixCompression.compress(tf, kernel, spec));
   }
 
   private double accuracy(Session s, Placeholder<TFloat32> x, Placeholder<TInt32> y, Operand<TInt64> correct) {

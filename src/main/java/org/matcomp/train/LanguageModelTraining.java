@@ -4,9 +4,8 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.model.NgramLanguageModel;
-import org.matcomp.operator.CompressedMatrix;
+import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.MatrixCompression;
 import org.matcomp.operator.Phase;
 import org.matcomp.spec.CompressionSpec;
@@ -86,8 +85,8 @@ public final class LanguageModelTraining {
     }
   }
 
-  private Optional<CompressedMatrix> compress(Ops tf, org.tensorflow.op.core.Variable<TFloat32> table) {
-    return config.spec().map(spec -> MatrixCompression.apply(tf, table, spec, Compressors.forSpec(spec)));
+  private Optional<CompressedWeight> compress(Ops tf, org.tensorflow.op.core.Variable<TFloat32> table) {
+    return config.spec().map(spec -> MatrixCompression.compress(tf, table, spec));
   }
 
   /** exp(mean cross-entropy) over every position of the validation stream that has a full context. */

@@ -7,7 +7,7 @@ import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.matcomp.operator.CompressedMatrix;
+import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.Phase;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -36,12 +36,9 @@ public final class TrainingLoop {
    * Runs {@code steps} steps. {@code beforeFirstUpdate} is called once, just before the step at which the first
    * compression update fires (so a job can measure the dense model there), if that step is within the run.
    */
-  public static Outcome run(Session session, PhasedTrainer trainer, List<CompressedMatrix> matrices, long steps,
+  public static Outcome run(Session session, PhasedTrainer trainer, List<CompressedWeight> matrices, long steps,
       BatchSource batches, boolean progress, LongConsumer beforeFirstUpdate) {
-    long firstUpdate = matrices.stream()
-        .mapToLong(m -> Math.max(m.spec().beginCompressionStep(), m.spec().compressionFrequency() - 1))
-        .min()
-        .orElse(-1);
+    long firstUpdate = matrices.stream().mapToLong(CompressedWeight::firstUpdateStep).min().orElse(-1);
     List<Double> curve = new ArrayList<>();
     Phase phase = Phase.DENSE;
     double sum = 0;
@@ -79,11 +76,11 @@ public final class TrainingLoop {
         .setUpdateIntervalMillis(500).continuousUpdate().build();
   }
 
-  private static String label(Session s, List<CompressedMatrix> matrices, Phase phase) {
-    if (phase != Phase.BLENDING || matrices.isEmpty()) {
+  private static String label(Session s, List<CompressedWeight> matrices, Phase phase) {
+    if (phase != Phase.BLENDING || matrices.isEmpty() || matrices.get(0).alpha().isEmpty()) {
       return phase.name().toLowerCase();
     }
-    try (var r = s.runner().fetch(matrices.get(0).alpha()).run()) {
+    try (var r = s.runner().fetch(matrices.get(0).alpha().get()).run()) {
       return String.format("blending α=%.2f", ((TFloat32) r.get(0)).getFloat());
     }
   }
