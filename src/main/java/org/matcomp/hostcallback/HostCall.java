@@ -56,8 +56,9 @@ public final class HostCall {
    * contents are uninitialized: write every element. Each output may be set once.
    */
   public ByteBuffer allocateOutput(int index, long... shape) {
+    long h = liveHandle();
     checkIndex("output", index, outDtypes.length);
-    ByteBuffer buffer = NativeBridge.nAllocateOutput(liveHandle(), index, shape.clone());
+    ByteBuffer buffer = NativeBridge.nAllocateOutput(h, index, shape.clone());
     return buffer.order(ByteOrder.nativeOrder());
   }
 
@@ -66,9 +67,10 @@ public final class HostCall {
    * Identity op does). The types must agree.
    */
   public void forwardInput(int input, int output) {
+    long h = liveHandle();
     checkIndex("input", input, inputs.length);
     checkIndex("output", output, outDtypes.length);
-    NativeBridge.nForwardInput(liveHandle(), input, output);
+    NativeBridge.nForwardInput(h, input, output);
   }
 
   /** Sets a float output to a copy of {@code values}, laid out row-major in {@code shape}. */

@@ -15,7 +15,7 @@ final class NativeBridge {
   static final int INTERNAL = 13;
 
   /** Bounds the error text: TF prints it in every exception and log line. */
-  private static final int STACK_FRAMES = 4;
+  private static final int STACK_FRAMES = 5;
 
   private NativeBridge() {}
 
@@ -85,14 +85,20 @@ final class NativeBridge {
     return text.toString();
   }
 
+  /** The exception and its frames down to the callback's entry (our dispatcher's frames say nothing). */
   private static void appendHead(StringBuilder text, Throwable t) {
     text.append(t);
     StackTraceElement[] frames = t.getStackTrace();
-    for (int i = 0; i < Math.min(STACK_FRAMES, frames.length); i++) {
-      text.append("\n\tat ").append(frames[i]);
+    int shown = 0;
+    while (shown < Math.min(STACK_FRAMES, frames.length) && !isDispatch(frames[shown])) {
+      text.append("\n\tat ").append(frames[shown++]);
     }
-    if (frames.length > STACK_FRAMES) {
-      text.append("\n\t... ").append(frames.length - STACK_FRAMES).append(" more");
+    if (shown == STACK_FRAMES && shown < frames.length && !isDispatch(frames[shown])) {
+      text.append("\n\t...");
     }
+  }
+
+  private static boolean isDispatch(StackTraceElement frame) {
+    return frame.getClassName().equals(NativeBridge.class.getName()) && frame.getMethodName().equals("dispatch");
   }
 }
