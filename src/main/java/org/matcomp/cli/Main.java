@@ -1,2 +1,42 @@
 package org.matcomp.cli;
-public final class Main { public static void main(String[] a) { System.out.println(org.tensorflow.TensorFlow.version()); } }
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar matcomp.jar <command>}: the CLI entry point. */
+@Command(name = "matcomp", mixinStandardHelpOptions = true, version = "matcomp 0.1.0",
+    description = "Matrix Compression Operator for TensorFlow Java: compress weight matrices by factoring them.",
+    subcommands = {TrainCommand.class, FactorCommand.class, BenchCommand.class})
+public final class Main implements Runnable {
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, shared by {@link #main} and tests. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    // Bad input gets one clear line naming the culprit, not a stack trace.
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      Throwable cause = e;
+      cmd.getErr().println("matcomp " + cmd.getCommandName() + ": " + describe(cause));
+      if (System.getenv("MATCOMP_DEBUG") != null) {
+        e.printStackTrace(cmd.getErr());
+      }
+      return cause instanceof IllegalArgumentException || cause instanceof java.io.IOException ? 2 : 1;
+    });
+    return cl;
+  }
+
+  private static String describe(Throwable e) {
+    String msg = e.getMessage();
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file: " + msg;
+    }
+    return msg == null ? e.getClass().getSimpleName() : msg;
+  }
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+}

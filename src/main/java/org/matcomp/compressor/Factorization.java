@@ -24,6 +24,13 @@ public interface Factorization {
   /** x · (B⊗C) for x of shape b×m, computed the cheap way (never forming the dense product when avoidable). */
   FloatMatrix applyTo(FloatMatrix x);
 
+  /**
+   * Method-specific figures for reports (e.g. k-means {@code inertia}, low-rank {@code rank}), by JSON field name.
+   */
+  default java.util.Map<String, Double> diagnostics() {
+    return java.util.Map.of();
+  }
+
   default CompressedSize size() {
     return CompressedSize.of(rows(), cols(), factors().stream().map(Factor::spec).toList());
   }

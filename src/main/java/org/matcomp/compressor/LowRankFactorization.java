@@ -42,6 +42,11 @@ public final class LowRankFactorization implements Factorization {
   }
 
   @Override
+  public java.util.Map<String, Double> diagnostics() {
+    return java.util.Map.of("rank", (double) rank);
+  }
+
+  @Override
   public List<Factor> factors() {
     return List.of(b, c);
   }

@@ -41,6 +41,8 @@ final class HparamParser {
     TYPED.put("update_option", (b, v) -> b.updateOption(UpdateOption.fromCode(parseInt("update_option", v))));
     TYPED.put("block_size", (b, v) -> b.blockSize(parseInt("block_size", v)));
     TYPED.put("seed", (b, v) -> b.seed(parseLong("seed", v)));
+    // matcomp's own: an absolute size (kept rank, clusters, ...) that the reference's percentage rank cannot say.
+    TYPED.put("absolute_rank", (b, v) -> b.absoluteRank(parseInt("absolute_rank", v)));
   }
 
   private HparamParser() {}
@@ -84,6 +86,7 @@ final class HparamParser {
     parts.add("update_option=" + s.updateOption().code());
     parts.add("block_size=" + s.blockSize());
     parts.add("seed=" + s.seed());
+    s.absoluteRank().ifPresent(r -> parts.add("absolute_rank=" + r));
     s.methodParameters().forEach((k, v) -> {
       if (REFERENCE_KEYS.contains(k)) {
         parts.add(k + "=" + v);

@@ -1,0 +1,111 @@
+package org.matcomp.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.matcomp.compressor.CompressedSize;
+import org.matcomp.compressor.Compressors;
+import org.matcomp.compressor.Factor;
+import org.matcomp.compressor.Factorization;
+import org.matcomp.compressor.MatrixCompressor;
+import org.matcomp.io.FactorFiles;
+import org.matcomp.io.Npy;
+import org.matcomp.linalg.FloatMatrix;
+import org.matcomp.spec.CompressionSpec;
+import org.matcomp.spec.UpdateOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code matcomp factor}: compress a bare matrix from a {@code .npy} file, no TF graph involved. How NumPy users and
+ * benchmarks hand matrices to matcomp; {@code seconds} is the factorisation alone.
+ */
+@Command(name = "factor", mixinStandardHelpOptions = true,
+    description = "Factor a 2-D .npy matrix with a compression method; write the factors as .npy and a JSON report.")
+final class FactorCommand implements Callable<Integer> {
+  @Mixin
+  SpecOptions specOptions = new SpecOptions();
+
+  @Option(names = "--input", required = true, description = "2-D float32/float64 .npy file (rows are signals)")
+  Path input;
+
+  @Option(names = "--output", description = "directory for the factors (must not exist or be empty)")
+  Path output;
+
+  @Option(names = "--json", description = "write the report as JSON to this file")
+  Path json;
+
+  @Option(names = "--block-size", description = "k-means block size (1 = scalar)")
+  Integer blockSize;
+
+  @Option(names = "--seed", defaultValue = "0")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    FloatMatrix a = Npy.readFloatMatrix(input);
+    CompressionSpec.Builder defaults = CompressionSpec.builder().name("factor").updateOption(UpdateOption.HOST)
+        .seed(seed);
+    if (blockSize != null) {
+      defaults.blockSize(blockSize);
+    }
+    CompressionSpec spec = specOptions.spec(defaults, methodParameters());
+    MatrixCompressor compressor = Compressors.forSpec(spec);
+    String name = input.getFileName().toString();
+
+    long t0 = System.nanoTime();
+    Factorization f = compressor.compress(name, a);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+
+    double relError = a.relativeErrorTo(f.product());
+    List<Path> files = output == null ? List.of() : FactorFiles.write(output, f.factors());
+    JsonObject report = report(f, relError, seconds, files);
+    System.out.println(JsonOutput.toJson(report));
+    if (json != null) {
+      JsonOutput.write(json, report);
+    }
+    return 0;
+  }
+
+  private Map<String, String> methodParameters() {
+    return new LinkedHashMap<>();
+  }
+
+  private static JsonObject report(Factorization f, double relError, double seconds, List<Path> files) {
+    CompressedSize size = f.size();
+    JsonObject o = new JsonObject();
+    o.addProperty("method", f.method().cliName());
+    o.addProperty("rows", f.rows());
+    o.addProperty("cols", f.cols());
+    o.addProperty("rel_error", relError);
+    o.addProperty("compression_ratio", size.ratio());
+    o.addProperty("seconds", seconds);
+    o.addProperty("dense_bytes", size.denseBytes());
+    o.addProperty("compressed_bytes", size.compressedBytes());
+    o.addProperty("compressed_params", size.compressedParams());
+    f.diagnostics().forEach(o::addProperty);
+    JsonArray factors = new JsonArray();
+    List<Factor> fs = f.factors();
+    for (int i = 0; i < fs.size(); i++) {
+      JsonObject fo = new JsonObject();
+      fo.addProperty("name", fs.get(i).name());
+      JsonArray shape = new JsonArray();
+      for (int d : fs.get(i).spec().shape()) {
+        shape.add(d);
+      }
+      fo.add("shape", shape);
+      fo.addProperty("type", fs.get(i).spec().type().name().toLowerCase());
+      if (!files.isEmpty()) {
+        fo.addProperty("file", files.get(i).toString());
+      }
+      factors.add(fo);
+    }
+    o.add("factors", factors);
+    return o;
+  }
+}

@@ -1,0 +1,51 @@
+package org.matcomp.cli;
+
+import java.util.Map;
+import org.matcomp.spec.CompressionMethod;
+import org.matcomp.spec.CompressionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * Options shared by {@code train} and {@code factor} that make a {@link CompressionSpec}: the method, an absolute
+ * {@code --rank}, and a graph_compression hparam string whose {@code rank} keeps the reference's percentage meaning.
+ */
+final class SpecOptions {
+  @Option(names = "--method", defaultValue = "lowrank",
+      description = "none, lowrank, simhash, kmeans, kmeans-prune, prune, dictionary, ... (default: ${DEFAULT-VALUE})")
+  String method;
+
+  @Option(names = "--rank", description = "absolute size kept (low-rank: rank; simhash: bits per column)")
+  Integer rank;
+
+  @Option(names = "--spec", description = "graph_compression hparam string, e.g. 'rank=200,compression_frequency=100'")
+  String hparams;
+
+  CompressionMethod method() {
+    return CompressionMethod.fromCliName(method);
+  }
+
+  /**
+   * The spec: {@code defaults} (job-specific schedule keys), then {@code --spec}, then {@code --method} and
+   * {@code --rank}, which are explicit and win.
+   */
+  CompressionSpec spec(CompressionSpec.Builder defaults, Map<String, String> methodParameters) {
+    CompressionSpec base = defaults.method(method()).build();
+    if (hparams != null) {
+      base = base.withHparams(hparams);
+      if (base.method() != method() && hparams.contains("compression_option")) {
+        throw new IllegalArgumentException("--spec says compression_option for " + base.method()
+            + " but --method is " + method());
+      }
+    }
+    CompressionSpec.Builder b = base.toBuilder().method(method());
+    if (rank != null) {
+      b.absoluteRank(rank);
+    }
+    methodParameters.forEach(b::methodParameter);
+    return b.build();
+  }
+
+  boolean hparamsSetRank() {
+    return hparams != null && hparams.matches("(^|.*,)\\s*rank\\s*=.*");
+  }
+}

@@ -1,0 +1,160 @@
+package org.matcomp.operator;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.matcomp.compressor.CompressedSize;
+import org.matcomp.compressor.MatrixCompressor;
+import org.matcomp.spec.CompressionSpec;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TIntegral;
+
+/**
+ * One compressed matrix inside a graph: A, its factors, α and the update bookkeeping as variables, and the read
+ * paths. Made by {@link MatrixCompression#apply}.
+ *
+ * <p>The general read path ({@link #matmul(Operand)}, {@link #weight()}) is the reference's blend α·A + (1−α)·B⊗C,
+ * right in every phase and differentiable wrt A and the factors. The phase-specialised paths
+ * ({@link #matmul(Operand, Phase)}) compute only what a phase reads, so a dense-phase step costs what a plain layer
+ * costs and a compressed-phase step what the factors cost; {@link org.matcomp.train.PhasedTrainer} picks the right
+ * one each step.
+ */
+public final class CompressedMatrix {
+  private final String name;
+  private final Variable<TFloat32> a;
+  private final int rows;
+  private final int cols;
+  private final CompressionSpec spec;
+  private final MatrixCompressor compressor;
+  private final GraphProductRule rule;
+  private final FactorVariables factors;
+  private final Variable<TFloat32> alpha;
+  private final Variable<TInt64> lastUpdateStep;
+  private final HostUpdate hostUpdate;
+
+  CompressedMatrix(String name, Variable<TFloat32> a, int rows, int cols, CompressionSpec spec,
+      MatrixCompressor compressor, GraphProductRule rule, FactorVariables factors, Variable<TFloat32> alpha,
+      Variable<TInt64> lastUpdateStep, HostUpdate.Builder hostUpdate) {
+    this.name = name;
+    this.a = a;
+    this.rows = rows;
+    this.cols = cols;
+    this.spec = spec;
+    this.compressor = compressor;
+    this.rule = rule;
+    this.factors = factors;
+    this.alpha = alpha;
+    this.lastUpdateStep = lastUpdateStep;
+    this.hostUpdate = hostUpdate.build(this);
+  }
+
+  /** The name of A's variable, used to name everything made for it. */
+  public String name() {
+    return name;
+  }
+
+  public int rows() {
+    return rows;
+  }
+
+  public int cols() {
+    return cols;
+  }
+
+  public CompressionSpec spec() {
+    return spec;
+  }
+
+  public MatrixCompressor compressor() {
+    return compressor;
+  }
+
+  public Variable<TFloat32> dense() {
+    return a;
+  }
+
+  public FactorVariables factors() {
+    return factors;
+  }
+
+  public Variable<TFloat32> alpha() {
+    return alpha;
+  }
+
+  public Variable<TInt64> lastUpdateStep() {
+    return lastUpdateStep;
+  }
+
+  /** The host update path (update_option 1 and 2). */
+  public HostUpdate hostUpdate() {
+    return hostUpdate;
+  }
+
+  /** The blended matrix α·A + (1−α)·B⊗C. */
+  public Operand<TFloat32> weight(Ops tf) {
+    Operand<TFloat32> one = tf.constant(1f);
+    return tf.math.add(tf.math.mul(alpha, a),
+        tf.math.mul(tf.math.sub(one, alpha), rule.product(tf, factors, rows, cols)));
+  }
+
+  /** What {@code phase} reads as a matrix: A, the blend, or B⊗C. */
+  public Operand<TFloat32> weight(Ops tf, Phase phase) {
+    return switch (phase) {
+      case DENSE -> a;
+      case BLENDING -> weight(tf);
+      case COMPRESSED -> rule.product(tf, factors, rows, cols);
+    };
+  }
+
+  /** x·W for the blended W, as α·(x·A) + (1−α)·(x·B⊗C) so the factors are applied the cheap way. */
+  public Operand<TFloat32> matmul(Ops tf, Operand<TFloat32> x) {
+    Operand<TFloat32> one = tf.constant(1f);
+    return tf.math.add(tf.math.mul(alpha, tf.linalg.matMul(x, a)),
+        tf.math.mul(tf.math.sub(one, alpha), rule.applyTo(tf, x, factors, rows, cols)));
+  }
+
+  /** x·W as {@code phase} reads it, computing only that phase's side. */
+  public Operand<TFloat32> matmul(Ops tf, Operand<TFloat32> x, Phase phase) {
+    return switch (phase) {
+      case DENSE -> tf.linalg.matMul(x, a);
+      case BLENDING -> matmul(tf, x);
+      case COMPRESSED -> rule.applyTo(tf, x, factors, rows, cols);
+    };
+  }
+
+  /** Rows {@code ids} of W as {@code phase} reads it (embedding lookups). */
+  public Operand<TFloat32> lookup(Ops tf, Operand<? extends TIntegral> ids, Phase phase) {
+    Operand<TFloat32> denseRows = tf.gather(a, ids, tf.constant(0));
+    return switch (phase) {
+      case DENSE -> denseRows;
+      case BLENDING -> tf.math.add(tf.math.mul(alpha, denseRows),
+          tf.math.mul(tf.math.sub(tf.constant(1f), alpha), rule.lookup(tf, ids, factors, rows, cols)));
+      case COMPRESSED -> rule.lookup(tf, ids, factors, rows, cols);
+    };
+  }
+
+  /** The variables that train in {@code phase}: A while it is read, the trainable factors once they are. */
+  public List<Variable<TFloat32>> trainableVariables(Phase phase) {
+    List<Variable<TFloat32>> vars = new ArrayList<>();
+    if (phase.readsDense()) {
+      vars.add(a);
+    }
+    if (phase.readsFactors()) {
+      vars.addAll(factors.trainable());
+    }
+    return vars;
+  }
+
+  /** Parameters and bytes of A vs the factors, at the factors' stored widths. */
+  public CompressedSize size() {
+    return CompressedSize.of(rows, cols, factors.layout());
+  }
+
+  @Override
+  public String toString() {
+    return "CompressedMatrix[" + name + " " + rows + "x" + cols + " " + spec.method() + " " + factors.layout() + "]";
+  }
+}

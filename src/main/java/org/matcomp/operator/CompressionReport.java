@@ -1,0 +1,33 @@
+package org.matcomp.operator;
+
+import java.util.List;
+import org.matcomp.compressor.CompressedSize;
+
+/**
+ * Per-matrix and total parameters and bytes, dense vs compressed. Matrices left dense count on both sides, so the
+ * total ratio is the model's real one, not just that of the compressed layers.
+ */
+public record CompressionReport(List<Entry> matrices) {
+  public CompressionReport {
+    matrices = List.copyOf(matrices);
+  }
+
+  /** One weight matrix: its method ("none" when left dense) and sizes. */
+  public record Entry(String name, int rows, int cols, String method, CompressedSize size) {}
+
+  public static Entry dense(String name, int rows, int cols) {
+    return new Entry(name, rows, cols, "none", CompressedSize.dense(rows, cols));
+  }
+
+  public static Entry of(CompressedMatrix m) {
+    return new Entry(m.name(), m.rows(), m.cols(), m.spec().method().cliName(), m.size());
+  }
+
+  public CompressedSize total() {
+    CompressedSize t = CompressedSize.empty();
+    for (Entry e : matrices) {
+      t = t.plus(e.size());
+    }
+    return t;
+  }
+}

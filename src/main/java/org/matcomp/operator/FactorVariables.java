@@ -1,0 +1,67 @@
+package org.matcomp.operator;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.matcomp.compressor.FactorSpec;
+import org.matcomp.compressor.FactorType;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TType;
+
+/** The graph variables holding one matrix's factors, by factor name, in layout order. */
+public final class FactorVariables {
+  private final Map<String, Variable<? extends TType>> byName;
+  private final Map<String, FactorSpec> specs;
+
+  FactorVariables(List<FactorSpec> layout, List<Variable<? extends TType>> variables) {
+    checkArgument(layout.size() == variables.size(), "%s factor specs for %s variables", layout.size(),
+        variables.size());
+    Map<String, Variable<? extends TType>> vars = new LinkedHashMap<>();
+    Map<String, FactorSpec> sp = new LinkedHashMap<>();
+    for (int i = 0; i < layout.size(); i++) {
+      vars.put(layout.get(i).name(), variables.get(i));
+      sp.put(layout.get(i).name(), layout.get(i));
+    }
+    this.byName = vars;
+    this.specs = sp;
+  }
+
+  /** A float factor (trainable or not). */
+  @SuppressWarnings("unchecked")
+  public Variable<TFloat32> floats(String name) {
+    checkArgument(spec(name).type() == FactorType.FLOAT32, "factor %s is %s", name, spec(name).type());
+    return (Variable<TFloat32>) byName.get(name);
+  }
+
+  /** Any factor; integer factors are TInt32, TUint8 or TBool variables by {@link FactorType}. */
+  public Variable<? extends TType> variable(String name) {
+    spec(name);
+    return byName.get(name);
+  }
+
+  public FactorSpec spec(String name) {
+    FactorSpec s = specs.get(name);
+    checkArgument(s != null, "no factor %s among %s", name, specs.keySet());
+    return s;
+  }
+
+  public List<FactorSpec> layout() {
+    return List.copyOf(specs.values());
+  }
+
+  public List<Variable<? extends TType>> all() {
+    return List.copyOf(byName.values());
+  }
+
+  /** The factors that train (their float variables). */
+  @SuppressWarnings("unchecked")
+  public List<Variable<TFloat32>> trainable() {
+    return specs.values().stream()
+        .filter(FactorSpec::trainable)
+        .map(s -> (Variable<TFloat32>) byName.get(s.name()))
+        .toList();
+  }
+}

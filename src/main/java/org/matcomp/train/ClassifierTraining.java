@@ -1,0 +1,197 @@
+package org.matcomp.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.matcomp.compressor.Compressors;
+import org.matcomp.data.Dataset;
+import org.matcomp.model.Mlp;
+import org.matcomp.operator.CompressedMatrix;
+import org.matcomp.operator.MatrixCompression;
+import org.matcomp.operator.Phase;
+import org.matcomp.spec.CompressionSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Trains an {@link Mlp} classifier with Adam and softmax cross-entropy, compressing the selected kernels with the
+ * host update path, and evaluates it on a test set: the main job of {@code matcomp train}.
+ */
+public final class ClassifierTraining {
+  private static final int EVAL_BATCH = 1000;
+
+  private final TrainConfig config;
+  private final Dataset train;
+  private final Dataset test;
+  private final int classes;
+
+  public ClassifierTraining(TrainConfig config, Dataset train, Dataset test, int classes) {
+    this.config = config;
+    this.train = train;
+    this.test = test;
+    this.classes = classes;
+  }
+
+  public TrainResult run() {
+    long start = System.nanoTime();
+    int features = train.featureCount();
+    int[] sizes = new int[config.hidden().length + 2];
+    sizes[0] = features;
+    System.arraycopy(config.hidden(), 0, sizes, 1, config.hidden().length);
+    sizes[sizes.length - 1] = classes;
+
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, features)));
+      Placeholder<TInt32> y = tf.withName("y").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      Mlp mlp = Mlp.build(tf, sizes, config.seed(), (layer, kernel) -> compressIfSelected(tf, layer, kernel));
+      Operand<TFloat32> oneHot = tf.oneHot(y, tf.constant(classes), tf.constant(1f), tf.constant(0f));
+      PhasedTrainer trainer = new PhasedTrainer(g, tf, mlp.compressedMatrices(), mlp.uncompressedVariables(),
+          phase -> tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(mlp.logits(tf, x, phase), oneHot).loss(),
+              tf.constant(0)),
+          (graph, name) -> new Adam(graph, name, config.learningRate()));
+      Map<Phase, Operand<TInt64>> correct = new java.util.EnumMap<>(Phase.class);
+      for (Phase p : Phase.values()) {
+        Operand<TInt64> predicted = tf.math.argMax(mlp.logits(tf, x, p), tf.constant(1), TInt64.class);
+        correct.put(p, tf.sum(tf.dtypes.cast(tf.math.equal(predicted, tf.dtypes.cast(y, TInt64.class)),
+            TInt64.class), tf.constant(0)));
+      }
+
+      try (Session s = new Session(g)) {
+        s.initialize();
+        List<Double> lossCurve = new ArrayList<>();
+        double denseAccuracy = Double.NaN;
+        Phase phase = Phase.DENSE;
+        Random rnd = new Random(config.seed() + 1);
+        int[] order = permutation(train.n(), rnd);
+        int cursor = 0;
+        float[] xb = new float[config.batchSize() * features];
+        int[] yb = new int[config.batchSize()];
+        int[] idx = new int[config.batchSize()];
+        double lossSum = 0;
+        int lossCount = 0;
+        long firstUpdate = firstUpdateStep(mlp);
+        try (ProgressBar bar = progressBar()) {
+          for (long step = 0; step < config.steps(); step++) {
+            if (step == firstUpdate) {
+              denseAccuracy = accuracy(s, x, y, correct.get(Phase.DENSE));
+            }
+            for (int i = 0; i < idx.length; i++) {
+              if (cursor == order.length) {
+                order = permutation(train.n(), rnd);
+                cursor = 0;
+              }
+              idx[i] = order[cursor++];
+            }
+            train.copyBatch(idx, xb, yb);
+            try (TFloat32 xt = TFloat32.tensorOf(Shape.of(idx.length, features), DataBuffers.of(xb, true, false));
+                TInt32 yt = TInt32.tensorOf(Shape.of(idx.length), DataBuffers.of(yb, true, false))) {
+              PhasedTrainer.StepResult r = trainer.step(s, step, Map.<Operand<?>, Tensor>of(x, xt, y, yt));
+              phase = r.phase();
+              lossSum += r.loss();
+              lossCount++;
+            }
+            if ((step + 1) % 100 == 0 || step + 1 == config.steps()) {
+              lossCurve.add(lossSum / lossCount);
+              if (bar != null) {
+                bar.stepTo(step + 1);
+                bar.setExtraMessage(String.format(" loss %.4f %s", lossSum / lossCount, phaseLabel(s, mlp, phase)));
+              }
+              lossSum = 0;
+              lossCount = 0;
+            }
+          }
+        }
+        double acc = accuracy(s, x, y, correct.get(phase));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String specString = config.spec().map(CompressionSpec::toHparamString).orElse("");
+        return new TrainResult(config.method().cliName(), specString, acc, denseAccuracy, mlp.report(),
+            mlp.biasParams(), config.steps(), seconds, phase.name().toLowerCase(), lossCurve);
+      }
+    }
+  }
+
+  private Optional<CompressedMatrix> compressIfSelected(Ops tf,
+      String layer, org.tensorflow.op.core.Variable<TFloat32> kernel) {
+    if (config.spec().isEmpty() || !config.compressLayers().matcher(layer).matches()) {
+      return Optional.empty();
+    }
+    CompressionSpec spec = config.spec().get();
+    return Optional.of(MatrixCompression.apply(tf, kernel, spec, Compressors.forSpec(spec)));
+  }
+
+  private static long firstUpdateStep(Mlp mlp) {
+    return mlp.compressedMatrices().stream()
+        .mapToLong(m -> Math.max(m.spec().beginCompressionStep(), m.spec().compressionFrequency() - 1))
+        .min()
+        .orElse(-1);
+  }
+
+  private static String phaseLabel(Session s, Mlp mlp, Phase phase) {
+    if (phase != Phase.BLENDING || mlp.compressedMatrices().isEmpty()) {
+      return phase.name().toLowerCase();
+    }
+    try (var r = s.runner().fetch(mlp.compressedMatrices().get(0).alpha()).run()) {
+      return String.format("blending α=%.2f", ((TFloat32) r.get(0)).getFloat());
+    }
+  }
+
+  private ProgressBar progressBar() {
+    if (!config.progressBar()) {
+      return null;
+    }
+    return new ProgressBarBuilder().setTaskName("train").setInitialMax(config.steps())
+        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build();
+  }
+
+  private double accuracy(Session s, Placeholder<TFloat32> x, Placeholder<TInt32> y, Operand<TInt64> correct) {
+    long right = 0;
+    int features = test.featureCount();
+    for (int from = 0; from < test.n(); from += EVAL_BATCH) {
+      int n = Math.min(EVAL_BATCH, test.n() - from);
+      int[] idx = new int[n];
+      for (int i = 0; i < n; i++) {
+        idx[i] = from + i;
+      }
+      float[] xb = new float[n * features];
+      int[] yb = new int[n];
+      test.copyBatch(idx, xb, yb);
+      try (TFloat32 xt = TFloat32.tensorOf(Shape.of(n, features), DataBuffers.of(xb, true, false));
+          TInt32 yt = TInt32.tensorOf(Shape.of(n), DataBuffers.of(yb, true, false));
+          var r = s.runner().feed(x, xt).feed(y, yt).fetch(correct).run()) {
+        right += ((TInt64) r.get(0)).getLong();
+      }
+    }
+    return (double) right / test.n();
+  }
+
+  private static int[] permutation(int n, Random rnd) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+}

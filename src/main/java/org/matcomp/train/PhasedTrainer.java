@@ -1,0 +1,127 @@
+package org.matcomp.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.matcomp.operator.CompressedMatrix;
+import org.matcomp.operator.HostUpdate;
+import org.matcomp.operator.Phase;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.framework.optimizers.Optimizer;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Trains a model whose matrices are compressed, with one train op per phase over an explicit variable list.
+ *
+ * <p>The framework's {@code Optimizer.minimize} differentiates every VariableV2 in the graph and throws on the
+ * unreachable ones (α, the step, factors before they are read), so each train op here is built with
+ * {@code Graph.addGradients} over exactly the variables its phase trains: A and the other parameters before the
+ * snapshot; A, the factors and the others while blending; the factors and the others after. The loss of each phase
+ * is built with the phase-specialised read path, so a step costs only what that phase reads.
+ *
+ * <p>All compressed matrices of one trainer share a phase at any step (they share a schedule in practice); a step
+ * where they disagree runs the blended train op, which is right in every phase.
+ */
+public final class PhasedTrainer {
+  private final List<CompressedMatrix> matrices;
+  private final Map<Phase, Operand<TFloat32>> losses = new EnumMap<>(Phase.class);
+  private final Map<Phase, Op> trainOps = new EnumMap<>(Phase.class);
+  private final Variable<TInt64> globalStep;
+
+  /**
+   * @param lossForPhase builds the model's loss reading each compressed matrix as the phase reads it (called once
+   *     per phase, so the forward graph exists three times, sharing variables)
+   * @param otherVariables the model's trainable variables that are not compressed (biases, uncompressed layers)
+   */
+  public PhasedTrainer(Graph graph, Ops tf, List<CompressedMatrix> matrices,
+      List<Variable<TFloat32>> otherVariables, Function<Phase, Operand<TFloat32>> lossForPhase,
+      OptimizerFactory optimizers) {
+    this.matrices = List.copyOf(matrices);
+    this.globalStep = tf.withName("global_step").variable(tf.constant(0L));
+    for (Phase phase : Phase.values()) {
+      Operand<TFloat32> loss = lossForPhase.apply(phase);
+      Set<Variable<TFloat32>> vars = new LinkedHashSet<>(otherVariables);
+      matrices.forEach(m -> vars.addAll(m.trainableVariables(phase)));
+      checkArgument(!vars.isEmpty(), "nothing to train in phase %s", phase);
+      losses.put(phase, loss);
+      trainOps.put(phase, buildTrainOp(graph, tf, phase, loss, List.copyOf(vars), optimizers));
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Op buildTrainOp(Graph graph, Ops tf, Phase phase, Operand<TFloat32> loss,
+      List<Variable<TFloat32>> vars, OptimizerFactory optimizers) {
+    Output<?>[] xs = vars.stream().map(Variable::asOutput).toArray(Output[]::new);
+    Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
+    List<Optimizer.GradAndVar<?>> gv = new ArrayList<>();
+    for (int i = 0; i < xs.length; i++) {
+      gv.add(new Optimizer.GradAndVar<>((Output<TFloat32>) grads[i], vars.get(i).asOutput()));
+    }
+    String name = "train_" + phase.name().toLowerCase();
+    Optimizer opt = optimizers.create(graph, "opt_" + phase.name().toLowerCase());
+    Op apply = opt.applyGradients((List) gv, name + "_apply");
+    return tf.withName(name).withControlDependencies(List.of(apply)).assignAdd(globalStep, tf.constant(1L));
+  }
+
+  public Operand<TFloat32> loss(Phase phase) {
+    return losses.get(phase);
+  }
+
+  public Op trainOp(Phase phase) {
+    return trainOps.get(phase);
+  }
+
+  public Variable<TInt64> globalStep() {
+    return globalStep;
+  }
+
+  /** The phase all compressed matrices are in (BLENDING if they disagree; DENSE with no matrices). */
+  public Phase phase(Session session) {
+    Set<Phase> phases = new LinkedHashSet<>();
+    for (CompressedMatrix m : matrices) {
+      phases.add(m.hostUpdate().phase(session));
+    }
+    if (phases.isEmpty()) {
+      return Phase.DENSE;
+    }
+    return phases.size() == 1 ? phases.iterator().next() : Phase.BLENDING;
+  }
+
+  /** What one {@link #step} did. */
+  public record StepResult(float loss, Phase phase, boolean updated) {}
+
+  /**
+   * One training step: the host update of every matrix for {@code step} (update_option 1), then the train op of
+   * the resulting phase with {@code feeds}, fetching its loss.
+   */
+  public StepResult step(Session session, long step, Map<Operand<?>, Tensor> feeds) {
+    boolean updated = false;
+    for (CompressedMatrix m : matrices) {
+      HostUpdate.Outcome o = m.hostUpdate().runUpdateStep(session, step);
+      updated |= o.updated();
+    }
+    Phase phase = phase(session);
+    Session.Runner runner = session.runner();
+    feeds.forEach(runner::feed);
+    try (var r = runner.addTarget(trainOps.get(phase)).fetch(losses.get(phase)).run()) {
+      float loss = ((TFloat32) r.get(0)).getFloat();
+      checkState(Float.isFinite(loss), "loss became %s at step %s in phase %s", loss, step, phase);
+      return new StepResult(loss, phase, updated);
+    }
+  }
+}

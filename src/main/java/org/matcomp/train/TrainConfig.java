@@ -1,0 +1,31 @@
+package org.matcomp.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.matcomp.spec.CompressionMethod;
+import org.matcomp.spec.CompressionSpec;
+
+/**
+ * Settings of one classifier training run. {@code spec} is empty for the dense baseline; {@code compressLayers}
+ * selects the layers (by name) whose kernels are compressed.
+ */
+public record TrainConfig(int[] hidden, long steps, int batchSize, float learningRate, long seed,
+    Optional<CompressionSpec> spec, Pattern compressLayers, boolean progressBar) {
+  public TrainConfig {
+    hidden = hidden.clone();
+    checkArgument(hidden.length >= 1, "need at least one hidden layer");
+    Arrays.stream(hidden).forEach(h -> checkArgument(h > 0, "hidden size %s must be positive", h));
+    checkArgument(steps > 0, "steps=%s must be positive", steps);
+    checkArgument(batchSize > 0, "batch size %s must be positive", batchSize);
+    checkArgument(learningRate > 0 && Float.isFinite(learningRate), "learning rate %s must be positive",
+        learningRate);
+    spec.ifPresent(s -> checkArgument(s.method() != CompressionMethod.NONE, "spec with method none"));
+  }
+
+  public CompressionMethod method() {
+    return spec.map(CompressionSpec::method).orElse(CompressionMethod.NONE);
+  }
+}
