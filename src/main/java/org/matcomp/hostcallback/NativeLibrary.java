@@ -98,10 +98,7 @@ public final class NativeLibrary {
   }
 
   private static Path doLoad() {
-    String platform = currentPlatform();
-    if (!PLATFORM.equals(platform)) {
-      throw unavailable("matcomp ships its native library only for " + PLATFORM + ", and this JVM runs on " + platform);
-    }
+    requireSupported(currentPlatform());
     byte[] library = readResource();
     TensorFlow.version(); // loads TF's native libraries, which ours links against by soname
     if (hasOp(TensorFlow.registeredOpList())) {
@@ -122,6 +119,12 @@ public final class NativeLibrary {
           + " side expects " + ABI_VERSION + "; rebuild matcomp (mvn clean package)");
     }
     return path;
+  }
+
+  static void requireSupported(String platform) {
+    if (!PLATFORM.equals(platform)) {
+      throw unavailable("matcomp ships its native library only for " + PLATFORM + ", and this JVM runs on " + platform);
+    }
   }
 
   private static boolean hasOp(OpList ops) {
