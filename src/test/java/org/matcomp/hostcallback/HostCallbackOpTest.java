@@ -5,21 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TBool;
@@ -325,6 +332,59 @@ class HostCallbackOpTest {
         }
       }
       assertTrue(!HostCallbacks.isRegistered("op_test_negate"));
+    }
+  }
+
+  @Test
+  void manyHighRankInputsReachTheCallback() {
+    int n = 10;
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      List<Operand<?>> in = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        in.add(tf.constant(Shape.of(1, 2, 1, 2), DataBuffers.of(new float[] {i, 10 * i, 100 * i, 1000 * i})));
+      }
+      HostCallbackOp op = node(tf, in, List.of(TFloat32.class), call -> {
+        float[] sum = new float[4];
+        for (int i = 0; i < call.numInputs(); i++) {
+          assertArrayEquals(new long[] {1, 2, 1, 2}, call.input(i).shape());
+          float[] v = call.input(i).toFloatArray();
+          for (int j = 0; j < 4; j++) {
+            sum[j] += v[j];
+          }
+        }
+        call.setOutput(0, sum, 4);
+      });
+      try (Result r = s.runner().fetch(op.output(0)).run()) {
+        assertArrayEquals(new float[] {45, 450, 4500, 45000}, floats(r.get(0)), 0f);
+      }
+    }
+  }
+
+  @Test
+  void savedModelKeepsTheNodeAndRunsItByCallbackName(@TempDir Path dir) throws Exception {
+    try (HostCallbackRegistration reg = HostCallbacks.register("op_test_saved_scale2",
+        call -> {
+          float[] v = call.input(0).toFloatArray();
+          for (int i = 0; i < v.length; i++) {
+            v[i] *= 2;
+          }
+          call.setOutput(0, v, v.length);
+        })) {
+      try (Graph g = new Graph(); Session s = new Session(g)) {
+        Ops tf = Ops.create(g);
+        Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+        HostCallbackOp op = HostCallbackOp.create(tf.scope(), List.of(x), List.of(TFloat32.class), List.of(),
+            reg.name());
+        Operand<TFloat32> y = tf.math.add(op.output(0, TFloat32.class), tf.constant(0.5f));
+        Signature sig = Signature.builder().key("serving_default").input("x", x).output("y", y).build();
+        SavedModelBundle.exporter(dir.toString()).withSession(s).withFunction(SessionFunction.create(sig, s)).export();
+      }
+      try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), "serve");
+          TFloat32 x = TFloat32.vectorOf(1, 2);
+          Result r = bundle.function("serving_default").call(Map.of("x", x))) {
+        assertArrayEquals(new float[] {2.5f, 4.5f}, floats(r.get("y").orElseThrow()), 0f);
+      }
     }
   }
 }
