@@ -19,6 +19,7 @@
 #include "../native/host_call.h"
 
 #define MAX_BYTE_BUFFER_BYTES ((size_t)0x7fffffff) /* a Java ByteBuffer is int-indexed */
+#define MAX_RANK 254                                /* TensorShape::MaxDimensions() */
 #define TYPE_LIST "{float, double, int32, uint8, int64, bool}"
 
 static size_t dtype_size(TF_DataType t) {
@@ -52,11 +53,16 @@ MatcompResult matcomp_call_allocate_output(MatcompCall* call, int index, const i
     snprintf(err, err_len, "output %d was already set", index);
     return MATCOMP_BAD_STATE;
   }
+  /* TensorShape CHECK-fails (aborting the process) beyond 254 dims or on overflow, so refuse first. */
+  if (num_dims > MAX_RANK) {
+    snprintf(err, err_len, "output %d: rank %d exceeds TensorFlow's limit of %d", index, num_dims, MAX_RANK);
+    return MATCOMP_BAD_ARGUMENT;
+  }
   size_t elem = dtype_size(k->tout[index]);
   size_t total = elem;
   for (int d = 0; d < num_dims; d++) {
-    if (dims[d] < 0) {
-      snprintf(err, err_len, "output %d: dimension %d is %lld; dimensions must be >= 0", index, d,
+    if (dims[d] < 0 || dims[d] > (int64_t)MAX_BYTE_BUFFER_BYTES) {
+      snprintf(err, err_len, "output %d: dimension %d is %lld; dimensions must be in [0, 2^31-1]", index, d,
                (long long)dims[d]);
       return MATCOMP_BAD_ARGUMENT;
     }

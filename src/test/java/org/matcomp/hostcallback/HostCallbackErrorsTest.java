@@ -150,7 +150,18 @@ class HostCallbackErrorsTest {
   void negativeDimensionIsReported() {
     HostCallbackOp op = failing(List.of(TFloat32.class), call -> call.allocateOutput(0, 2, -1));
     String message = runExpecting(TFInvalidArgumentException.class, op);
-    assertTrue(message.contains("output 0: dimension 1 is -1; dimensions must be >= 0"), message);
+    assertTrue(message.contains("output 0: dimension 1 is -1; dimensions must be in [0, 2^31-1]"), message);
+  }
+
+  @Test
+  void shapesTensorFlowWouldAbortOnAreRefused() {
+    HostCallbackOp tooBig = failing(List.of(TFloat32.class), call -> call.allocateOutput(0, 1L << 20, 1L << 20));
+    assertTrue(runExpecting(TFInvalidArgumentException.class, tooBig).contains("exceeds 2^31-1 bytes"));
+    HostCallbackOp emptyButHuge = failing(List.of(TFloat32.class), call -> call.allocateOutput(0, 0, 1L << 62));
+    assertTrue(runExpecting(TFInvalidArgumentException.class, emptyButHuge)
+        .contains("dimension 1 is 4611686018427387904"));
+    HostCallbackOp tooDeep = failing(List.of(TFloat32.class), call -> call.allocateOutput(0, new long[255]));
+    assertTrue(runExpecting(TFInvalidArgumentException.class, tooDeep).contains("rank 255 exceeds"));
   }
 
   @Test
