@@ -37,10 +37,11 @@ import org.tensorflow.types.family.TType;
  * }</pre>
  *
  * <p>Output shapes are chosen by the callback at run time, so at graph time they are unknown
- * ({@code Output.shape().isUnknown()}). Passing {@code outputShapes} adds an {@code EnsureShape} node per output with a (partly)
- * known shape: graph construction then sees the shape, and a run whose callback returns another shape fails. See {@link HostCallback} for the threading rules (notably: never run a session on the
- * caller's thread pool from inside a callback). No gradient is registered: a callback node is a constant for
- * {@code addGradients}, which fails if asked to differentiate through it.
+ * ({@code Output.shape().isUnknown()}). Passing {@code outputShapes} adds an {@code EnsureShape} node per output with
+ * a (partly) known shape: graph construction then sees the shape, and a run whose callback returns another shape
+ * fails. See {@link HostCallback} for the threading rules (notably: never run a session on the caller's thread pool
+ * from inside a callback). No gradient is registered for the op, so {@code addGradients} cannot differentiate through
+ * it; wrap it in {@code stopGradient} where it sits beside a differentiated path, or register a Java gradient.
  */
 public final class HostCallbackOp extends RawOp implements Iterable<Operand<TType>> {
   /** The op type, as registered by the native library. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -22,6 +23,7 @@ import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -385,6 +387,32 @@ class HostCallbackOpTest {
           Result r = bundle.function("serving_default").call(Map.of("x", x))) {
         assertArrayEquals(new float[] {2.5f, 4.5f}, floats(r.get("y").orElseThrow()), 0f);
       }
+    }
+  }
+
+  @Test
+  void gradientsFlowAroundANodeBehindStopGradient() {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Variable<TFloat32> w = tf.withName("w").variable(tf.constant(new float[] {1, 2, 3}));
+      HostCallbackOp cube = node(tf, List.of(w), List.of(TFloat32.class), call -> {
+        float[] v = call.input(0).toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+          v[i] = v[i] * v[i] * v[i];
+        }
+        call.setOutput(0, v, v.length);
+      });
+      // loss = Σ w · stop(w³): d loss / dw = w³ when the callback's output is treated as a constant
+      Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(w, tf.stopGradient(cube.output(0, TFloat32.class))),
+          tf.constant(0));
+      Output<?>[] grad = g.addGradients(loss.asOutput(), new Output<?>[] {w.asOutput()});
+      try (Result r = s.runner().fetch(grad[0]).run()) {
+        assertArrayEquals(new float[] {1, 8, 27}, floats(r.get(0)), 0f);
+      }
+      Operand<TFloat32> direct = tf.reduceSum(cube.output(0, TFloat32.class), tf.constant(0));
+      TensorFlowException e = assertThrows(TensorFlowException.class,
+          () -> g.addGradients(direct.asOutput(), new Output<?>[] {w.asOutput()}));
+      assertTrue(e.getMessage().contains("No gradient defined for op: MatcompHostCallback"), e.getMessage());
     }
   }
 }
