@@ -34,6 +34,7 @@ public final class CompressedMatrix implements CompressedWeight {
   private final Variable<TFloat32> alpha;
   private final Variable<TInt64> lastUpdateStep;
   private final HostUpdate hostUpdate;
+  private org.tensorflow.op.Op graphUpdate;
 
   CompressedMatrix(String name, Variable<TFloat32> a, int rows, int cols, CompressionSpec spec,
       MatrixCompressor compressor, GraphProductRule rule, FactorVariables factors, Variable<TFloat32> alpha,
@@ -98,6 +99,25 @@ public final class CompressedMatrix implements CompressedWeight {
     return lastUpdateStep;
   }
 
+  /**
+   * The in-graph update (update_option 0 and 2): an op to run with every train step, alive on every step; empty for
+   * the host-only options.
+   */
+  public java.util.Optional<org.tensorflow.op.Op> graphUpdate() {
+    return java.util.Optional.ofNullable(graphUpdate);
+  }
+
+  /** Installs the in-graph update; from then on every read path waits for it within a run. */
+  void setGraphUpdate(org.tensorflow.op.Op op) {
+    this.graphUpdate = op;
+    factors.setReadGate(op);
+  }
+
+  /** A variable's value for a read path: waits for the in-graph update of this run, if there is one. */
+  private Operand<TFloat32> read(Ops tf, Variable<TFloat32> v) {
+    return graphUpdate == null ? v : tf.withControlDependencies(List.of(graphUpdate)).identity(v);
+  }
+
   /** The host update path (update_option 1 and 2). */
   public HostUpdate hostUpdate() {
     return hostUpdate;
@@ -106,14 +126,14 @@ public final class CompressedMatrix implements CompressedWeight {
   /** The blended matrix α·A + (1−α)·B⊗C. */
   public Operand<TFloat32> weight(Ops tf) {
     Operand<TFloat32> one = tf.constant(1f);
-    return tf.math.add(tf.math.mul(alpha, a),
-        tf.math.mul(tf.math.sub(one, alpha), rule.product(tf, factors, rows, cols)));
+    return tf.math.add(tf.math.mul(read(tf, alpha), read(tf, a)),
+        tf.math.mul(tf.math.sub(one, read(tf, alpha)), rule.product(tf, factors, rows, cols)));
   }
 
   /** What {@code phase} reads as a matrix: A, the blend, or B⊗C. */
   public Operand<TFloat32> weight(Ops tf, Phase phase) {
     return switch (phase) {
-      case DENSE -> a;
+      case DENSE -> read(tf, a);
       case BLENDING -> weight(tf);
       case COMPRESSED -> rule.product(tf, factors, rows, cols);
     };
@@ -122,15 +142,15 @@ public final class CompressedMatrix implements CompressedWeight {
   /** x·W for the blended W, as α·(x·A) + (1−α)·(x·B⊗C) so the factors are applied the cheap way. */
   public Operand<TFloat32> matmul(Ops tf, Operand<TFloat32> x) {
     Operand<TFloat32> one = tf.constant(1f);
-    return tf.math.add(tf.math.mul(alpha, tf.linalg.matMul(x, a)),
-        tf.math.mul(tf.math.sub(one, alpha), rule.applyTo(tf, x, factors, rows, cols)));
+    return tf.math.add(tf.math.mul(read(tf, alpha), tf.linalg.matMul(x, read(tf, a))),
+        tf.math.mul(tf.math.sub(one, read(tf, alpha)), rule.applyTo(tf, x, factors, rows, cols)));
   }
 
   /** x·W as {@code phase} reads it, computing only that phase's side. */
   @Override
   public Operand<TFloat32> matmul(Ops tf, Operand<TFloat32> x, Phase phase) {
     return switch (phase) {
-      case DENSE -> tf.linalg.matMul(x, a);
+      case DENSE -> tf.linalg.matMul(x, read(tf, a));
       case BLENDING -> matmul(tf, x);
       case COMPRESSED -> rule.applyTo(tf, x, factors, rows, cols);
     };
@@ -139,11 +159,11 @@ public final class CompressedMatrix implements CompressedWeight {
   /** Rows {@code ids} of W as {@code phase} reads it (embedding lookups). */
   @Override
   public Operand<TFloat32> lookup(Ops tf, Operand<? extends TIntegral> ids, Phase phase) {
-    Operand<TFloat32> denseRows = tf.gather(a, ids, tf.constant(0));
+    Operand<TFloat32> denseRows = tf.gather(read(tf, a), ids, tf.constant(0));
     return switch (phase) {
       case DENSE -> denseRows;
-      case BLENDING -> tf.math.add(tf.math.mul(alpha, denseRows),
-          tf.math.mul(tf.math.sub(tf.constant(1f), alpha), rule.lookup(tf, ids, factors, rows, cols)));
+      case BLENDING -> tf.math.add(tf.math.mul(read(tf, alpha), denseRows),
+          tf.math.mul(tf.math.sub(tf.constant(1f), read(tf, alpha)), rule.lookup(tf, ids, factors, rows, cols)));
       case COMPRESSED -> rule.lookup(tf, ids, factors, rows, cols);
     };
   }
