@@ -106,8 +106,8 @@ final class AtomSeeding {
   private static void innerProducts(float[] c, float[][] t, float[] dots, int n, int dim) {
     java.util.Arrays.fill(dots, 0, n, 0f);
     int p = 0;
-    for (; p + 7 < dim; p += 8) {
-      Kernels.axpy8(c, p, t, dots, n);
+    for (; p + 3 < dim; p += 4) {
+      Kernels.axpy4(c, p, t, dots, n);
     }
     for (; p < dim; p++) {
       Kernels.axpy(c[p], t[p], dots, n);

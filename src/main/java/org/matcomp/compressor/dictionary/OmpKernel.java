@@ -38,6 +38,7 @@ final class OmpKernel {
   private final int[] position;
   private final int[] atomAt;
   private final int[] swappedWith;
+  private double pendingAlpha0;
 
   /** Atoms chosen for the last signal, in the order chosen; the first {@link #count} entries are valid. */
   final int[] selected;
@@ -76,62 +77,20 @@ final class OmpKernel {
 
   /** Codes the signal signals[offset .. offset+dim); results in the fields. */
   void code(float[] signals, int offset) {
-    final int k = g.atoms;
-    final int d = g.dim;
-    final double[][] gram = g.gram;
-    System.arraycopy(signals, offset, x, 0, d);
-    double norm2 = 0;
-    for (int p = 0; p < d; p++) {
-      xd[p] = x[p];
-      norm2 += xd[p] * xd[p];
-    }
+    // Deliberately a short driver over small methods: each of them runs several times per signal, so in a cold
+    // JVM they reach the optimising compiler after a few hundred signals, where one big method would run
+    // profiled C1 code until thousands of signals had passed.
+    double norm2 = load(signals, offset);
     correlations();
     float[] ranked = alpha0;
     int n = 0;
     double resid = norm2;
     while (true) {
-      int lam = argmaxAbs(ranked, position, k);
-      double a0 = Kernels.dot(xd, g.atomRows[lam], d);
-      double a = a0;
-      for (int i = 0; i < n; i++) {
-        a -= coefficients[i] * gram[selected[i]][lam];
-      }
-      if (position[lam] < n || a * a < EPS) {
+      int lam = choose(ranked, n);
+      if (lam < 0) {
         break;
       }
-      if (n > 0) {
-        // w = L⁻¹ G_{I,λ}: the new row of the Cholesky factor of G_II.
-        double v = 0;
-        for (int i = 0; i < n; i++) {
-          double s = gram[selected[i]][lam];
-          int row = i * maxAtoms;
-          for (int j = 0; j < i; j++) {
-            s -= chol[row + j] * w[j];
-          }
-          s /= chol[row + i];
-          w[i] = s;
-          v += s * s;
-        }
-        double pivot = gram[lam][lam] - v;
-        if (pivot <= EPS) {
-          break;
-        }
-        int row = n * maxAtoms;
-        System.arraycopy(w, 0, chol, row, n);
-        chol[row + n] = Math.sqrt(pivot);
-      } else {
-        chol[0] = Math.sqrt(gram[lam][lam]);
-      }
-      // scikit-learn swaps the chosen atom into working position n; mirror it for its tie-breaking order.
-      int p = position[lam];
-      int displaced = atomAt[n];
-      atomAt[p] = displaced;
-      position[displaced] = p;
-      atomAt[n] = lam;
-      position[lam] = n;
-      swappedWith[n] = p;
-      selected[n] = lam;
-      alpha0Selected[n] = a0;
+      accept(lam, n);
       n++;
       solveCoefficients(n);
       if (tolerance >= 0) {
@@ -148,7 +107,82 @@ final class OmpKernel {
     }
     count = n;
     residual = tolerance >= 0 && n > 0 ? resid : norm2 - dotSelected(n);
-    // Undo the swaps in reverse so the working order is the identity again for the next signal.
+    restoreWorkingOrder(n);
+  }
+
+  /** Copies the signal into the work arrays; returns ‖x‖². */
+  private double load(float[] signals, int offset) {
+    final int d = g.dim;
+    System.arraycopy(signals, offset, x, 0, d);
+    double norm2 = 0;
+    for (int p = 0; p < d; p++) {
+      xd[p] = x[p];
+      norm2 += xd[p] * xd[p];
+    }
+    return norm2;
+  }
+
+  /**
+   * The next atom given the current ranking with n atoms active, with its Cholesky row written to row n of the
+   * factor and its exact correlation to {@link #pendingAlpha0}; −1 when OMP stops (the atom is already active,
+   * its correlation has vanished, or it depends on the active atoms).
+   */
+  private int choose(float[] ranked, int n) {
+    final double[][] gram = g.gram;
+    int lam = argmaxAbs(ranked, g.atoms);
+    if (n > 0) {
+      lam = earliestInWorkingOrder(ranked, lam, n);
+    }
+    double a0 = Kernels.dot(xd, g.atomRows[lam], g.dim);
+    double a = a0;
+    for (int i = 0; i < n; i++) {
+      a -= coefficients[i] * gram[selected[i]][lam];
+    }
+    if (position[lam] < n || a * a < EPS) {
+      return -1;
+    }
+    if (n == 0) {
+      chol[0] = Math.sqrt(gram[lam][lam]);
+    } else {
+      // w = L⁻¹ G_{I,λ}: the new row of the Cholesky factor of G_II.
+      double v = 0;
+      for (int i = 0; i < n; i++) {
+        double s = gram[selected[i]][lam];
+        int row = i * maxAtoms;
+        for (int j = 0; j < i; j++) {
+          s -= chol[row + j] * w[j];
+        }
+        s /= chol[row + i];
+        w[i] = s;
+        v += s * s;
+      }
+      double pivot = gram[lam][lam] - v;
+      if (pivot <= EPS) {
+        return -1;
+      }
+      int row = n * maxAtoms;
+      System.arraycopy(w, 0, chol, row, n);
+      chol[row + n] = Math.sqrt(pivot);
+    }
+    pendingAlpha0 = a0;
+    return lam;
+  }
+
+  /** Makes λ the n-th active atom, mirroring scikit-learn's swap of it into working position n. */
+  private void accept(int lam, int n) {
+    int p = position[lam];
+    int displaced = atomAt[n];
+    atomAt[p] = displaced;
+    position[displaced] = p;
+    atomAt[n] = lam;
+    position[lam] = n;
+    swappedWith[n] = p;
+    selected[n] = lam;
+    alpha0Selected[n] = pendingAlpha0;
+  }
+
+  /** Undoes the swaps in reverse, so the working order is the identity again for the next signal. */
+  private void restoreWorkingOrder(int n) {
     for (int i = n - 1; i >= 0; i--) {
       int p = swappedWith[i];
       int a = atomAt[i];
@@ -203,14 +237,14 @@ final class OmpKernel {
     residual = norm2 - dotSelected(n);
   }
 
-  /** α⁰ = D·x, eight dictionary dimensions per pass over the K correlations. */
+  /** α⁰ = D·x, four dictionary dimensions per pass over the K correlations. */
   private void correlations() {
     final int k = g.atoms;
     final int d = g.dim;
     Arrays.fill(alpha0, 0f);
     int p = 0;
-    for (; p + 7 < d; p += 8) {
-      Kernels.axpy8(x, p, g.transposed, alpha0, k);
+    for (; p + 3 < d; p += 4) {
+      Kernels.axpy4(x, p, g.transposed, alpha0, k);
     }
     for (; p < d; p++) {
       Kernels.axpy(x[p], g.transposed[p], alpha0, k);
@@ -265,10 +299,10 @@ final class OmpKernel {
   }
 
   /**
-   * The index of the largest |a[j]|; on an exact tie the one earlier in the working order, as numpy's argmax over
-   * scikit-learn's swapped array would pick.
+   * The first index of the largest |a[j]|. Kept free of any tie logic: the plain compare-and-select loop runs about
+   * twice as fast, and ties are settled afterwards by {@link #earliestInWorkingOrder}.
    */
-  static int argmaxAbs(float[] a, int[] position, int n) {
+  static int argmaxAbs(float[] a, int n) {
     int best = 0;
     float bestValue = Math.abs(a[0]);
     for (int j = 1; j < n; j++) {
@@ -276,8 +310,36 @@ final class OmpKernel {
       if (v > bestValue) {
         best = j;
         bestValue = v;
-      } else if (v == bestValue && position[j] < position[best]) {
-        best = j;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Among the atoms whose |a| equals that of {@code best} (the first such index), the one numpy's argmax would
+   * return over scikit-learn's swapped working order. Only atoms moved by a swap have a position other than their
+   * index, and they sit at positions 0..n−1 and at the positions the displaced atoms went to; if {@code best} was
+   * not moved, only those can come before it. If it was moved, any tie can, so all atoms are checked (rare: the
+   * winner is then one of the few displaced atoms).
+   */
+  private int earliestInWorkingOrder(float[] a, int best, int n) {
+    float m = Math.abs(a[best]);
+    if (position[best] != best) {
+      for (int j = 0; j < a.length; j++) {
+        if (Math.abs(a[j]) == m && position[j] < position[best]) {
+          best = j;
+        }
+      }
+      return best;
+    }
+    for (int i = 0; i < n; i++) {
+      int c = atomAt[i];
+      if (Math.abs(a[c]) == m && position[c] < position[best]) {
+        best = c;
+      }
+      c = atomAt[swappedWith[i]];
+      if (Math.abs(a[c]) == m && position[c] < position[best]) {
+        best = c;
       }
     }
     return best;
