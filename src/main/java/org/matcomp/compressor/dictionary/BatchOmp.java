@@ -16,6 +16,8 @@ import org.matcomp.linalg.FloatMatrix;
  */
 public final class BatchOmp {
   private static final int BLOCK = 256;
+  /** Rows coded on one thread before the others join, while the JIT compiles the kernel (see {@link Workers}). */
+  static final int SERIAL_PREFIX = 1024;
 
   private final int nonzeros;
   private final double tolerance;
@@ -78,7 +80,7 @@ public final class BatchOmp {
     float[] values = new float[n * k];
     int[] counts = new int[n];
     double[] residuals = new double[n];
-    Workers.forRanges(n, BLOCK, () -> new OmpKernel(g, k, tolerance), (kernel, from, to) -> {
+    Workers.forRanges(n, BLOCK, SERIAL_PREFIX, () -> new OmpKernel(g, k, tolerance), (kernel, from, to) -> {
       for (int r = from; r < to; r++) {
         kernel.code(signals, r * dim);
         int c = kernel.count;
