@@ -3,7 +3,9 @@ package org.matcomp.cli;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.matcomp.bench.DictionaryBenchmark;
 import org.matcomp.bench.HostCallbackBenchmark;
+import org.matcomp.bench.OmpBenchmark;
 import org.matcomp.bench.OperatorBenchmark;
 import org.matcomp.bench.PruneBenchmark;
 import picocli.CommandLine.Command;
@@ -12,9 +14,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code matcomp bench NAME --json FILE}: benchmarks that print and write JSON, kept apart from tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Run a benchmark and write its JSON: operator, hostcallback, prune")
+    description = "Run a benchmark and write its JSON: operator, hostcallback, prune, omp, dictionary")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "operator, hostcallback, prune")
+  @Parameters(index = "0", description = "operator, hostcallback, prune, omp, dictionary")
   String name;
 
   @Option(names = "--work-dir", description = "where generated inputs for side-by-side runs go (default: a temp dir)")
@@ -41,8 +43,10 @@ final class BenchCommand implements Callable<Integer> {
       case "operator" -> withCallbackOverhead(OperatorBenchmark.run(size, batch, rank, runs));
       case "hostcallback" -> HostCallbackBenchmark.run();
       case "prune" -> PruneBenchmark.run(workDir());
+      case "omp" -> OmpBenchmark.run(workDir());
+      case "dictionary" -> DictionaryBenchmark.run(workDir());
       default -> throw new IllegalArgumentException(
-          "unknown benchmark '" + name + "'; available: operator, hostcallback, prune");
+          "unknown benchmark '" + name + "'; available: operator, hostcallback, prune, omp, dictionary");
     };
     result.addProperty("benchmark", name);
     System.out.println(JsonOutput.toJson(result));

@@ -1,5 +1,6 @@
 package org.matcomp.compressor;
 
+import org.matcomp.compressor.dictionary.DictionaryCompressor;
 import org.matcomp.compressor.prune.PruneCompressor;
 import org.matcomp.spec.CompressionSpec;
 
@@ -11,8 +12,9 @@ public final class Compressors {
     return switch (spec.method()) {
       case LOWRANK -> LowRankCompressor.fromSpec(spec);
       case PRUNE -> PruneCompressor.fromSpec(spec);
+      case DICTIONARY -> DictionaryCompressor.fromSpec(spec);
       default -> throw new IllegalArgumentException(
-          "method " + spec.method() + " has no compressor in this build; available: lowrank, prune");
+          "method " + spec.method() + " has no compressor in this build; available: lowrank, prune, dictionary");
     };
   }
 }

@@ -11,6 +11,7 @@ public final class GraphProductRules {
       case LOWRANK -> new LowRankProductRule();
       case KMEANS, KMEANS_PRUNE -> new CodebookProductRule();
       case SIMHASH -> new SimhashProductRule();
+      case DICTIONARY -> new DictionaryProductRule();
       default -> throw new IllegalArgumentException("method " + method + " has no graph product rule in this build");
     };
   }

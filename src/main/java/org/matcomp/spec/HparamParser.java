@@ -29,8 +29,8 @@ final class HparamParser {
       "gradient_decay_rate", "input_block_size", "output_block_size", "input_compression_factor",
       "output_compression_factor", "num_bases", "compress_input", "compress_output", "use_2d_blocks",
       "kmeans_init", "dl_nonzeros", "dl_atoms", "num_clusters",
-      // matcomp's own method keys (not in the reference): N:M sparsity for pruning.
-      "n_m", "n_m_axis");
+      // matcomp's own method keys (not in the reference): N:M sparsity for pruning, dictionary iterations.
+      "n_m", "n_m_axis", "dl_iterations");
 
   static {
     TYPED.put("name", (b, v) -> b.name(v));
