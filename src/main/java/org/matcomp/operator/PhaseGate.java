@@ -89,7 +89,8 @@ public final class PhaseGate {
   /** x·W for a compressed matrix through the gate: x·A, the blend, or x·(B⊗C) as α says. */
   public static Operand<TFloat32> matmul(Ops tf, CompressedMatrix cm, Operand<TFloat32> x) {
     GraphProductRule rule = GraphProductRules.forMethod(cm.spec().method());
-    return gate(tf.withSubScope(cm.name() + "_gate"), cm.alpha(), x,
+    String scope = cm.name().replaceAll("[^A-Za-z0-9_.\\-]", "_") + "_gate";
+    return gate(tf.withSubScope(scope), cm.alpha(), x,
         (t, xin) -> t.linalg.matMul(xin, cm.dense()),
         (t, xin) -> rule.applyTo(t, xin, cm.factors(), cm.rows(), cm.cols()));
   }

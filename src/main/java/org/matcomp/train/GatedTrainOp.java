@@ -28,8 +28,9 @@ import org.tensorflow.types.TInt64;
  * {@code ControlTrigger}, the one op TF's executor never marks dead, waits for every group's update (run or skipped),
  * and the global step increments after it, so each run of the train op advances the step exactly once.
  *
- * <p>A group's Adam counts only the steps where its side was live, which is Adam's own view of a variable that got
- * no gradient: no moment decay, no drift.
+ * <p>A group's optimizer sees only the steps where its side was live: while the side is dead its variables, slots
+ * and (for Adam) β powers stay as they were, so nothing drifts on momentum, A keeps its moments from the dense phase
+ * into the blend, and the factors' Adam starts its bias correction at the first blended step.
  */
 public final class GatedTrainOp {
   private GatedTrainOp() {}
