@@ -157,7 +157,7 @@ public final class PhaseGateBenchmark {
       zeroGradientTrain = zeroGradientSgd(tf, gatedLoss, cm, step);
 
       alphaFeed = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      alphaAssign = tf.assign(cm.alpha(), alphaFeed);
+      alphaAssign = tf.assign(cm.alphaVariable(), alphaFeed);
       Op fillB = tf.assign(b, randomMatrix(tf, n, rank));
       Op fillC = tf.assign(c, randomMatrix(tf, rank, n));
       session = new Session(graph);
@@ -170,8 +170,8 @@ public final class PhaseGateBenchmark {
       List<Variable<TFloat32>> vars = List.of(cm.dense(), cm.factors().floats("B"), cm.factors().floats("C"));
       Output<?>[] grads = graph.addGradients(loss.asOutput(),
           vars.stream().map(Variable::asOutput).toArray(Output[]::new));
-      Operand<TBool> denseLive = PhaseGate.readsDense(tf, cm.alpha());
-      Operand<TBool> factorsLive = PhaseGate.readsFactors(tf, cm.alpha());
+      Operand<TBool> denseLive = PhaseGate.readsDense(tf, cm.alphaVariable());
+      Operand<TBool> factorsLive = PhaseGate.readsFactors(tf, cm.alphaVariable());
       List<Optimizer.GradAndVar<?>> gv = new ArrayList<>();
       for (int i = 0; i < vars.size(); i++) {
         Operand<TFloat32> g = PhaseGate.zeroWhenDead(tf, (Output<TFloat32>) grads[i], vars.get(i),

@@ -7,6 +7,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Identity;
 import org.tensorflow.op.core.SwitchCond;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
@@ -86,12 +87,15 @@ public final class PhaseGate {
     return g.withName("output").merge(List.of(d.outputFalse(), f.outputFalse(), blend)).output();
   }
 
-  /** x·W for a compressed matrix through the gate: x·A, the blend, or x·(B⊗C) as α says. */
+  /**
+   * x·W for a compressed matrix through the gate: x·A, the blend, or x·(B⊗C) as α says. With an in-graph update
+   * (update_option 0) α and A are read after this run's update, as the other read paths do.
+   */
   public static Operand<TFloat32> matmul(Ops tf, CompressedMatrix cm, Operand<TFloat32> x) {
     GraphProductRule rule = GraphProductRules.forMethod(cm.spec().method());
     String scope = cm.name().replaceAll("[^A-Za-z0-9_.\\-]", "_") + "_gate";
-    return gate(tf.withSubScope(scope), cm.alpha(), x,
-        (t, xin) -> t.linalg.matMul(xin, cm.dense()),
+    return gate(tf.withSubScope(scope), afterUpdate(tf, cm, cm.alphaVariable()), x,
+        (t, xin) -> t.linalg.matMul(xin, afterUpdate(t, cm, cm.dense())),
         (t, xin) -> rule.applyTo(t, xin, cm.factors(), cm.rows(), cm.cols()));
   }
 
@@ -104,6 +108,11 @@ public final class PhaseGate {
       Operand<TBool> live) {
     Operand<TFloat32> zeros = tf.zerosLike(tf.switchCond(variable, live).outputFalse());
     return tf.merge(List.of(grad, zeros)).output();
+  }
+
+  private static Operand<TFloat32> afterUpdate(Ops tf, CompressedMatrix cm, Variable<TFloat32> v) {
+    return cm.graphUpdate().<Operand<TFloat32>>map(u -> tf.withControlDependencies(List.of(u)).identity(v))
+        .orElse(v);
   }
 
   private static Operand<TFloat32> side(Ops tf, Operand<TBool> live, Operand<TFloat32> x, Branch branch) {

@@ -64,9 +64,19 @@ public final class GatedTrainOp {
    * optimizer, and returns the op that increments {@code globalStep} once they are all done or skipped: run it as
    * the train op.
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public static Op build(Graph graph, Ops tf, Operand<TFloat32> loss, List<Group> groups,
       OptimizerFactory optimizers, Variable<TInt64> globalStep) {
+    return build(graph, tf, loss, groups, optimizers, globalStep, List.of());
+  }
+
+  /**
+   * As above, for matrices with an in-graph update (update_option 0, {@code CompressedMatrix.graphUpdate()}): every
+   * gradient waits for {@code updates}, so an update's assignments and a gradient step never race on a variable, and
+   * the step increments after them. {@code globalStep} must be the step the updates read.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Op build(Graph graph, Ops tf, Operand<TFloat32> loss, List<Group> groups,
+      OptimizerFactory optimizers, Variable<TInt64> globalStep, List<Op> updates) {
     checkArgument(!groups.isEmpty(), "nothing to train: no variable groups");
     List<Variable<TFloat32>> all = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -78,17 +88,21 @@ public final class GatedTrainOp {
     }
     Output<?>[] xs = all.stream().map(Variable::asOutput).toArray(Output[]::new);
     Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
-    List<Op> applies = new ArrayList<>();
+    List<Op> joined = new ArrayList<>(updates);
     int k = 0;
     for (Group g : groups) {
       List<Optimizer.GradAndVar<?>> gv = new ArrayList<>();
       for (Variable<TFloat32> v : g.variables()) {
-        gv.add(new Optimizer.GradAndVar<>((Output<TFloat32>) grads[k++], v.asOutput()));
+        Output<TFloat32> grad = (Output<TFloat32>) grads[k++];
+        if (!updates.isEmpty()) {
+          grad = tf.withControlDependencies(updates).identity(grad).asOutput();
+        }
+        gv.add(new Optimizer.GradAndVar<>(grad, v.asOutput()));
       }
       Optimizer opt = optimizers.create(graph, "opt_" + g.name());
-      applies.add(opt.applyGradients((List) gv, "apply_" + g.name()));
+      joined.add(opt.applyGradients((List) gv, "apply_" + g.name()));
     }
-    Op joined = tf.withName("train_joined").withControlDependencies(applies).controlTrigger();
-    return tf.withName("train").withControlDependencies(List.of(joined)).assignAdd(globalStep, tf.constant(1L));
+    Op trigger = tf.withName("train_joined").withControlDependencies(joined).controlTrigger();
+    return tf.withName("train").withControlDependencies(List.of(trigger)).assignAdd(globalStep, tf.constant(1L));
   }
 }

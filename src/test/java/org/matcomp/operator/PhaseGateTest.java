@@ -70,9 +70,9 @@ class PhaseGateTest {
       raw = g.addGradients(gatedLoss.asOutput(), xs);
       blendedGrads = g.addGradients(halfSquaredError(tf, blended, target).asOutput(), xs);
       live = new Operand<?>[] {raw[0],
-          liveGrad(raw[1], a, PhaseGate.readsDense(tf, cm.alpha())),
-          liveGrad(raw[2], vars.get(2), PhaseGate.readsFactors(tf, cm.alpha())),
-          liveGrad(raw[3], vars.get(3), PhaseGate.readsFactors(tf, cm.alpha()))};
+          liveGrad(raw[1], a, PhaseGate.readsDense(tf, cm.alphaVariable())),
+          liveGrad(raw[2], vars.get(2), PhaseGate.readsFactors(tf, cm.alphaVariable())),
+          liveGrad(raw[3], vars.get(3), PhaseGate.readsFactors(tf, cm.alphaVariable()))};
       s = new Session(g);
     }
 
@@ -179,7 +179,7 @@ class PhaseGateTest {
     try (Fixture f = new Fixture(4)) {
       Variable<TFloat32> b = f.cm.factors().floats("B");
       Variable<TFloat32> c = f.cm.factors().floats("C");
-      Operand<TFloat32> y = PhaseGate.gate(f.tf.withSubScope("dense_product"), f.cm.alpha(), f.x,
+      Operand<TFloat32> y = PhaseGate.gate(f.tf.withSubScope("dense_product"), f.cm.alphaVariable(), f.x,
           (t, xin) -> t.linalg.matMul(xin, f.a),
           (t, xin) -> t.linalg.matMul(xin, t.withName("product").linalg.matMul(b, c)));
       f.enter(phase);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.matcomp.compressor.Compressors;
 import org.matcomp.operator.CompressedMatrix;
 import org.matcomp.operator.MatrixCompression;
 import org.matcomp.operator.Phase;
@@ -41,8 +42,9 @@ class GatedTrainOpTest {
   private static final int BATCH = 16;
   private static final int STEPS = 60;
   /** rank=300 keeps ceil(6·100/300) = 2. Updates at steps 30 (α = 0.5, factors from A) and 40 (α = 0). */
-  private static final CompressionSpec SPEC = CompressionSpec.parse("rank=300,begin_compression_step=30,"
-      + "compression_frequency=10,alpha_decrement_value=0.5,compression_option=1,update_option=1");
+  private static final String SPEC_TEXT = "rank=300,begin_compression_step=30,compression_frequency=10,"
+      + "alpha_decrement_value=0.5,compression_option=1,update_option=1";
+  private static final CompressionSpec SPEC = CompressionSpec.parse(SPEC_TEXT);
 
   /** Fits x·W to x·W* for a rank-2 W*, so both A and its rank-2 factors can reach the target. */
   private static final class Problem implements AutoCloseable {
@@ -56,16 +58,8 @@ class GatedTrainOpTest {
 
     Problem() {
       Random rnd = new Random(17);
-      float[] u = gaussian(rnd, M * 2);
-      float[] v = gaussian(rnd, 2 * N);
-      float[] w = new float[M * N];
-      for (int i = 0; i < M; i++) {
-        for (int j = 0; j < N; j++) {
-          w[i * N + j] = u[i * 2] * v[j] + u[i * 2 + 1] * v[N + j];
-        }
-      }
       Operand<TFloat32> x = matrix(tf, BATCH, M, gaussian(rnd, BATCH * M));
-      Operand<TFloat32> target = tf.linalg.matMul(x, matrix(tf, M, N, w));
+      Operand<TFloat32> target = tf.linalg.matMul(x, matrix(tf, M, N, rankTwo(rnd)));
       a = tf.withName("A").variable(matrix(tf, M, N, gaussian(rnd, M * N)));
       cm = MatrixCompression.apply(tf, a, SPEC);
       Operand<TFloat32> d = tf.math.sub(PhaseGate.matmul(tf, cm, x), target);
@@ -141,8 +135,8 @@ class GatedTrainOpTest {
           vars.stream().map(Variable::asOutput).toArray(Output[]::new));
       List<Optimizer.GradAndVar<?>> gv = new ArrayList<>();
       for (int i = 0; i < vars.size(); i++) {
-        Operand<org.tensorflow.types.TBool> live = i == 0 ? PhaseGate.readsDense(p.tf, p.cm.alpha())
-            : PhaseGate.readsFactors(p.tf, p.cm.alpha());
+        Operand<org.tensorflow.types.TBool> live = i == 0 ? PhaseGate.readsDense(p.tf, p.cm.alphaVariable())
+            : PhaseGate.readsFactors(p.tf, p.cm.alphaVariable());
         Operand<TFloat32> g = PhaseGate.zeroWhenDead(p.tf, (Output<TFloat32>) grads[i], vars.get(i), live);
         gv.add(new Optimizer.GradAndVar<>(g.asOutput(), vars.get(i).asOutput()));
       }
@@ -151,6 +145,47 @@ class GatedTrainOpTest {
       Trace t = p.run(train);
       t.assertTrainedInEveryPhase();
       assertFalse(java.util.Arrays.equals(t.aAtSwitch, t.aAtEnd), "Adam's momentum should have moved A");
+    }
+  }
+
+  /**
+   * update_option 0 and the gate together: the host only runs the train op. The graph factors A at step 30 and
+   * lowers α at 30 and 40 (the host path's schedule), the gate reads α after that update, and the step still
+   * advances once per run in every phase.
+   */
+  @Test
+  void withTheInGraphUpdateTheTrainOpAloneCompressesAndTrains() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Random rnd = new Random(17);
+      Operand<TFloat32> x = matrix(tf, BATCH, M, gaussian(rnd, BATCH * M));
+      Operand<TFloat32> target = tf.linalg.matMul(x, matrix(tf, M, N, rankTwo(rnd)));
+      Variable<TFloat32> a = tf.withName("A").variable(matrix(tf, M, N, gaussian(rnd, M * N)));
+      InGraphTrainer trainer = new InGraphTrainer(tf);
+      CompressionSpec spec = CompressionSpec.parse(SPEC_TEXT.replace("update_option=1", "update_option=0"));
+      CompressedMatrix cm = MatrixCompression.apply(tf, a, spec, Compressors.forSpec(spec), trainer.step());
+      Operand<TFloat32> d = tf.math.sub(PhaseGate.matmul(tf, cm, x), target);
+      Operand<TFloat32> loss =
+          tf.math.mul(tf.constant(0.5f / BATCH), tf.sum(tf.math.mul(d, d), tf.constant(new int[] {0, 1})));
+      Op train = GatedTrainOp.build(g, tf, loss, GatedTrainOp.groups(List.of(cm), List.of()),
+          (graph, name) -> new Adam(graph, name, 0.05f), trainer.step(), List.of(cm.graphUpdate().orElseThrow()));
+      try (Session s = new Session(g)) {
+        Trace t = new Trace();
+        for (long k = 0; k < STEPS; k++) {
+          try (var r = s.runner().addTarget(train).fetch(loss).fetch(trainer.step()).fetch(cm.alphaVariable())
+              .run()) {
+            Phase phase = Phase.ofAlpha(((TFloat32) r.get(2)).getFloat());
+            if (phase == Phase.COMPRESSED && t.aAtSwitch == null) {
+              t.aAtSwitch = fetch(s, a);
+            }
+            t.losses.computeIfAbsent(phase, p -> new ArrayList<>()).add(((TFloat32) r.get(0)).getFloat());
+            t.stepsBehind.add(((TInt64) r.get(1)).getLong() - (k + 1));
+          }
+        }
+        t.aAtEnd = fetch(s, a);
+        t.assertTrainedInEveryPhase();
+        assertArrayEquals(t.aAtSwitch, t.aAtEnd, 0f);
+      }
     }
   }
 
@@ -173,6 +208,18 @@ class GatedTrainOpTest {
           () -> GatedTrainOp.build(p.g, p.tf, p.loss, groups, (g, name) -> new Adam(g, name, 0.05f), p.step));
       assertEquals("variable A is in more than one train group", e.getMessage());
     }
+  }
+
+  private static float[] rankTwo(Random rnd) {
+    float[] u = gaussian(rnd, M * 2);
+    float[] v = gaussian(rnd, 2 * N);
+    float[] w = new float[M * N];
+    for (int i = 0; i < M; i++) {
+      for (int j = 0; j < N; j++) {
+        w[i * N + j] = u[i * 2] * v[j] + u[i * 2 + 1] * v[N + j];
+      }
+    }
+    return w;
   }
 
   private static float[] gaussian(Random rnd, int n) {
