@@ -35,6 +35,11 @@ import org.tensorflow.types.TFloat32;
  * all variables wrap each side's gradients with {@link #zeroWhenDead}, at the price of a zero update (and Adam's
  * momentum drift) on the dead side. A variable read by both sides would get a dead gradient whenever one side is
  * dead; read such variables outside the gate.
+ *
+ * <p>Limits: α itself is not differentiable through the gate (its predicates have no gradient; never list α among
+ * the variables to differentiate). A NaN α makes both predicates false, so the output is dead and fetching anything
+ * downstream fails with "Retval[0] does not have value". A graph imported from a GraphDef must call
+ * {@link ControlFlowGradients#ensureRegistered} before {@code addGradients}.
  */
 public final class PhaseGate {
   private PhaseGate() {}
