@@ -7,6 +7,7 @@ import org.matcomp.bench.DictionaryBenchmark;
 import org.matcomp.bench.HostCallbackBenchmark;
 import org.matcomp.bench.OmpBenchmark;
 import org.matcomp.bench.OperatorBenchmark;
+import org.matcomp.bench.PhaseGateBenchmark;
 import org.matcomp.bench.PruneBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,9 +15,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code matcomp bench NAME --json FILE}: benchmarks that print and write JSON, kept apart from tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Run a benchmark and write its JSON: operator, hostcallback, prune, omp, dictionary")
+    description = "Run a benchmark and write its JSON: operator, phasegate, hostcallback, prune, omp, dictionary")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "operator, hostcallback, prune, omp, dictionary")
+  @Parameters(index = "0", description = "operator, phasegate, hostcallback, prune, omp, dictionary")
   String name;
 
   @Option(names = "--work-dir", description = "where generated inputs for side-by-side runs go (default: a temp dir)")
@@ -40,13 +41,14 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JsonObject result = switch (name) {
-      case "operator" -> withCallbackOverhead(OperatorBenchmark.run(size, batch, rank, runs));
+      case "operator" -> withInGraph(OperatorBenchmark.run(size, batch, rank, runs));
+      case "phasegate" -> PhaseGateBenchmark.run(size, batch, rank, runs);
       case "hostcallback" -> HostCallbackBenchmark.run();
       case "prune" -> PruneBenchmark.run(workDir());
       case "omp" -> OmpBenchmark.run(workDir());
       case "dictionary" -> DictionaryBenchmark.run(workDir());
       default -> throw new IllegalArgumentException(
-          "unknown benchmark '" + name + "'; available: operator, hostcallback, prune, omp, dictionary");
+          "unknown benchmark '" + name + "'; available: operator, phasegate, hostcallback, prune, omp, dictionary");
     };
     result.addProperty("benchmark", name);
     System.out.println(JsonOutput.toJson(result));
@@ -56,15 +58,23 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The in-graph update path's cost per host call, reported beside the operator's step ratios. */
-  private static JsonObject withCallbackOverhead(JsonObject operator) {
-    JsonObject cb = HostCallbackBenchmark.run();
-    for (String field : new String[] {"callback_overhead_us_1kb", "callback_overhead_us_4mb"}) {
-      if (cb.has(field)) {
-        operator.add(field, cb.get(field));
+  /**
+   * The operator's host-path ratios plus the in-graph path: the gated one-op train step's ratios and the
+   * HostCallback's cost per call.
+   */
+  private JsonObject withInGraph(JsonObject operator) {
+    JsonObject gated = PhaseGateBenchmark.run(size, batch, rank, runs);
+    copy(gated, operator, "ratio_before_snapshot_ingraph", "ratio_blending_ingraph", "ratio_after_switch_ingraph");
+    copy(HostCallbackBenchmark.run(), operator, "callback_overhead_us_1kb", "callback_overhead_us_4mb");
+    return operator;
+  }
+
+  private static void copy(JsonObject from, JsonObject to, String... fields) {
+    for (String field : fields) {
+      if (from.has(field)) {
+        to.add(field, from.get(field));
       }
     }
-    return operator;
   }
 
   private Path workDir() throws java.io.IOException {

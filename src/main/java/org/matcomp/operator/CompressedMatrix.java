@@ -146,6 +146,14 @@ public final class CompressedMatrix implements CompressedWeight {
         tf.math.mul(tf.math.sub(one, read(tf, alpha)), rule.applyTo(tf, x, factors, rows, cols)));
   }
 
+  /**
+   * x·W through the in-graph phase gate: one graph for every phase, and only the side α makes live runs (with
+   * update_option 0 no host knows the phase). Train it with {@code GatedTrainOp} / {@code InGraphTrainer}.
+   */
+  public Operand<TFloat32> matmulGated(Ops tf, Operand<TFloat32> x) {
+    return PhaseGate.matmul(tf, this, x);
+  }
+
   /** x·W as {@code phase} reads it, computing only that phase's side. */
   @Override
   public Operand<TFloat32> matmul(Ops tf, Operand<TFloat32> x, Phase phase) {
