@@ -34,11 +34,12 @@ public final class CompressedMatrix implements CompressedWeight {
   private final Variable<TFloat32> alpha;
   private final Variable<TInt64> lastUpdateStep;
   private final HostUpdate hostUpdate;
+  private final boolean structured;
   private org.tensorflow.op.Op graphUpdate;
 
   CompressedMatrix(String name, Variable<TFloat32> a, int rows, int cols, CompressionSpec spec,
       MatrixCompressor compressor, GraphProductRule rule, FactorVariables factors, Variable<TFloat32> alpha,
-      Variable<TInt64> lastUpdateStep, HostUpdate.Builder hostUpdate) {
+      Variable<TInt64> lastUpdateStep, HostUpdate.Builder hostUpdate, boolean structured) {
     this.name = name;
     this.a = a;
     this.rows = rows;
@@ -49,7 +50,16 @@ public final class CompressedMatrix implements CompressedWeight {
     this.factors = factors;
     this.alpha = alpha;
     this.lastUpdateStep = lastUpdateStep;
+    this.structured = structured;
     this.hostUpdate = hostUpdate.build(this);
+  }
+
+  /**
+   * Whether the factors replace A from the start ({@link MatrixCompression#applyStructured}): α is 0 and never
+   * moves, so the matrix is in the COMPRESSED phase from step 0 and no run reads A.
+   */
+  public boolean isStructured() {
+    return structured;
   }
 
   /** The name of A's variable, used to name everything made for it. */
@@ -200,10 +210,13 @@ public final class CompressedMatrix implements CompressedWeight {
     return hostUpdate.phase(session);
   }
 
-  /** The reference's rule: lastUpdateStep starts at −1, so the first update needs step ≥ frequency − 1. */
+  /**
+   * The reference's rule: lastUpdateStep starts at −1, so the first update needs step ≥ frequency − 1. A structured
+   * matrix never updates: {@link Long#MAX_VALUE}.
+   */
   @Override
   public long firstUpdateStep() {
-    return Math.max(spec.beginCompressionStep(), spec.compressionFrequency() - 1);
+    return structured ? Long.MAX_VALUE : Math.max(spec.beginCompressionStep(), spec.compressionFrequency() - 1);
   }
 
   /** Parameters and bytes of A vs the factors, at the factors' stored widths. */
@@ -214,6 +227,7 @@ public final class CompressedMatrix implements CompressedWeight {
 
   @Override
   public String toString() {
-    return "CompressedMatrix[" + name + " " + rows + "x" + cols + " " + spec.method() + " " + factors.layout() + "]";
+    return "CompressedMatrix[" + name + " " + rows + "x" + cols + " " + spec.method()
+        + (structured ? " structured " : " ") + factors.layout() + "]";
   }
 }

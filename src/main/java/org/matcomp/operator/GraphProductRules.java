@@ -12,6 +12,9 @@ public final class GraphProductRules {
       case KMEANS, KMEANS_PRUNE -> new CodebookProductRule();
       case SIMHASH -> new SimhashProductRule();
       case DICTIONARY -> new DictionaryProductRule();
+      case INPUT_OUTPUT -> new InputOutputProductRule();
+      case BLOCK -> new BlockDiagonalProductRule();
+      case MIXED_BLOCK -> new MixedBlockProductRule();
       default -> throw new IllegalArgumentException("method " + method + " has no graph product rule in this build");
     };
   }

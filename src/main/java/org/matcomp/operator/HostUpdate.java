@@ -3,6 +3,7 @@ package org.matcomp.operator;
 import java.util.ArrayList;
 import java.util.List;
 import org.matcomp.compressor.Factor;
+import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.spec.UpdateOption;
@@ -77,13 +78,7 @@ public final class HostUpdate {
     try {
       Session.Runner runner = session.runner();
       if (factor) {
-        Factorization f = matrix.compressor().compress(matrix.name(), fetchDense(session));
-        List<Factor> values = f.factors();
-        for (int i = 0; i < values.size(); i++) {
-          Tensor t = FactorTensors.toTensor(values.get(i));
-          fed.add(t);
-          runner.feed(factorFeeds.get(i), t).addTarget(factorAssigns.get(i));
-        }
+        feedFactors(runner, matrix.compressor().compress(matrix.name(), fetchDense(session)), fed);
       }
       Tensor alphaT = TFloat32.scalarOf(newAlpha);
       Tensor stepT = TInt64.scalarOf(step);
@@ -97,6 +92,42 @@ public final class HostUpdate {
     alpha = newAlpha;
     lastUpdateStep = step;
     return new Outcome(true, factor, alpha, Phase.ofAlpha(alpha));
+  }
+
+  /**
+   * Fits the factors to A's current value ({@code compress}) and assigns them, leaving α and the schedule alone: a
+   * warm start for a structured matrix, whose factors otherwise start from Xavier draws.
+   */
+  public Factorization fitFactorsToDense(Session session) {
+    Factorization f = matrix.compressor().compress(matrix.name(), fetchDense(session));
+    assignFactors(session, f);
+    return f;
+  }
+
+  /** Assigns the factors' values (their specs must be this matrix's layout), leaving α and the schedule alone. */
+  public void assignFactors(Session session, Factorization f) {
+    List<FactorSpec> layout = matrix.factors().layout();
+    if (!f.factors().stream().map(Factor::spec).toList().equals(layout)) {
+      throw new IllegalArgumentException("matrix " + matrix.name() + ": factors " + f.factors()
+          + " do not match the layout " + layout);
+    }
+    List<Tensor> fed = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      feedFactors(runner, f, fed);
+      runner.run().close();
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+  }
+
+  private void feedFactors(Session.Runner runner, Factorization f, List<Tensor> fed) {
+    List<Factor> values = f.factors();
+    for (int i = 0; i < values.size(); i++) {
+      Tensor t = FactorTensors.toTensor(values.get(i));
+      fed.add(t);
+      runner.feed(factorFeeds.get(i), t).addTarget(factorAssigns.get(i));
+    }
   }
 
   /**
