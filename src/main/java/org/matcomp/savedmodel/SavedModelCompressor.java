@@ -166,8 +166,9 @@ public final class SavedModelCompressor {
       f = compressor.compress(m.name(), a);
     } catch (IllegalArgumentException e) {
       String hint = o.layers().isPresent() ? "" : " (narrow the selection with --layers)";
-      throw new IllegalArgumentException(m.name() + " " + m.rows() + "x" + m.cols() + ": " + e.getMessage() + hint,
-          e);
+      String msg = e.getMessage() != null && e.getMessage().startsWith(m.name()) ? e.getMessage()
+          : m.name() + ": " + e.getMessage();
+      throw new IllegalArgumentException(msg + " (matrix " + m.rows() + "x" + m.cols() + ")" + hint, e);
     }
     List<StoredFactor> stored;
     try {
