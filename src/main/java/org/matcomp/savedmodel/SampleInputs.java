@@ -117,6 +117,12 @@ final class SampleInputs {
       HostTensor t = switch (e.getValue().getDtype()) {
         case DT_FLOAT -> HostTensor.ofFloats(shape, a.floatData());
         case DT_INT32 -> HostTensor.ofInts(shape, a.intData());
+        case DT_INT64 -> {
+          long[] v = a.longData();
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+          b.asLongBuffer().put(v);
+          yield new HostTensor(DataType.DT_INT64, shape, b.array());
+        }
         default -> throw new IllegalArgumentException("--inputs: input '" + e.getKey() + "' has dtype "
             + e.getValue().getDtype() + ", which .npy feeding does not support");
       };

@@ -99,6 +99,29 @@ class CompressCommandTest {
   }
 
   @Test
+  void inputsDirectoryFeedsEverySignatureReshapedToItsShape() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("inputs"));
+    float[] x = new float[3 * 32];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i % 7) / 7f;
+    }
+    org.matcomp.io.Npy.write(in.resolve("x.npy"), org.matcomp.io.NpyArray.ofFloats(new long[] {3, 32}, x));
+    org.matcomp.io.Npy.write(in.resolve("ids.npy"), org.matcomp.io.NpyArray.ofInts(new long[] {4},
+        new int[] {0, 49, 7, 7}));
+    org.matcomp.io.Npy.write(in.resolve("z.npy"), org.matcomp.io.NpyArray.ofFloats(new long[] {1, 16},
+        new float[16]));
+    Path json = dir.resolve("r.json");
+    Run r = run("compress", TinyModels.TF1.toString(), dir.resolve("o").toString(), "--rank", "2", "--verify",
+        "--inputs", in.toString(), "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    java.util.Map<String, Integer> examples = new java.util.TreeMap<>();
+    o.getAsJsonArray("signatures").forEach(s -> examples.put(s.getAsJsonObject().get("name").getAsString(),
+        s.getAsJsonObject().get("examples").getAsInt()));
+    assertEquals(java.util.Map.of("serving_default", 3, "embed", 4, "regularized", 1), examples);
+  }
+
+  @Test
   void inspectListsSitesAndAdvice() {
     Run r = run("inspect", TinyModels.TF1.toString());
     assertEquals(0, r.exit(), r.err());
