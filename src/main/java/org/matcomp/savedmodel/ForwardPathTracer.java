@@ -39,9 +39,6 @@ final class ForwardPathTracer {
 
   private record Work(Frame frame, TensorRef ref) {}
 
-  /** A variable reached from a consumer input, and the first read node on the way (null for a direct use). */
-  private record Hit(VariableInfo variable) {}
-
   /** Traces from top-level tensor names such as {@code StatefulPartitionedCall:0}. */
   ForwardPath trace(List<String> outputs) {
     Map<String, WeightSite> sites = new LinkedHashMap<>();
@@ -89,11 +86,11 @@ final class ForwardPathTracer {
       if (!PASS_THROUGH.contains(node.getOp())) {
         Optional<ConsumerKind> kind = ConsumerKind.of(node.getOp());
         for (int k = 0; k < inputs.size(); k++) {
-          Optional<Hit> hit = resolve(frame, inputs.get(k));
+          Optional<VariableInfo> hit = resolve(frame, inputs.get(k));
           if (hit.isEmpty()) {
             continue;
           }
-          VariableInfo v = hit.get().variable();
+          VariableInfo v = hit.get();
           variables.putIfAbsent(v.name(), v);
           if (kind.isPresent() && kind.get().canCarryWeight(k)) {
             WeightSite site = new WeightSite(v, kind.get(), frame.location(), node.getName(), k,
@@ -125,7 +122,7 @@ final class ForwardPathTracer {
   }
 
   /** Follows a value back through reads and argument passing to a variable, if it is one. */
-  private Optional<Hit> resolve(Frame frame, TensorRef ref) {
+  private Optional<VariableInfo> resolve(Frame frame, TensorRef ref) {
     for (int guard = 0; guard < 10_000; guard++) {
       if (ref.isArgument()) {
         TensorRef up = callerInput(frame, ref.node());
@@ -138,7 +135,8 @@ final class ForwardPathTracer {
         return Optional.empty();
       }
       if (VariableInfo.isVariable(n)) {
-        return frame.location().isTopLevel() ? Optional.of(new Hit(VariableInfo.of(n))) : Optional.empty();
+        // a variable created inside a function body cannot be replaced from outside: not a weight site
+        return frame.location().isTopLevel() ? Optional.of(VariableInfo.of(n)) : Optional.empty();
       }
       if (!PASS_THROUGH.contains(n.getOp()) || n.getInputCount() == 0) {
         return Optional.empty();

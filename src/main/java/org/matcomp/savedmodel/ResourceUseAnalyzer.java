@@ -74,14 +74,15 @@ final class ResourceUseAnalyzer {
             work.push(new Holder(h.location(), c.getName(), false, false));
           } else {
             Optional<ConsumerKind> kind = ConsumerKind.of(c.getOp());
-            Optional<String> problem = kind.isPresent() && kind.get().canCarryWeight(k)
-                ? consumerProblem(c, kind.get(), h) : Optional.of("");
-            if (problem.isEmpty() && !readsTwice(in, h)) {
-              sites.add(new VariableUses.SiteUse(h.location(), c.getName(), kind.get(), k));
-            } else if (problem.isPresent() && !problem.get().isEmpty()) {
-              blockers.add(problem.get());
-            } else {
+            if (kind.isEmpty() || !kind.get().canCarryWeight(k) || readsTwice(in, h)) {
               blockers.add("read by " + c.getOp() + " '" + c.getName() + "' (input " + k + ") in " + h.location());
+            } else {
+              Optional<String> problem = consumerProblem(c, kind.get(), h);
+              if (problem.isPresent()) {
+                blockers.add(problem.get());
+              } else {
+                sites.add(new VariableUses.SiteUse(h.location(), c.getName(), kind.get(), k));
+              }
             }
           }
         }
@@ -92,7 +93,7 @@ final class ResourceUseAnalyzer {
 
   /** Consumer settings the forms do not handle: gathers along another axis or with batch dimensions. */
   private Optional<String> consumerProblem(NodeDef c, ConsumerKind kind, Holder h) {
-    if (kind == ConsumerKind.RESOURCE_GATHER && h.handle() == false) {
+    if (kind == ConsumerKind.RESOURCE_GATHER && !h.handle()) {
       return Optional.of("ResourceGather '" + c.getName() + "' reads a value, not a handle");
     }
     if (kind.isGather() && c.containsAttr("batch_dims") && c.getAttrOrThrow("batch_dims").getI() != 0) {
