@@ -12,6 +12,7 @@ import org.matcomp.compressor.Compressors;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.compressor.MatrixCompressor;
+import org.matcomp.compressor.dictionary.OmpCoder;
 import org.matcomp.io.FactorFiles;
 import org.matcomp.io.Npy;
 import org.matcomp.linalg.FloatMatrix;
@@ -46,9 +47,31 @@ final class FactorCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0")
   long seed;
 
+  @Option(names = "--dictionary", description = "omp: the dictionary (atoms x cols .npy, atoms as rows) to code against")
+  Path dictionary;
+
+  @Option(names = "--atoms", description = "dictionary: number of atoms")
+  Integer atoms;
+
+  @Option(names = "--nonzeros", description = "dictionary/omp: atoms per row (k)")
+  Integer nonzeros;
+
+  @Option(names = "--iterations", description = "dictionary: learning iterations")
+  Integer iterations;
+
   @Override
   public Integer call() throws Exception {
     FloatMatrix a = Npy.readFloatMatrix(input);
+    if ("omp".equals(specOptions.method)) {
+      if (dictionary == null || nonzeros == null) {
+        throw new IllegalArgumentException("--method omp needs --dictionary D.npy and --nonzeros k");
+      }
+      FloatMatrix d = Npy.readFloatMatrix(dictionary);
+      long t0 = System.nanoTime();
+      OmpCoder.Coding c = OmpCoder.code(
+          dictionary.getFileName().toString(), d, input.getFileName().toString(), a, nonzeros);
+      return emit(c.factorization(), c.relativeError(), (System.nanoTime() - t0) / 1e9, "omp");
+    }
     CompressionSpec.Builder defaults = CompressionSpec.builder().name("factor").updateOption(UpdateOption.HOST)
         .seed(seed);
     if (blockSize != null) {
@@ -61,10 +84,14 @@ final class FactorCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Factorization f = compressor.compress(name, a);
     double seconds = (System.nanoTime() - t0) / 1e9;
+    return emit(f, a.relativeErrorTo(f.product()), seconds, f.method().cliName());
+  }
 
-    double relError = a.relativeErrorTo(f.product());
+  /** Writes the factors and the report (stdout and --json). */
+  private int emit(Factorization f, double relError, double seconds, String method) throws java.io.IOException {
     List<Path> files = output == null ? List.of() : FactorFiles.write(output, f.factors());
     JsonObject report = report(f, relError, seconds, files);
+    report.addProperty("method", method);
     System.out.println(JsonOutput.toJson(report));
     if (json != null) {
       JsonOutput.write(json, report);
@@ -73,7 +100,17 @@ final class FactorCommand implements Callable<Integer> {
   }
 
   private Map<String, String> methodParameters() {
-    return new LinkedHashMap<>();
+    Map<String, String> p = new LinkedHashMap<>();
+    if (atoms != null) {
+      p.put("dl_atoms", atoms.toString());
+    }
+    if (nonzeros != null) {
+      p.put("dl_nonzeros", nonzeros.toString());
+    }
+    if (iterations != null) {
+      p.put("dl_iterations", iterations.toString());
+    }
+    return p;
   }
 
   private static JsonObject report(Factorization f, double relError, double seconds, List<Path> files) {

@@ -20,6 +20,15 @@ final class SpecOptions {
   @Option(names = "--spec", description = "graph_compression hparam string, e.g. 'rank=200,compression_frequency=100'")
   String hparams;
 
+  @Option(names = "--sparsity", description = "prune: fraction of entries zeroed, in [0, 1)")
+  Double sparsity;
+
+  @Option(names = "--score", description = "prune: magnitude (default), first-order, second-order, gradient")
+  String score;
+
+  @Option(names = "--n-m", description = "prune: N:M structured sparsity, e.g. 2:4 (keep 2 of every 4 in a row)")
+  String nm;
+
   CompressionMethod method() {
     return CompressionMethod.fromCliName(method);
   }
@@ -42,6 +51,15 @@ final class SpecOptions {
       b.absoluteRank(rank);
     }
     methodParameters.forEach(b::methodParameter);
+    if (sparsity != null) {
+      b.methodParameter("target_sparsity", Double.toString(sparsity));
+    }
+    if (score != null) {
+      b.methodParameter("prune_option", score);
+    }
+    if (nm != null) {
+      b.methodParameter("n_m", nm);
+    }
     return b.build();
   }
 

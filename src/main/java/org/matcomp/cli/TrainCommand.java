@@ -3,18 +3,21 @@ package org.matcomp.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.matcomp.compressor.CompressedSize;
 import org.matcomp.data.FashionMnist;
+import org.matcomp.data.PennTreebank;
 import org.matcomp.operator.CompressionReport;
 import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.UpdateOption;
 import org.matcomp.train.ClassifierTraining;
+import org.matcomp.train.LanguageModelConfig;
+import org.matcomp.train.LanguageModelResult;
+import org.matcomp.train.LanguageModelTraining;
 import org.matcomp.train.TrainConfig;
 import org.matcomp.train.TrainResult;
 import picocli.CommandLine.Command;
@@ -23,26 +26,34 @@ import picocli.CommandLine.Option;
 
 /** {@code matcomp train}: train a model with its weight matrices compressed, evaluate it, report sizes. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train a Fashion-MNIST MLP in TF Java with its dense layers compressed during training.")
+    description = "Train a model in TF Java with its weight matrices compressed during training: a Fashion-MNIST"
+        + " MLP (hidden layers compressed) or a PTB n-gram language model (embedding table compressed).")
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist (default)")
+  @Option(names = "--dataset", description = "fashion-mnist (for mlp, default) or ptb (for ptb-lm, default)")
   String dataset;
 
-  @Option(names = "--data-dir", description = "directory of the IDX files (default: ${DEFAULT-VALUE})",
-      defaultValue = "/usr/share/datasets/fashion-mnist")
+  @Option(names = "--data-dir", description = "data directory (default: /usr/share/datasets/fashion-mnist for "
+      + "fashion-mnist, ../shared/testdata/data/ptb for ptb)")
   Path dataDir;
 
-  @Option(names = "--model", defaultValue = "mlp", description = "mlp (default)")
+  @Option(names = "--model", defaultValue = "mlp",
+      description = "mlp (Fashion-MNIST classifier) or ptb-lm (n-gram language model, embedding compressed)")
   String model;
 
   @Mixin
   SpecOptions specOptions = new SpecOptions();
 
-  @Option(names = "--hidden", split = ",", defaultValue = "512,256", description = "hidden sizes (default 512,256)")
+  @Option(names = "--hidden", split = ",", description = "hidden sizes (mlp default 512,256; ptb-lm default 256)")
   int[] hidden;
 
-  @Option(names = "--steps", defaultValue = "6000", description = "training steps (default ${DEFAULT-VALUE})")
-  long steps;
+  @Option(names = "--steps", description = "training steps (default: mlp 6000, ptb-lm 4000)")
+  Long steps;
+
+  @Option(names = "--context", defaultValue = "4", description = "ptb-lm: words of context")
+  int context;
+
+  @Option(names = "--embedding-dim", defaultValue = "64", description = "ptb-lm: embedding width")
+  int embeddingDim;
 
   @Option(names = "--batch-size", defaultValue = "128")
   int batchSize;
@@ -50,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate")
   float learningRate;
 
-  @Option(names = "--layers", defaultValue = "dense\\d+",
+  @Option(names = "--layers", defaultValue = "dense\\d+|embedding",
       description = "regex of the layers to compress (dense1, dense2, ..., logits); default: the hidden layers")
   String layers;
 
@@ -65,18 +76,22 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!dataset.equals("fashion-mnist")) {
-      throw new IllegalArgumentException("--dataset " + dataset + " is not supported; use fashion-mnist");
-    }
-    if (!model.equals("mlp")) {
-      throw new IllegalArgumentException("--model " + model + " is not supported; use mlp");
-    }
+    return switch (model) {
+      case "mlp" -> trainMlp();
+      case "ptb-lm" -> trainLanguageModel();
+      default -> throw new IllegalArgumentException("--model " + model + " is not supported; use mlp or ptb-lm");
+    };
+  }
+
+  private int trainMlp() throws Exception {
+    requireDataset("fashion-mnist");
+    long n = steps == null ? 6000 : steps;
     Optional<CompressionSpec> spec = specOptions.method() == CompressionMethod.NONE
         ? Optional.empty()
-        : Optional.of(spec());
-    TrainConfig config = new TrainConfig(hidden, steps, batchSize, learningRate, seed, spec,
-        Pattern.compile(layers), !noProgress);
-    FashionMnist data = FashionMnist.load(dataDir);
+        : Optional.of(spec(n));
+    TrainConfig config = new TrainConfig(hidden == null ? new int[] {512, 256} : hidden, n, batchSize, learningRate,
+        seed, spec, Pattern.compile(layers), !noProgress);
+    FashionMnist data = FashionMnist.load(dataDir == null ? FashionMnist.DEFAULT_DIR : dataDir);
     TrainResult r = new ClassifierTraining(config, data.train(), data.test(), FashionMnist.CLASSES).run();
     System.out.println(table(r));
     if (json != null) {
@@ -85,12 +100,59 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  private int trainLanguageModel() throws Exception {
+    requireDataset("ptb");
+    long n = steps == null ? 4000 : steps;
+    Optional<CompressionSpec> spec = specOptions.method() == CompressionMethod.NONE
+        ? Optional.empty()
+        : Optional.of(spec(n));
+    int hiddenSize = hidden == null ? 256 : hidden[0];
+    LanguageModelConfig config = new LanguageModelConfig(context, embeddingDim, hiddenSize, n, batchSize,
+        learningRate, seed, spec, !noProgress);
+    PennTreebank ptb = PennTreebank.load(dataDir == null ? PennTreebank.DEFAULT_DIR : dataDir);
+    LanguageModelResult r =
+        new LanguageModelTraining(config, ptb.train(), ptb.valid(), ptb.vocabularySize()).run();
+    CompressedSize t = r.report().matrices().get(0).size();
+    System.out.printf("%-12s %-16s %-16s %-12s %-8s %-8s%n", "method", "valid-ppl", "ppl-before", "emb-bytes",
+        "ratio", "seconds");
+    System.out.printf("%-12s %-16.2f %-16s %-12s %-8.2f %-8.1f%n", r.method(), r.validPerplexity(),
+        Double.isNaN(r.densePerplexity()) ? "-" : String.format("%.2f", r.densePerplexity()),
+        t.denseBytes() + "->" + t.compressedBytes(), t.ratio(), r.seconds());
+    if (json != null) {
+      JsonObject o = new JsonObject();
+      o.addProperty("model", "ptb-lm");
+      o.addProperty("method", r.method());
+      o.addProperty("spec", r.spec());
+      o.addProperty("valid_perplexity", r.validPerplexity());
+      if (!Double.isNaN(r.densePerplexity())) {
+        o.addProperty("valid_perplexity_before_compression", r.densePerplexity());
+      }
+      o.addProperty("embedding_bytes_before", t.denseBytes());
+      o.addProperty("embedding_bytes_after", t.compressedBytes());
+      o.addProperty("compression_ratio", t.ratio());
+      o.addProperty("steps", r.steps());
+      o.addProperty("seconds", r.seconds());
+      o.addProperty("final_phase", r.finalPhase());
+      o.add("matrices", matricesJson(r.report()));
+      JsonOutput.write(json, o);
+    }
+    return 0;
+  }
+
+  private void requireDataset(String expected) {
+    if (dataset != null && !dataset.equals(expected)) {
+      throw new IllegalArgumentException("--dataset " + dataset + " does not go with --model " + model
+          + "; use " + expected);
+    }
+  }
+
   /**
    * The job's schedule unless {@code --spec} says otherwise: dense training for the first 40 % of the steps, then
    * 20 host updates 20 steps apart take α from 1 to 0, then the factors fine-tune. Low-rank keeps rank 48 when
    * neither {@code --rank} nor a spec rank is given (the reference's default rank 7 would keep the full rank).
+   * Pruning ramps to 90 % sparsity (or {@code --sparsity}) between 20 % and 60 % of the steps.
    */
-  private CompressionSpec spec() {
+  private CompressionSpec spec(long steps) {
     CompressionSpec.Builder defaults = CompressionSpec.builder()
         .name("train_" + specOptions.method().cliName().replace('-', '_'))
         .beginCompressionStep(Math.max(1, steps * 2 / 5))
@@ -102,6 +164,14 @@ final class TrainCommand implements Callable<Integer> {
     if (specOptions.rank == null && !specOptions.hparamsSetRank()
         && specOptions.method() == CompressionMethod.LOWRANK) {
       defaults.absoluteRank(48);
+    }
+    if (specOptions.method() == CompressionMethod.PRUNE) {
+      // Gradual pruning: masks from 20 % of the steps, sparsity ramping to its target by 60 %, every 50 steps.
+      defaults.methodParameter("begin_pruning_step", Long.toString(steps / 5))
+          .methodParameter("sparsity_function_begin_step", Long.toString(steps / 5))
+          .methodParameter("sparsity_function_end_step", Long.toString(steps * 3 / 5))
+          .methodParameter("pruning_frequency", "50")
+          .methodParameter("target_sparsity", "0.9");
     }
     return specOptions.spec(defaults, Map.of());
   }
@@ -142,8 +212,16 @@ final class TrainCommand implements Callable<Integer> {
     o.addProperty("steps", r.steps());
     o.addProperty("seconds", r.seconds());
     o.addProperty("final_phase", r.finalPhase());
+    o.add("matrices", matricesJson(r.report()));
+    JsonArray loss = new JsonArray();
+    r.lossCurve().forEach(loss::add);
+    o.add("loss_every_100_steps", loss);
+    return o;
+  }
+
+  static JsonArray matricesJson(CompressionReport report) {
     JsonArray ms = new JsonArray();
-    for (CompressionReport.Entry e : r.report().matrices()) {
+    for (CompressionReport.Entry e : report.matrices()) {
       JsonObject m = new JsonObject();
       m.addProperty("name", e.name());
       JsonArray shape = new JsonArray();
@@ -158,15 +236,7 @@ final class TrainCommand implements Callable<Integer> {
       m.addProperty("ratio", e.size().ratio());
       ms.add(m);
     }
-    o.add("matrices", ms);
-    JsonArray loss = new JsonArray();
-    r.lossCurve().forEach(loss::add);
-    o.add("loss_every_100_steps", loss);
-    return o;
+    return ms;
   }
 
-  @Override
-  public String toString() {
-    return "train " + Arrays.toString(hidden);
-  }
 }

@@ -19,11 +19,15 @@ public record CompressedSize(long denseParams, long denseBytes, long compressedP
     return new CompressedSize(p, 4 * p, p, 4 * p);
   }
 
+  /**
+   * The size of factors replacing a rows×cols float32 matrix. A bit factor (a mask, signs) counts as parameters in
+   * 32-bit words, so that "parameters" stays comparable with the dense float count instead of counting every bit.
+   */
   public static CompressedSize of(long rows, long cols, Iterable<FactorSpec> factors) {
     long params = 0;
     long bytes = 0;
     for (FactorSpec f : factors) {
-      params += f.entries();
+      params += f.type() == FactorType.BIT ? (f.entries() + 31) / 32 : f.entries();
       bytes += f.storageBytes();
     }
     return new CompressedSize(rows * cols, 4 * rows * cols, params, bytes);

@@ -1,5 +1,7 @@
 package org.matcomp.compressor;
 
+import org.matcomp.compressor.dictionary.DictionaryCompressor;
+import org.matcomp.compressor.prune.PruneCompressor;
 import org.matcomp.spec.CompressionSpec;
 
 /** Picks the compressor for a spec's method: the one place that maps methods to implementations. */
@@ -9,8 +11,10 @@ public final class Compressors {
   public static MatrixCompressor forSpec(CompressionSpec spec) {
     return switch (spec.method()) {
       case LOWRANK -> LowRankCompressor.fromSpec(spec);
+      case PRUNE -> PruneCompressor.fromSpec(spec);
+      case DICTIONARY -> DictionaryCompressor.fromSpec(spec);
       default -> throw new IllegalArgumentException(
-          "method " + spec.method() + " has no compressor in this build; available: lowrank");
+          "method " + spec.method() + " has no compressor in this build; available: lowrank, prune, dictionary");
     };
   }
 }

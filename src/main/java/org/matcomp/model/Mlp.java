@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.BiFunction;
-import org.matcomp.operator.CompressedMatrix;
+import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.CompressionReport;
 import org.matcomp.operator.Phase;
 import org.tensorflow.Operand;
@@ -25,7 +25,7 @@ public final class Mlp {
   private final List<Layer> layers;
 
   private record Layer(String name, Variable<TFloat32> kernel, Variable<TFloat32> bias,
-      Optional<CompressedMatrix> compressed) {}
+      Optional<CompressedWeight> compressed) {}
 
   private Mlp(List<Layer> layers) {
     this.layers = layers;
@@ -36,7 +36,7 @@ public final class Mlp {
    * weights are Glorot-uniform from {@code seed}, biases zero.
    */
   public static Mlp build(Ops tf, int[] sizes, long seed,
-      BiFunction<String, Variable<TFloat32>, Optional<CompressedMatrix>> compress) {
+      BiFunction<String, Variable<TFloat32>, Optional<CompressedWeight>> compress) {
     checkArgument(sizes.length >= 2, "an MLP needs at least an input and an output size");
     Random rnd = new Random(seed);
     List<Layer> layers = new ArrayList<>();
@@ -76,7 +76,7 @@ public final class Mlp {
     return h;
   }
 
-  public List<CompressedMatrix> compressedMatrices() {
+  public List<CompressedWeight> compressedMatrices() {
     return layers.stream().flatMap(l -> l.compressed().stream()).toList();
   }
 

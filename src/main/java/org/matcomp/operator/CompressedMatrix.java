@@ -22,7 +22,7 @@ import org.tensorflow.types.family.TIntegral;
  * costs and a compressed-phase step what the factors cost; {@link org.matcomp.train.PhasedTrainer} picks the right
  * one each step.
  */
-public final class CompressedMatrix {
+public final class CompressedMatrix implements CompressedWeight {
   private final String name;
   private final Variable<TFloat32> a;
   private final int rows;
@@ -34,6 +34,7 @@ public final class CompressedMatrix {
   private final Variable<TFloat32> alpha;
   private final Variable<TInt64> lastUpdateStep;
   private final HostUpdate hostUpdate;
+  private org.tensorflow.op.Op graphUpdate;
 
   CompressedMatrix(String name, Variable<TFloat32> a, int rows, int cols, CompressionSpec spec,
       MatrixCompressor compressor, GraphProductRule rule, FactorVariables factors, Variable<TFloat32> alpha,
@@ -52,18 +53,22 @@ public final class CompressedMatrix {
   }
 
   /** The name of A's variable, used to name everything made for it. */
+  @Override
   public String name() {
     return name;
   }
 
+  @Override
   public int rows() {
     return rows;
   }
 
+  @Override
   public int cols() {
     return cols;
   }
 
+  @Override
   public CompressionSpec spec() {
     return spec;
   }
@@ -72,6 +77,7 @@ public final class CompressedMatrix {
     return compressor;
   }
 
+  @Override
   public Variable<TFloat32> dense() {
     return a;
   }
@@ -80,12 +86,36 @@ public final class CompressedMatrix {
     return factors;
   }
 
-  public Variable<TFloat32> alpha() {
+  public Variable<TFloat32> alphaVariable() {
     return alpha;
+  }
+
+  @Override
+  public java.util.Optional<Operand<TFloat32>> alpha() {
+    return java.util.Optional.of(alpha);
   }
 
   public Variable<TInt64> lastUpdateStep() {
     return lastUpdateStep;
+  }
+
+  /**
+   * The in-graph update (update_option 0 and 2): an op to run with every train step, alive on every step; empty for
+   * the host-only options.
+   */
+  public java.util.Optional<org.tensorflow.op.Op> graphUpdate() {
+    return java.util.Optional.ofNullable(graphUpdate);
+  }
+
+  /** Installs the in-graph update; from then on every read path waits for it within a run. */
+  void setGraphUpdate(org.tensorflow.op.Op op) {
+    this.graphUpdate = op;
+    factors.setReadGate(op);
+  }
+
+  /** A variable's value for a read path: waits for the in-graph update of this run, if there is one. */
+  private Operand<TFloat32> read(Ops tf, Variable<TFloat32> v) {
+    return graphUpdate == null ? v : tf.withControlDependencies(List.of(graphUpdate)).identity(v);
   }
 
   /** The host update path (update_option 1 and 2). */
@@ -96,14 +126,14 @@ public final class CompressedMatrix {
   /** The blended matrix α·A + (1−α)·B⊗C. */
   public Operand<TFloat32> weight(Ops tf) {
     Operand<TFloat32> one = tf.constant(1f);
-    return tf.math.add(tf.math.mul(alpha, a),
-        tf.math.mul(tf.math.sub(one, alpha), rule.product(tf, factors, rows, cols)));
+    return tf.math.add(tf.math.mul(read(tf, alpha), read(tf, a)),
+        tf.math.mul(tf.math.sub(one, read(tf, alpha)), rule.product(tf, factors, rows, cols)));
   }
 
   /** What {@code phase} reads as a matrix: A, the blend, or B⊗C. */
   public Operand<TFloat32> weight(Ops tf, Phase phase) {
     return switch (phase) {
-      case DENSE -> a;
+      case DENSE -> read(tf, a);
       case BLENDING -> weight(tf);
       case COMPRESSED -> rule.product(tf, factors, rows, cols);
     };
@@ -112,31 +142,34 @@ public final class CompressedMatrix {
   /** x·W for the blended W, as α·(x·A) + (1−α)·(x·B⊗C) so the factors are applied the cheap way. */
   public Operand<TFloat32> matmul(Ops tf, Operand<TFloat32> x) {
     Operand<TFloat32> one = tf.constant(1f);
-    return tf.math.add(tf.math.mul(alpha, tf.linalg.matMul(x, a)),
-        tf.math.mul(tf.math.sub(one, alpha), rule.applyTo(tf, x, factors, rows, cols)));
+    return tf.math.add(tf.math.mul(read(tf, alpha), tf.linalg.matMul(x, read(tf, a))),
+        tf.math.mul(tf.math.sub(one, read(tf, alpha)), rule.applyTo(tf, x, factors, rows, cols)));
   }
 
   /** x·W as {@code phase} reads it, computing only that phase's side. */
+  @Override
   public Operand<TFloat32> matmul(Ops tf, Operand<TFloat32> x, Phase phase) {
     return switch (phase) {
-      case DENSE -> tf.linalg.matMul(x, a);
+      case DENSE -> tf.linalg.matMul(x, read(tf, a));
       case BLENDING -> matmul(tf, x);
       case COMPRESSED -> rule.applyTo(tf, x, factors, rows, cols);
     };
   }
 
   /** Rows {@code ids} of W as {@code phase} reads it (embedding lookups). */
+  @Override
   public Operand<TFloat32> lookup(Ops tf, Operand<? extends TIntegral> ids, Phase phase) {
-    Operand<TFloat32> denseRows = tf.gather(a, ids, tf.constant(0));
+    Operand<TFloat32> denseRows = tf.gather(read(tf, a), ids, tf.constant(0));
     return switch (phase) {
       case DENSE -> denseRows;
-      case BLENDING -> tf.math.add(tf.math.mul(alpha, denseRows),
-          tf.math.mul(tf.math.sub(tf.constant(1f), alpha), rule.lookup(tf, ids, factors, rows, cols)));
+      case BLENDING -> tf.math.add(tf.math.mul(read(tf, alpha), denseRows),
+          tf.math.mul(tf.math.sub(tf.constant(1f), read(tf, alpha)), rule.lookup(tf, ids, factors, rows, cols)));
       case COMPRESSED -> rule.lookup(tf, ids, factors, rows, cols);
     };
   }
 
   /** The variables that train in {@code phase}: A while it is read, the trainable factors once they are. */
+  @Override
   public List<Variable<TFloat32>> trainableVariables(Phase phase) {
     List<Variable<TFloat32>> vars = new ArrayList<>();
     if (phase.readsDense()) {
@@ -148,7 +181,25 @@ public final class CompressedMatrix {
     return vars;
   }
 
+  @Override
+  public UpdateOutcome runUpdateStep(org.tensorflow.Session session, long step) {
+    HostUpdate.Outcome o = hostUpdate.runUpdateStep(session, step);
+    return new UpdateOutcome(o.updated(), o.phase());
+  }
+
+  @Override
+  public Phase phase(org.tensorflow.Session session) {
+    return hostUpdate.phase(session);
+  }
+
+  /** The reference's rule: lastUpdateStep starts at −1, so the first update needs step ≥ frequency − 1. */
+  @Override
+  public long firstUpdateStep() {
+    return Math.max(spec.beginCompressionStep(), spec.compressionFrequency() - 1);
+  }
+
   /** Parameters and bytes of A vs the factors, at the factors' stored widths. */
+  @Override
   public CompressedSize size() {
     return CompressedSize.of(rows, cols, factors.layout());
   }

@@ -19,7 +19,7 @@ public record CompressionReport(List<Entry> matrices) {
     return new Entry(name, rows, cols, "none", CompressedSize.dense(rows, cols));
   }
 
-  public static Entry of(CompressedMatrix m) {
+  public static Entry of(CompressedWeight m) {
     return new Entry(m.name(), m.rows(), m.cols(), m.spec().method().cliName(), m.size());
   }
 

@@ -15,6 +15,7 @@ import org.tensorflow.types.family.TType;
 public final class FactorVariables {
   private final Map<String, Variable<? extends TType>> byName;
   private final Map<String, FactorSpec> specs;
+  private org.tensorflow.op.Op readGate;
 
   FactorVariables(List<FactorSpec> layout, List<Variable<? extends TType>> variables) {
     checkArgument(layout.size() == variables.size(), "%s factor specs for %s variables", layout.size(),
@@ -27,6 +28,26 @@ public final class FactorVariables {
     }
     this.byName = vars;
     this.specs = sp;
+  }
+
+  /**
+   * The value of float factor {@code name} for a read path: the variable itself, or, when the graph updates the
+   * factors in the same run (update_option 0), a read that waits for that update.
+   */
+  public org.tensorflow.Operand<TFloat32> read(org.tensorflow.op.Ops tf, String name) {
+    Variable<TFloat32> v = floats(name);
+    return readGate == null ? v : tf.withControlDependencies(List.of(readGate)).identity(v);
+  }
+
+  /** Any factor's value for a read path (see {@link #read}). */
+  @SuppressWarnings("unchecked")
+  public <T extends TType> org.tensorflow.Operand<T> readAny(org.tensorflow.op.Ops tf, String name) {
+    Variable<T> v = (Variable<T>) variable(name);
+    return readGate == null ? v : tf.withControlDependencies(List.of(readGate)).identity(v);
+  }
+
+  void setReadGate(org.tensorflow.op.Op gate) {
+    this.readGate = gate;
   }
 
   /** A float factor (trainable or not). */

@@ -9,6 +9,9 @@ public final class GraphProductRules {
   public static GraphProductRule forMethod(CompressionMethod method) {
     return switch (method) {
       case LOWRANK -> new LowRankProductRule();
+      case KMEANS, KMEANS_PRUNE -> new CodebookProductRule();
+      case SIMHASH -> new SimhashProductRule();
+      case DICTIONARY -> new DictionaryProductRule();
       default -> throw new IllegalArgumentException("method " + method + " has no graph product rule in this build");
     };
   }

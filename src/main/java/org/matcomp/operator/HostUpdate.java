@@ -55,12 +55,17 @@ public final class HostUpdate {
   public record Outcome(boolean updated, boolean factored, float alpha, Phase phase) {}
 
   /**
-   * Runs the update for {@code step} if the schedule says so. update_option 3 (none) never updates; the in-graph
-   * options leave the host path to callers that ask for it explicitly (option 2 runs both).
+   * Runs the update for {@code step} if the schedule says so. Only update_option 1 (host) and 2 (both) update here;
+   * with 0 the graph updates itself and with 3 nothing does, so this only reports the phase.
    */
   public Outcome runUpdateStep(Session session, long step) {
-    if (matrix.spec().updateOption() == UpdateOption.NONE) {
-      return new Outcome(false, false, currentAlpha(session), Phase.ofAlpha(currentAlpha(session)));
+    UpdateOption option = matrix.spec().updateOption();
+    if (option == UpdateOption.NONE || option == UpdateOption.GRAPH) {
+      Phase p = phase(session);
+      return new Outcome(false, false, alpha, p);
+    }
+    if (option == UpdateOption.GRAPH_AND_HOST) {
+      resync(session); // the graph may have moved α since the last call
     }
     ensureSynced(session);
     if (!schedule.isUpdateStep(step, lastUpdateStep)) {
@@ -94,15 +99,22 @@ public final class HostUpdate {
     return new Outcome(true, factor, alpha, Phase.ofAlpha(alpha));
   }
 
-  /** The phase the graph is in, as last set by this path (reads the session once if not yet known). */
+  /**
+   * The phase the graph is in: as last set by this path (reading the session once if not yet known), or read from
+   * the session each time when the graph updates itself.
+   */
   public Phase phase(Session session) {
-    ensureSynced(session);
+    if (matrix.graphUpdate().isPresent()) {
+      resync(session);
+    } else {
+      ensureSynced(session);
+    }
     return Phase.ofAlpha(alpha);
   }
 
   /** Re-reads α and the last update step from the session, e.g. after restoring a checkpoint. */
   public void resync(Session session) {
-    try (var r = session.runner().fetch(matrix.alpha()).fetch(matrix.lastUpdateStep()).run()) {
+    try (var r = session.runner().fetch(matrix.alphaVariable()).fetch(matrix.lastUpdateStep()).run()) {
       alpha = ((TFloat32) r.get(0)).getFloat();
       lastUpdateStep = ((TInt64) r.get(1)).getLong();
     }
@@ -115,11 +127,6 @@ public final class HostUpdate {
       ((TFloat32) r.get(0)).copyTo(DataBuffers.of(values, false, false));
     }
     return FloatMatrix.adopt(matrix.rows(), matrix.cols(), values);
-  }
-
-  private float currentAlpha(Session session) {
-    ensureSynced(session);
-    return alpha;
   }
 
   private void ensureSynced(Session session) {

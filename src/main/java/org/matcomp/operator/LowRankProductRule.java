@@ -9,17 +9,17 @@ import org.tensorflow.types.family.TIntegral;
 final class LowRankProductRule implements GraphProductRule {
   @Override
   public Operand<TFloat32> product(Ops tf, FactorVariables f, int rows, int cols) {
-    return tf.linalg.matMul(f.floats("B"), f.floats("C"));
+    return tf.linalg.matMul(f.read(tf, "B"), f.read(tf, "C"));
   }
 
   @Override
   public Operand<TFloat32> applyTo(Ops tf, Operand<TFloat32> x, FactorVariables f, int rows, int cols) {
-    return tf.linalg.matMul(tf.linalg.matMul(x, f.floats("B")), f.floats("C"));
+    return tf.linalg.matMul(tf.linalg.matMul(x, f.read(tf, "B")), f.read(tf, "C"));
   }
 
   @Override
   public Operand<TFloat32> lookup(Ops tf, Operand<? extends TIntegral> ids, FactorVariables f, int rows,
       int cols) {
-    return tf.linalg.matMul(tf.gather(f.floats("B"), ids, tf.constant(0)), f.floats("C"));
+    return tf.linalg.matMul(tf.gather(f.read(tf, "B"), ids, tf.constant(0)), f.read(tf, "C"));
   }
 }

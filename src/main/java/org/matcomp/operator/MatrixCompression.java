@@ -9,6 +9,7 @@ import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.UpdateOption;
+import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
@@ -34,6 +35,15 @@ import org.tensorflow.types.family.TType;
 public final class MatrixCompression {
   private MatrixCompression() {}
 
+  /**
+   * Compresses {@code a} by the spec's method: pruning makes a {@link PrunedMatrix} (A ⊙ mask, A keeps training),
+   * every factor method a {@link CompressedMatrix}.
+   */
+  public static CompressedWeight compress(Ops tf, Variable<TFloat32> a, CompressionSpec spec) {
+    return spec.method() == org.matcomp.spec.CompressionMethod.PRUNE ? PrunedMatrix.apply(tf, a, spec)
+        : apply(tf, a, spec);
+  }
+
   /** Compresses {@code a} with the compressor the spec's method names. */
   public static CompressedMatrix apply(Ops tf, Variable<TFloat32> a, CompressionSpec spec) {
     return apply(tf, a, spec, Compressors.forSpec(spec));
@@ -42,6 +52,15 @@ public final class MatrixCompression {
   /** Compresses {@code a} with an explicit compressor (e.g. {@code LowRankCompressor.withRank(64)}). */
   public static CompressedMatrix apply(Ops tf, Variable<TFloat32> a, CompressionSpec spec,
       MatrixCompressor compressor) {
+    return apply(tf, a, spec, compressor, null);
+  }
+
+  /**
+   * As {@link #apply(Ops, Variable, CompressionSpec, MatrixCompressor)}, with the step that drives the in-graph update
+   * of update_option 0 and 2 ({@link CompressedMatrix#graphUpdate()}); {@code step} may be null for options 1 and 3.
+   */
+  public static CompressedMatrix apply(Ops tf, Variable<TFloat32> a, CompressionSpec spec,
+      MatrixCompressor compressor, Operand<TInt64> step) {
     String name = a.op().name();
     Shape shape = a.shape();
     checkArgument(shape.numDimensions() == 2, "variable %s has shape %s; only 2-D matrices can be compressed", name,
@@ -49,9 +68,10 @@ public final class MatrixCompression {
     checkArgument(!shape.hasUnknownDimension(), "variable %s has an unknown dimension in %s", name, shape);
     checkArgument(compressor.method() == spec.method(), "variable %s: spec says %s but the compressor is %s", name,
         spec.method(), compressor.method());
-    checkArgument(spec.updateOption() == UpdateOption.HOST || spec.updateOption() == UpdateOption.NONE,
-        "variable %s: update_option=%s (in-graph update) is not available in this build; use update_option=1 (host)"
-            + " and call hostUpdate().runUpdateStep(session, step) between runs", name, spec.updateOption().code());
+    boolean inGraph = spec.updateOption() == UpdateOption.GRAPH || spec.updateOption() == UpdateOption.GRAPH_AND_HOST;
+    checkArgument(!inGraph || step != null, "variable %s: update_option=%s updates in the graph and needs the step"
+        + " that drives it: use apply(tf, a, spec, compressor, step) (InGraphTrainer.step()), or update_option=1"
+        + " (host) with hostUpdate().runUpdateStep(session, step) between runs", name, spec.updateOption().code());
     int rows = Math.toIntExact(shape.get(0));
     int cols = Math.toIntExact(shape.get(1));
     String prefix = name.replaceAll("[^A-Za-z0-9_.\\-]", "_");
@@ -66,8 +86,12 @@ public final class MatrixCompression {
     Variable<TInt64> last = tf.withName(prefix + "_last_update_step")
         .variable(tf.constant(CompressionSchedule.NEVER));
     HostUpdate.Builder host = new HostUpdate.Builder(tf.withSubScope(prefix), factors, alpha, last);
-    return new CompressedMatrix(name, a, rows, cols, spec, compressor,
+    CompressedMatrix m = new CompressedMatrix(name, a, rows, cols, spec, compressor,
         GraphProductRules.forMethod(spec.method()), factors, alpha, last, host);
+    if (inGraph) {
+      m.setGraphUpdate(GraphUpdate.build(tf, m, prefix, step));
+    }
+    return m;
   }
 
   /** Factors start at zero (the reference factors a zero matrix to fix their shapes): α = 1 reads A exactly. */

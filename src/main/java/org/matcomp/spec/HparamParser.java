@@ -28,7 +28,9 @@ final class HparamParser {
       "sparsity_function_begin_step", "sparsity_function_end_step", "sparsity_function_exponent",
       "gradient_decay_rate", "input_block_size", "output_block_size", "input_compression_factor",
       "output_compression_factor", "num_bases", "compress_input", "compress_output", "use_2d_blocks",
-      "kmeans_init", "dl_nonzeros", "dl_atoms", "num_clusters");
+      "kmeans_init", "dl_nonzeros", "dl_atoms", "num_clusters",
+      // matcomp's own method keys (not in the reference): N:M sparsity for pruning, dictionary iterations.
+      "n_m", "n_m_axis", "dl_iterations");
 
   static {
     TYPED.put("name", (b, v) -> b.name(v));

@@ -1,24 +1,17 @@
 package org.matcomp.train;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.data.Dataset;
 import org.matcomp.model.Mlp;
-import org.matcomp.operator.CompressedMatrix;
+import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.MatrixCompression;
 import org.matcomp.operator.Phase;
 import org.matcomp.spec.CompressionSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -75,89 +68,36 @@ public final class ClassifierTraining {
 
       try (Session s = new Session(g)) {
         s.initialize();
-        List<Double> lossCurve = new ArrayList<>();
-        double denseAccuracy = Double.NaN;
-        Phase phase = Phase.DENSE;
+        double[] denseAccuracy = {Double.NaN};
         Random rnd = new Random(config.seed() + 1);
-        int[] order = permutation(train.n(), rnd);
-        int cursor = 0;
+        BatchSampler sampler = new BatchSampler(train.n(), config.batchSize(), rnd);
         float[] xb = new float[config.batchSize() * features];
         int[] yb = new int[config.batchSize()];
-        int[] idx = new int[config.batchSize()];
-        double lossSum = 0;
-        int lossCount = 0;
-        long firstUpdate = firstUpdateStep(mlp);
-        try (ProgressBar bar = progressBar()) {
-          for (long step = 0; step < config.steps(); step++) {
-            if (step == firstUpdate) {
-              denseAccuracy = accuracy(s, x, y, correct.get(Phase.DENSE));
-            }
-            for (int i = 0; i < idx.length; i++) {
-              if (cursor == order.length) {
-                order = permutation(train.n(), rnd);
-                cursor = 0;
-              }
-              idx[i] = order[cursor++];
-            }
-            train.copyBatch(idx, xb, yb);
-            try (TFloat32 xt = TFloat32.tensorOf(Shape.of(idx.length, features), DataBuffers.of(xb, true, false));
-                TInt32 yt = TInt32.tensorOf(Shape.of(idx.length), DataBuffers.of(yb, true, false))) {
-              PhasedTrainer.StepResult r = trainer.step(s, step, Map.<Operand<?>, Tensor>of(x, xt, y, yt));
-              phase = r.phase();
-              lossSum += r.loss();
-              lossCount++;
-            }
-            if ((step + 1) % 100 == 0 || step + 1 == config.steps()) {
-              lossCurve.add(lossSum / lossCount);
-              if (bar != null) {
-                bar.stepTo(step + 1);
-                bar.setExtraMessage(String.format(" loss %.4f %s", lossSum / lossCount, phaseLabel(s, mlp, phase)));
-              }
-              lossSum = 0;
-              lossCount = 0;
-            }
-          }
-        }
-        double acc = accuracy(s, x, y, correct.get(phase));
+        TrainingLoop.Outcome outcome = TrainingLoop.run(s, trainer, mlp.compressedMatrices(), config.steps(),
+            step -> {
+              int[] idx = sampler.next();
+              train.copyBatch(idx, xb, yb);
+              return Map.of(x, TFloat32.tensorOf(Shape.of(idx.length, features), DataBuffers.of(xb, true, false)),
+                  y, TInt32.tensorOf(Shape.of(idx.length), DataBuffers.of(yb, true, false)));
+            },
+            config.progressBar(), step -> denseAccuracy[0] = accuracy(s, x, y, correct.get(Phase.DENSE)));
+        double acc = accuracy(s, x, y, correct.get(outcome.finalPhase()));
         double seconds = (System.nanoTime() - start) / 1e9;
         String specString = config.spec().map(CompressionSpec::toHparamString).orElse("");
-        return new TrainResult(config.method().cliName(), specString, acc, denseAccuracy, mlp.report(),
-            mlp.biasParams(), config.steps(), seconds, phase.name().toLowerCase(), lossCurve);
+        return new TrainResult(config.method().cliName(), specString, acc, denseAccuracy[0], mlp.report(),
+            mlp.biasParams(), config.steps(), seconds, outcome.finalPhase().name().toLowerCase(),
+            outcome.lossCurve());
       }
     }
   }
 
-  private Optional<CompressedMatrix> compressIfSelected(Ops tf,
+  private Optional<CompressedWeight> compressIfSelected(Ops tf,
       String layer, org.tensorflow.op.core.Variable<TFloat32> kernel) {
     if (config.spec().isEmpty() || !config.compressLayers().matcher(layer).matches()) {
       return Optional.empty();
     }
     CompressionSpec spec = config.spec().get();
-    return Optional.of(MatrixCompression.apply(tf, kernel, spec, Compressors.forSpec(spec)));
-  }
-
-  private static long firstUpdateStep(Mlp mlp) {
-    return mlp.compressedMatrices().stream()
-        .mapToLong(m -> Math.max(m.spec().beginCompressionStep(), m.spec().compressionFrequency() - 1))
-        .min()
-        .orElse(-1);
-  }
-
-  private static String phaseLabel(Session s, Mlp mlp, Phase phase) {
-    if (phase != Phase.BLENDING || mlp.compressedMatrices().isEmpty()) {
-      return phase.name().toLowerCase();
-    }
-    try (var r = s.runner().fetch(mlp.compressedMatrices().get(0).alpha()).run()) {
-      return String.format("blending α=%.2f", ((TFloat32) r.get(0)).getFloat());
-    }
-  }
-
-  private ProgressBar progressBar() {
-    if (!config.progressBar()) {
-      return null;
-    }
-    return new ProgressBarBuilder().setTaskName("train").setInitialMax(config.steps())
-        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build();
+    return Optional.of(MatrixCompression.compress(tf, kernel, spec));
   }
 
   private double accuracy(Session s, Placeholder<TFloat32> x, Placeholder<TInt32> y, Operand<TInt64> correct) {
@@ -181,17 +121,4 @@ public final class ClassifierTraining {
     return (double) right / test.n();
   }
 
-  private static int[] permutation(int n, Random rnd) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
 }

@@ -5,13 +5,13 @@ import static com.google.common.base.Preconditions.checkState;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.matcomp.operator.CompressedMatrix;
-import org.matcomp.operator.HostUpdate;
+import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.Phase;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -38,7 +38,7 @@ import org.tensorflow.types.TInt64;
  * where they disagree runs the blended train op, which is right in every phase.
  */
 public final class PhasedTrainer {
-  private final List<CompressedMatrix> matrices;
+  private final List<CompressedWeight> matrices;
   private final Map<Phase, Operand<TFloat32>> losses = new EnumMap<>(Phase.class);
   private final Map<Phase, Op> trainOps = new EnumMap<>(Phase.class);
   private final Variable<TInt64> globalStep;
@@ -48,7 +48,7 @@ public final class PhasedTrainer {
    *     per phase, so the forward graph exists three times, sharing variables)
    * @param otherVariables the model's trainable variables that are not compressed (biases, uncompressed layers)
    */
-  public PhasedTrainer(Graph graph, Ops tf, List<CompressedMatrix> matrices,
+  public PhasedTrainer(Graph graph, Ops tf, List<CompressedWeight> matrices,
       List<Variable<TFloat32>> otherVariables, Function<Phase, Operand<TFloat32>> lossForPhase,
       OptimizerFactory optimizers) {
     this.matrices = List.copyOf(matrices);
@@ -69,13 +69,19 @@ public final class PhasedTrainer {
     Output<?>[] xs = vars.stream().map(Variable::asOutput).toArray(Output[]::new);
     Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
     List<Optimizer.GradAndVar<?>> gv = new ArrayList<>();
+    Map<Variable<TFloat32>, Operand<TFloat32>> byVariable = new LinkedHashMap<>();
     for (int i = 0; i < xs.length; i++) {
       gv.add(new Optimizer.GradAndVar<>((Output<TFloat32>) grads[i], vars.get(i).asOutput()));
+      byVariable.put(vars.get(i), (Output<TFloat32>) grads[i]);
     }
     String name = "train_" + phase.name().toLowerCase();
     Optimizer opt = optimizers.create(graph, "opt_" + phase.name().toLowerCase());
-    Op apply = opt.applyGradients((List) gv, name + "_apply");
-    return tf.withName(name).withControlDependencies(List.of(apply)).assignAdd(globalStep, tf.constant(1L));
+    List<Op> steps = new ArrayList<>();
+    steps.add(opt.applyGradients((List) gv, name + "_apply"));
+    for (CompressedWeight m : matrices) {
+      steps.addAll(m.onGradients(tf, phase, byVariable));
+    }
+    return tf.withName(name).withControlDependencies(steps).assignAdd(globalStep, tf.constant(1L));
   }
 
   public Operand<TFloat32> loss(Phase phase) {
@@ -93,8 +99,8 @@ public final class PhasedTrainer {
   /** The phase all compressed matrices are in (BLENDING if they disagree; DENSE with no matrices). */
   public Phase phase(Session session) {
     Set<Phase> phases = new LinkedHashSet<>();
-    for (CompressedMatrix m : matrices) {
-      phases.add(m.hostUpdate().phase(session));
+    for (CompressedWeight m : matrices) {
+      phases.add(m.phase(session));
     }
     if (phases.isEmpty()) {
       return Phase.DENSE;
@@ -111,9 +117,8 @@ public final class PhasedTrainer {
    */
   public StepResult step(Session session, long step, Map<Operand<?>, Tensor> feeds) {
     boolean updated = false;
-    for (CompressedMatrix m : matrices) {
-      HostUpdate.Outcome o = m.hostUpdate().runUpdateStep(session, step);
-      updated |= o.updated();
+    for (CompressedWeight m : matrices) {
+      updated |= m.runUpdateStep(session, step).updated();
     }
     Phase phase = phase(session);
     Session.Runner runner = session.runner();

@@ -96,7 +96,7 @@ class CompressedMatrixGradientTest {
         for (int step = 0; step < updates; step++) {
           cm.hostUpdate().runUpdateStep(s, step);
         }
-        float alpha = fetchScalar(s, cm.alpha());
+        float alpha = fetchScalar(s, cm.alphaVariable());
         @SuppressWarnings("unchecked")
         float[] dA = fetch(s, (Output<TFloat32>) grads[0]);
         @SuppressWarnings("unchecked")

@@ -114,7 +114,7 @@ class CompressedMatrixTest {
       for (int step = 0; step < alphas.length; step++) {
         HostUpdate.Outcome o = f.cm.hostUpdate().runUpdateStep(f.s, step);
         factorings += o.factored() ? 1 : 0;
-        alphas[step] = fetchScalar(f.s, f.cm.alpha());
+        alphas[step] = fetchScalar(f.s, f.cm.alphaVariable());
       }
       // updates at 4, 6, 8, 10 with decrement 0.25
       assertArrayEquals(new float[] {1, 1, 1, 1, .75f, .75f, .5f, .5f, .25f, .25f, 0, 0, 0, 0}, alphas);
@@ -182,7 +182,7 @@ class CompressedMatrixTest {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> f.cm.hostUpdate().runUpdateStep(f.s, 4));
       assertTrue(e.getMessage().contains("layer_A") && e.getMessage().contains("NaN"), e.getMessage());
-      assertEquals(1f, fetchScalar(f.s, f.cm.alpha()), "a failed update must leave α alone");
+      assertEquals(1f, fetchScalar(f.s, f.cm.alphaVariable()), "a failed update must leave α alone");
     }
   }
 

@@ -1,0 +1,123 @@
+package org.matcomp.compressor.dictionary;
+
+import java.util.SplittableRandom;
+
+/**
+ * Data-driven initial atoms: k-means++ seeding (Arthur &amp; Vassilvitskii 2007) over the directions of the rows.
+ * OMP scores atoms by |⟨x, d⟩|, so a row and its negation want the same atom; the distance used is therefore the
+ * sign-free 1 − ⟨u, c⟩² between unit rows u and chosen atoms c (the squared sine of their angle), and each pick is
+ * drawn with probability proportional to it. Seeding looks at a seeded random sample of at most
+ * {@link #SAMPLE_PER_ATOM}·K rows: enough candidates to spread K atoms, at a cost independent of the table's height.
+ */
+final class AtomSeeding {
+  static final int SAMPLE_PER_ATOM = 8;
+
+  private AtomSeeding() {}
+
+  /** K unit atoms (rows) for signals x (n × dim, row-major), deterministic in {@code seed}. */
+  static float[][] seed(float[] x, int n, int dim, int atoms, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int m = (int) Math.min(n, (long) SAMPLE_PER_ATOM * atoms);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = 0; i < m; i++) {
+      int j = i + random.nextInt(n - i);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    // The sample's unit rows, transposed (dim × m) so that all m inner products with an atom are saxpys.
+    float[][] t = new float[dim][m];
+    float[] dist = new float[m];
+    int usable = 0;
+    for (int i = 0; i < m; i++) {
+      int row = order[i];
+      double norm = Math.sqrt(Kernels.squaredNorm(x, row * dim, dim));
+      if (norm > 0) {
+        for (int p = 0; p < dim; p++) {
+          t[p][usable] = (float) (x[row * dim + p] / norm);
+        }
+        dist[usable] = 1f;
+        usable++;
+      }
+    }
+    float[][] chosen = new float[atoms][dim];
+    float[] dots = new float[m];
+    int a = 0;
+    if (usable > 0) {
+      int first = random.nextInt(usable);
+      for (; a < atoms; a++) {
+        int pick = a == 0 ? first : draw(dist, usable, random);
+        if (pick < 0) {
+          break;
+        }
+        for (int p = 0; p < dim; p++) {
+          chosen[a][p] = t[p][pick];
+        }
+        innerProducts(chosen[a], t, dots, usable, dim);
+        for (int i = 0; i < usable; i++) {
+          dist[i] = Math.min(dist[i], Math.max(0f, 1f - dots[i] * dots[i]));
+        }
+        dist[pick] = 0f;
+      }
+    }
+    // Fewer distinct directions than atoms: the rest are random unit vectors (unused atoms get replaced later).
+    for (; a < atoms; a++) {
+      double norm = 0;
+      for (int p = 0; p < dim; p++) {
+        float v = (float) gaussian(random);
+        chosen[a][p] = v;
+        norm += (double) v * v;
+      }
+      float inv = (float) (1 / Math.sqrt(norm));
+      for (int p = 0; p < dim; p++) {
+        chosen[a][p] *= inv;
+      }
+    }
+    return chosen;
+  }
+
+  /** An index drawn with probability ∝ dist, or −1 if every distance is zero. */
+  private static int draw(float[] dist, int n, SplittableRandom random) {
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      total += dist[i];
+    }
+    if (!(total > 1e-12)) {
+      return -1;
+    }
+    double target = random.nextDouble() * total;
+    double acc = 0;
+    int last = -1;
+    for (int i = 0; i < n; i++) {
+      if (dist[i] > 0) {
+        acc += dist[i];
+        last = i;
+        if (acc > target) {
+          return i;
+        }
+      }
+    }
+    return last;
+  }
+
+  private static void innerProducts(float[] c, float[][] t, float[] dots, int n, int dim) {
+    java.util.Arrays.fill(dots, 0, n, 0f);
+    int p = 0;
+    for (; p + 3 < dim; p += 4) {
+      Kernels.axpy4(c, p, t, dots, n);
+    }
+    for (; p < dim; p++) {
+      Kernels.axpy(c[p], t[p], dots, n);
+    }
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    // Box–Muller from two uniforms: SplittableRandom has no nextGaussian in Java 17.
+    double u = 1.0 - random.nextDouble();
+    double v = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+}

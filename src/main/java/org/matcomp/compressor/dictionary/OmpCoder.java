@@ -1,0 +1,42 @@
+package org.matcomp.compressor.dictionary;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.Map;
+import org.matcomp.linalg.FloatMatrix;
+
+/**
+ * Coding only, against a dictionary the caller already has (the {@code factor --method omp} path): Batch-OMP with
+ * k atoms per row, no learning. The result carries the code, its exact relative error and the same factorization a
+ * learned dictionary gives, so it is reported and written like any other method.
+ */
+public final class OmpCoder {
+  private OmpCoder() {}
+
+  /** What coding produced. */
+  public record Coding(SparseCode code, double relativeError, DictionaryFactorization factorization) {}
+
+  /**
+   * Codes the rows of {@code signals} with {@code nonzeros} atoms each from the rows of {@code dictionary}. The
+   * names appear in every error message.
+   *
+   * @throws IllegalArgumentException for k above the number of atoms, a zero-norm atom, non-finite entries or
+   *     different row lengths
+   */
+  public static Coding code(String dictionaryName, FloatMatrix dictionary, String signalsName, FloatMatrix signals,
+      int nonzeros) {
+    checkArgument(dictionary.cols() == signals.cols(),
+        "%s atoms have %s entries (%sx%s) but %s rows have %s (%sx%s)", dictionaryName, dictionary.cols(),
+        dictionary.rows(), dictionary.cols(), signalsName, signals.cols(), signals.rows(), signals.cols());
+    float[] d = dictionary.copyData();
+    float[] x = signals.copyData();
+    int atoms = dictionary.rows();
+    int dim = dictionary.cols();
+    SparseCode code = BatchOmp.withNonzeros(nonzeros).encode(dictionaryName, d, atoms, signalsName, x,
+        signals.rows(), dim);
+    double relError = code.relativeError(x, d, dim);
+    DictionaryFactorization f = new DictionaryFactorization(signals.rows(), dim, atoms, nonzeros, code.indices(),
+        code.values(), d, Map.of("atoms", (double) atoms, "nonzeros", (double) nonzeros));
+    return new Coding(code, relError, f);
+  }
+}
