@@ -92,9 +92,11 @@ public final class ServeBenchmark {
       }
       Path cnn = sharedModels.resolve("tf1_mnist_cnn_tf1.9");
       if (Files.isDirectory(cnn)) {
+        // the 1176x200 layer has a flat spectrum: k-means (8-bit codes) when present, else pruning to half
         CompressionSpec best = available(kmeans)
             ? CompressionSpec.builder().method(CompressionMethod.KMEANS).absoluteRank(256).build()
-            : CompressionSpec.builder().method(CompressionMethod.LOWRANK).absoluteRank(100).build();
+            : CompressionSpec.builder().method(CompressionMethod.PRUNE).methodParameter("target_sparsity", "0.5")
+                .build();
         models.add(compareCompressed("tf1_mnist_cnn_tf1.9_" + best.method().cliName(), cnn, work.resolve("cnn"),
             best, "^Variable_6$", runs));
       }

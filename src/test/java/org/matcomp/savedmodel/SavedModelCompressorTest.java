@@ -151,6 +151,38 @@ class SavedModelCompressorTest {
   }
 
   @Test
+  void tf1CnnPrunedHalfStoresValuesAndABitmapAndHoldsAccuracy() throws Exception {
+    Path model = SHARED.resolve("tf1_mnist_cnn_tf1.9");
+    Dataset digits = MnistTinyText.read(MnistTinyText.DEFAULT_PATH);
+    CompressionSpec prune = CompressionSpec.builder().method(CompressionMethod.PRUNE)
+        .methodParameter("target_sparsity", "0.5").build();
+    CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, dir.resolve("cnn-p"), prune, true)
+        .withLayers("^Variable_6$").withVerify(true, Optional.of(digits), 1f));
+    MatrixOutcome fc = r.matrices().stream().filter(x -> x.name().equals("Variable_6")).findFirst().orElseThrow();
+    assertEquals(List.of("values", "bitmap"), fc.factors().stream().map(StoredFactor::suffix).toList());
+    // 117 600 kept floats + 235 200 bits packed into 29 400 bytes
+    assertEquals(4L * 117_600 + 29_400, fc.bytesAfter());
+    double lost = (r.verify().accuracyBefore().getAsDouble() - r.verify().accuracyAfter().getAsDouble()) * 115;
+    assertTrue(lost <= 2 + 1e-9, "lost " + lost + " of 115");
+    assertStockOps(model, dir.resolve("cnn-p"));
+  }
+
+  @Test
+  void taxifareDictionaryLooksUpCodeRowsOfTheEmbedding() throws Exception {
+    Path model = SHARED.resolve("keras_taxifare_embedding_tf2.12");
+    CompressionSpec dict = CompressionSpec.builder().method(CompressionMethod.DICTIONARY)
+        .methodParameter("dl_atoms", "256").methodParameter("dl_nonzeros", "2").build();
+    CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, dir.resolve("taxi-d"), dict, true)
+        .withLayers("pd_embed").withVerify(true, Optional.empty(), 1f));
+    MatrixOutcome emb = r.matrices().stream().filter(MatrixOutcome::compressed).findFirst().orElseThrow();
+    assertEquals(List.of("dictionary", "code_indices", "code_values"),
+        emb.factors().stream().map(StoredFactor::suffix).toList());
+    assertEquals(4L * (256 * 10 + 2 * 10_000 + 2 * 10_000), emb.bytesAfter());
+    assertTrue(r.verify().total().max() < 0.1, "fare moves by " + r.verify().total().max());
+    assertStockOps(model, dir.resolve("taxi-d"));
+  }
+
+  @Test
   void cnnBestMethodKeepsAccuracyWithinTwoAtTwiceSmaller() throws Exception {
     CompressionSpec kmeans = CompressionSpec.builder().method(CompressionMethod.KMEANS).absoluteRank(256).build();
     boolean available;
