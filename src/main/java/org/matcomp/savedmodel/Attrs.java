@@ -63,6 +63,12 @@ final class Attrs {
     return tensor(DataType.DT_INT32, new long[0], buf.array());
   }
 
+  static AttrValue floatTensor(float... values) {
+    ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asFloatBuffer().put(values);
+    return tensor(DataType.DT_FLOAT, new long[] {values.length}, buf.array());
+  }
+
   static AttrValue int64Tensor(long... values) {
     ByteBuffer buf = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     buf.asLongBuffer().put(values);

@@ -52,6 +52,18 @@ final class OpEmitter {
         "value", Attrs.int32Scalar(value))), "output");
   }
 
+  String constFloat(float... values) {
+    return emit(node(name(null, "Const"), "Const", List.of(), Map.of("dtype", Attrs.type(DataType.DT_FLOAT),
+        "value", Attrs.floatTensor(values))), "output");
+  }
+
+  /** Inclusive running sum along axis 0. */
+  String cumsum(String x, DataType t) {
+    String axis = constInt32Scalar(0);
+    return emit(node(name(null, "Cumsum"), "Cumsum", List.of(x, axis), Map.of("T", Attrs.type(t), "Tidx",
+        Attrs.type(DataType.DT_INT32), "exclusive", Attrs.bool(false), "reverse", Attrs.bool(false))), "out");
+  }
+
   String constInt64(long... values) {
     return emit(node(name(null, "Const"), "Const", List.of(), Map.of("dtype", Attrs.type(DataType.DT_INT64),
         "value", Attrs.int64Tensor(values))), "output");

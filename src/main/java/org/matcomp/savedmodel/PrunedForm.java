@@ -13,8 +13,9 @@ import org.tensorflow.proto.DataType;
 /**
  * The kept values of a pruned matrix plus their positions — a bitmap packed eight entries a byte (LSB first), or
  * int32 flat row-major indices when fewer than 1/32 survive — or, when that is no smaller than the dense matrix,
- * the masked matrix itself. At load the values are scattered back (ScatterNd; the bitmap is unpacked with RightShift
- * and BitwiseAnd, its set positions found with Where) and the consumer runs on the dense result.
+ * the masked matrix itself. At run time the values are put back — indices by ScatterNd; a bitmap is unpacked with
+ * RightShift and BitwiseAnd, and each set bit's running count (Cumsum) picks its value by a gather — and the consumer
+ * runs on the dense result.
  *
  * <p>Factors are recognised by type: float = values; BIT = mask (m·n entries); INT32 = indices.
  */
@@ -74,9 +75,11 @@ final class PrunedForm implements InferenceForm {
       String bits = ops.bitwiseAnd(shifted, ops.constInt32Scalar(1), DataType.DT_INT32);
       String flatBits = ops.reshape(null, bits, ops.constInt32(-1), DataType.DT_INT32);
       String used = ops.slice(flatBits, ops.constInt32(0), ops.constInt32(mn), DataType.DT_INT32);
-      String positions = ops.where(used, DataType.DT_INT32);
-      String flat = ops.scatterNd(null, positions, site.factor(0), ops.constInt64(mn), DataType.DT_FLOAT,
-          DataType.DT_INT64);
+      // entry i holds value number cumsum(bits)[i] − 1 when its bit is set; index 0 of the padded values is the 0
+      // every pruned entry reads — a gather, cheaper at load than Where + ScatterNd
+      String slot = ops.mul(ops.cumsum(used, DataType.DT_INT32), used, DataType.DT_INT32);
+      String padded = ops.concat(List.of(ops.constFloat(0f), site.factor(0)), DataType.DT_FLOAT);
+      String flat = ops.gather(null, padded, slot, DataType.DT_FLOAT, DataType.DT_INT32);
       dense = ops.reshape(null, flat, shape2d, DataType.DT_FLOAT);
     }
     DenseReplacement.emit(site, dense);

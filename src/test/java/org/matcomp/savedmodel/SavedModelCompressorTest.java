@@ -27,7 +27,7 @@ import org.tensorflow.proto.NodeDef;
 class SavedModelCompressorTest {
   static final Path SHARED = Path.of("../shared/testdata/savedmodels");
   static final Set<String> FORM_OPS = Set.of("MatMul", "Reshape", "GatherV2", "Const", "Cast", "Shape", "ConcatV2",
-      "Conv2D", "ExpandDims", "Mul", "Sum", "ScatterNd", "RightShift", "BitwiseAnd", "Slice", "Where",
+      "Conv2D", "ExpandDims", "Mul", "Sum", "ScatterNd", "RightShift", "BitwiseAnd", "Slice", "Cumsum",
       "ReadVariableOp", "VarHandleOp", "VariableV2", "Identity", "Placeholder", "SaveV2", "RestoreV2",
       "AssignVariableOp", "Assign", "NoOp");
 
