@@ -21,6 +21,7 @@ import org.matcomp.train.ClassifierTraining;
 import org.matcomp.train.LanguageModelConfig;
 import org.matcomp.train.LanguageModelResult;
 import org.matcomp.train.LanguageModelTraining;
+import org.matcomp.train.ServingExport;
 import org.matcomp.train.TrainConfig;
 import org.matcomp.train.TrainResult;
 import picocli.CommandLine.Command;
@@ -74,6 +75,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "write the report as JSON to this file")
   Path json;
 
+  @Option(names = "--export", description = "mlp: write the trained model as a serving SavedModel (x -> logits) here;"
+      + " compressed layers are exported in their compressed form only")
+  Path export;
+
   @Option(names = "--sweep", description = "mlp: run the dense baseline and each --sweep-methods method at several "
       + "sizes; write sweep.json and sweep.png (accuracy vs compression ratio) into --sweep-dir")
   boolean sweep;
@@ -100,6 +105,12 @@ final class TrainCommand implements Callable<Integer> {
   private int trainMlp() throws Exception {
     requireDataset("fashion-mnist");
     long n = steps == null ? 6000 : steps;
+    if (export != null) {
+      if (sweep) {
+        throw new IllegalArgumentException("--export writes one model; it does not go with --sweep");
+      }
+      ServingExport.checkTarget(export);
+    }
     FashionMnist data = FashionMnist.load(dataDir == null ? FashionMnist.DEFAULT_DIR : dataDir);
     if (sweep) {
       return sweep(data, n);
@@ -112,12 +123,12 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private TrainResult runMlp(SpecOptions options, long n, FashionMnist data) {
+  private TrainResult runMlp(SpecOptions options, long n, FashionMnist data) throws java.io.IOException {
     Optional<CompressionSpec> spec = options.method() == CompressionMethod.NONE
         ? Optional.empty()
         : Optional.of(spec(options, n));
     TrainConfig config = new TrainConfig(hidden == null ? new int[] {512, 256} : hidden, n, batchSize, learningRate,
-        seed, spec, Pattern.compile(layers), !noProgress);
+        seed, spec, Pattern.compile(layers), !noProgress, Optional.ofNullable(export));
     return new ClassifierTraining(config, data.train(), data.test(), FashionMnist.CLASSES).run();
   }
 
