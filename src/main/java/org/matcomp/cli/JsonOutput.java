@@ -27,6 +27,8 @@ final class JsonOutput {
     Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
     try {
       Files.writeString(tmp, GSON.toJson(e) + "\n", StandardCharsets.UTF_8);
+      // createTempFile makes the file private; a report is for everyone who can read the directory.
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar matcomp.jar <command>}: the CLI entry point. */
 @Command(name = "matcomp", mixinStandardHelpOptions = true, version = "matcomp 0.1.0",
     description = "Matrix Compression Operator for TensorFlow Java: compress weight matrices by factoring them.",
-    subcommands = {TrainCommand.class, FactorCommand.class, BenchCommand.class})
+    subcommands = {TrainCommand.class, FactorCommand.class, BenchCommand.class, InspectCommand.class,
+        CompressCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

@@ -3,6 +3,8 @@ package org.matcomp.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -11,6 +13,7 @@ import org.matcomp.compressor.CompressedSize;
 import org.matcomp.data.FashionMnist;
 import org.matcomp.data.PennTreebank;
 import org.matcomp.operator.CompressionReport;
+import org.matcomp.report.SweepPlot;
 import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.UpdateOption;
@@ -18,6 +21,7 @@ import org.matcomp.train.ClassifierTraining;
 import org.matcomp.train.LanguageModelConfig;
 import org.matcomp.train.LanguageModelResult;
 import org.matcomp.train.LanguageModelTraining;
+import org.matcomp.train.ServingExport;
 import org.matcomp.train.TrainConfig;
 import org.matcomp.train.TrainResult;
 import picocli.CommandLine.Command;
@@ -71,6 +75,21 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "write the report as JSON to this file")
   Path json;
 
+  @Option(names = "--export", description = "mlp: write the trained model as a serving SavedModel (x -> logits) here;"
+      + " compressed layers are exported in their compressed form only")
+  Path export;
+
+  @Option(names = "--sweep", description = "mlp: run the dense baseline and each --sweep-methods method at several "
+      + "sizes; write sweep.json and sweep.png (accuracy vs compression ratio) into --sweep-dir")
+  boolean sweep;
+
+  @Option(names = "--sweep-methods", split = ",", defaultValue = "lowrank,prune",
+      description = "methods of the sweep (default: ${DEFAULT-VALUE})")
+  List<String> sweepMethods;
+
+  @Option(names = "--sweep-dir", defaultValue = "sweep", description = "where the sweep writes (default: sweep/)")
+  Path sweepDir;
+
   @Option(names = "--no-progress", description = "no progress bar")
   boolean noProgress;
 
@@ -86,17 +105,63 @@ final class TrainCommand implements Callable<Integer> {
   private int trainMlp() throws Exception {
     requireDataset("fashion-mnist");
     long n = steps == null ? 6000 : steps;
-    Optional<CompressionSpec> spec = specOptions.method() == CompressionMethod.NONE
-        ? Optional.empty()
-        : Optional.of(spec(n));
-    TrainConfig config = new TrainConfig(hidden == null ? new int[] {512, 256} : hidden, n, batchSize, learningRate,
-        seed, spec, Pattern.compile(layers), !noProgress);
+    if (export != null) {
+      if (sweep) {
+        throw new IllegalArgumentException("--export writes one model; it does not go with --sweep");
+      }
+      ServingExport.checkTarget(export);
+    }
     FashionMnist data = FashionMnist.load(dataDir == null ? FashionMnist.DEFAULT_DIR : dataDir);
-    TrainResult r = new ClassifierTraining(config, data.train(), data.test(), FashionMnist.CLASSES).run();
+    if (sweep) {
+      return sweep(data, n);
+    }
+    TrainResult r = runMlp(specOptions, n, data);
     System.out.println(table(r));
     if (json != null) {
       JsonOutput.write(json, toJson(r));
     }
+    return 0;
+  }
+
+  private TrainResult runMlp(SpecOptions options, long n, FashionMnist data) throws java.io.IOException {
+    Optional<CompressionSpec> spec = options.method() == CompressionMethod.NONE
+        ? Optional.empty()
+        : Optional.of(spec(options, n));
+    TrainConfig config = new TrainConfig(hidden == null ? new int[] {512, 256} : hidden, n, batchSize, learningRate,
+        seed, spec, Pattern.compile(layers), !noProgress, Optional.ofNullable(export));
+    return new ClassifierTraining(config, data.train(), data.test(), FashionMnist.CLASSES).run();
+  }
+
+  /**
+   * Runs the dense baseline and each method at several sizes, then writes {@code sweep.json} and {@code sweep.png}
+   * (test accuracy against compression ratio, one line per method) into {@code --sweep-dir}.
+   */
+  private int sweep(FashionMnist data, long n) throws Exception {
+    List<SpecOptions> settings = new ArrayList<>();
+    settings.add(SweepSettings.of("none"));
+    for (String method : sweepMethods) {
+      settings.addAll(SweepSettings.forMethod(method));
+    }
+    JsonArray runs = new JsonArray();
+    List<SweepPlot.Point> points = new ArrayList<>();
+    for (SpecOptions o : settings) {
+      TrainResult r = runMlp(o, n, data);
+      System.out.println(table(r));
+      JsonObject j = toJson(r);
+      j.addProperty("setting", SweepSettings.describe(o));
+      runs.add(j);
+      points.add(new SweepPlot.Point(r.method(), SweepSettings.describe(o), r.report().total().ratio(),
+          r.accuracy()));
+    }
+    JsonObject out = new JsonObject();
+    out.addProperty("model", "mlp");
+    out.addProperty("dataset", "fashion-mnist");
+    out.addProperty("steps", n);
+    out.add("runs", runs);
+    JsonOutput.write(sweepDir.resolve("sweep.json"), out);
+    SweepPlot.write(sweepDir.resolve("sweep.png"), "Fashion-MNIST MLP: test accuracy vs compression", "test accuracy",
+        points);
+    System.out.println("wrote " + sweepDir.resolve("sweep.json") + " and " + sweepDir.resolve("sweep.png"));
     return 0;
   }
 
@@ -105,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
     long n = steps == null ? 4000 : steps;
     Optional<CompressionSpec> spec = specOptions.method() == CompressionMethod.NONE
         ? Optional.empty()
-        : Optional.of(spec(n));
+        : Optional.of(spec(specOptions, n));
     int hiddenSize = hidden == null ? 256 : hidden[0];
     LanguageModelConfig config = new LanguageModelConfig(context, embeddingDim, hiddenSize, n, batchSize,
         learningRate, seed, spec, !noProgress);
@@ -152,7 +217,7 @@ final class TrainCommand implements Callable<Integer> {
    * neither {@code --rank} nor a spec rank is given (the reference's default rank 7 would keep the full rank).
    * Pruning ramps to 90 % sparsity (or {@code --sparsity}) between 20 % and 60 % of the steps.
    */
-  private CompressionSpec spec(long steps) {
+  private CompressionSpec spec(SpecOptions specOptions, long steps) {
     CompressionSpec.Builder defaults = CompressionSpec.builder()
         .name("train_" + specOptions.method().cliName().replace('-', '_'))
         .beginCompressionStep(Math.max(1, steps * 2 / 5))

@@ -9,7 +9,9 @@ import java.util.Random;
 import java.util.function.BiFunction;
 import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.CompressionReport;
+import org.matcomp.operator.ExportedValues;
 import org.matcomp.operator.Phase;
+import org.tensorflow.Session;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -72,6 +74,23 @@ public final class Mlp {
           : tf.linalg.matMul(h, l.kernel());
       z = tf.nn.biasAdd(z, l.bias());
       h = i + 1 == layers.size() ? z : tf.nn.relu(z);
+    }
+    return h;
+  }
+
+  /**
+   * The logits in another graph ({@code target}) for serving: each layer from its current values in {@code trained},
+   * compressed layers in their compressed form only ({@link CompressedWeight#exportMatmul}).
+   */
+  public Operand<TFloat32> exportLogits(Ops target, Session trained, Operand<TFloat32> x) {
+    Operand<TFloat32> h = x;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      Operand<TFloat32> z = l.compressed().isPresent()
+          ? l.compressed().get().exportMatmul(target, trained, h)
+          : target.linalg.matMul(h, ExportedValues.variable(target, l.name() + "_kernel", trained, l.kernel()));
+      z = target.nn.biasAdd(z, ExportedValues.variable(target, l.name() + "_bias", trained, l.bias()));
+      h = i + 1 == layers.size() ? z : target.nn.relu(z);
     }
     return h;
   }

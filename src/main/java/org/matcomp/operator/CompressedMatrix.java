@@ -186,6 +186,29 @@ public final class CompressedMatrix implements CompressedWeight {
     };
   }
 
+  @Override
+  public Operand<TFloat32> exportMatmul(Ops target, org.tensorflow.Session trained, Operand<TFloat32> x) {
+    Phase phase = phase(trained);
+    String prefix = name.replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    Operand<TFloat32> dense = phase.readsDense()
+        ? ExportedValues.variable(target, prefix, trained, a)
+        : null;
+    if (phase == Phase.DENSE) {
+      return target.linalg.matMul(x, dense);
+    }
+    List<Variable<? extends org.tensorflow.types.family.TType>> vars = new java.util.ArrayList<>();
+    for (org.matcomp.compressor.FactorSpec f : factors.layout()) {
+      vars.add(ExportedValues.variable(target, prefix + "_" + f.name(), trained, factors.variable(f.name())));
+    }
+    Operand<TFloat32> compressed = rule.applyTo(target, x, new FactorVariables(factors.layout(), vars), rows, cols);
+    if (phase == Phase.COMPRESSED) {
+      return compressed;
+    }
+    Operand<TFloat32> al = ExportedValues.variable(target, prefix + "_alpha", trained, alpha);
+    return target.math.add(target.math.mul(al, target.linalg.matMul(x, dense)),
+        target.math.mul(target.math.sub(target.constant(1f), al), compressed));
+  }
+
   /** The variables that train in {@code phase}: A while it is read, the trainable factors once they are. */
   @Override
   public List<Variable<TFloat32>> trainableVariables(Phase phase) {

@@ -63,6 +63,13 @@ public interface CompressedWeight {
     return Optional.empty();
   }
 
+  /**
+   * x·W for serving, built in another graph ({@code target}) from this matrix's current values in {@code trained}:
+   * only what the current phase reads becomes variables there (the factors after the switch, never A), read through
+   * stock TF ops, so an export of {@code target} is as small as the compressed form.
+   */
+  Operand<TFloat32> exportMatmul(Ops target, Session trained, Operand<TFloat32> x);
+
   /** Parameters and bytes of A vs its compressed form. */
   CompressedSize size();
 

@@ -151,6 +151,37 @@ public final class PrunedMatrix implements CompressedWeight {
     return List.of(tf.assignAdd(saliency, tf.math.abs(tf.math.mul(a, gradients.get(a)))));
   }
 
+  /**
+   * For serving: the kept values and their flat int32 positions as variables, scattered into the m×n weight on each
+   * call (stock ScatterNd). Smaller on disk than A from 50 % sparsity on; the scatter costs one pass over W a call.
+   */
+  @Override
+  public Operand<TFloat32> exportMatmul(Ops target, Session trained, Operand<TFloat32> x) {
+    String prefix = name.replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    if (phase(trained) == Phase.DENSE) {
+      return target.linalg.matMul(x, ExportedValues.variable(target, prefix, trained, a));
+    }
+    float[] w = fetch(trained, a);
+    float[] m = fetch(trained, mask);
+    int kept = 0;
+    for (float v : m) {
+      kept += v != 0f ? 1 : 0;
+    }
+    int[] positions = new int[kept];
+    float[] values = new float[kept];
+    for (int i = 0, k = 0; i < m.length; i++) {
+      if (m[i] != 0f) {
+        positions[k] = i;
+        values[k++] = w[i];
+      }
+    }
+    Operand<TFloat32> v = target.withName(prefix + "_values").variable(target.constant(values));
+    Operand<org.tensorflow.types.TInt32> p = target.withName(prefix + "_positions")
+        .variable(target.constant(Shape.of(kept, 1), org.tensorflow.ndarray.buffer.DataBuffers.of(positions)));
+    Operand<TFloat32> flat = target.scatterNd(p, v, target.constant(new int[] {rows * cols}));
+    return target.linalg.matMul(x, target.reshape(flat, target.constant(new int[] {rows, cols})));
+  }
+
   @Override
   public UpdateOutcome runUpdateStep(Session session, long step) {
     sync(session);

@@ -40,7 +40,7 @@ public final class ClassifierTraining {
     this.classes = classes;
   }
 
-  public TrainResult run() {
+  public TrainResult run() throws java.io.IOException {
     long start = System.nanoTime();
     int features = train.featureCount();
     int[] sizes = new int[config.hidden().length + 2];
@@ -82,6 +82,9 @@ public final class ClassifierTraining {
             },
             config.progressBar(), step -> denseAccuracy[0] = accuracy(s, x, y, correct.get(Phase.DENSE)));
         double acc = accuracy(s, x, y, correct.get(outcome.finalPhase()));
+        if (config.export().isPresent()) {
+          ServingExport.export(config.export().get(), features, (target, input) -> mlp.exportLogits(target, s, input));
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         String specString = config.spec().map(CompressionSpec::toHparamString).orElse("");
         return new TrainResult(config.method().cliName(), specString, acc, denseAccuracy[0], mlp.report(),

@@ -10,10 +10,11 @@ import org.matcomp.spec.CompressionSpec;
 
 /**
  * Settings of one classifier training run. {@code spec} is empty for the dense baseline; {@code compressLayers}
- * selects the layers (by name) whose kernels are compressed.
+ * selects the layers (by name) whose kernels are compressed; {@code export}, if present, receives the trained model as
+ * a serving SavedModel.
  */
 public record TrainConfig(int[] hidden, long steps, int batchSize, float learningRate, long seed,
-    Optional<CompressionSpec> spec, Pattern compressLayers, boolean progressBar) {
+    Optional<CompressionSpec> spec, Pattern compressLayers, boolean progressBar, Optional<java.nio.file.Path> export) {
   public TrainConfig {
     hidden = hidden.clone();
     checkArgument(hidden.length >= 1, "need at least one hidden layer");

@@ -1,0 +1,41 @@
+package org.matcomp.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.matcomp.savedmodel.ModelInspector;
+import org.matcomp.savedmodel.SavedModelDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code matcomp inspect MODEL_DIR}: signatures, weight matrices on the forward path, and per-method advice. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+    description = "List a SavedModel's signatures and the weight matrices on their forward path, with advice per"
+        + " matrix (low-rank rank keeping --energy of the spectrum, pruning sparsity, k-means ratio).")
+final class InspectCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "MODEL_DIR", description = "SavedModel directory (only read)")
+  Path modelDir;
+
+  @Option(names = "--tag", defaultValue = "serve", description = "MetaGraph tag (default: ${DEFAULT-VALUE})")
+  String tag;
+
+  @Option(names = "--energy", defaultValue = "0.95",
+      description = "share of spectral energy (Σs²) / of Σw² the advice keeps (default: ${DEFAULT-VALUE})")
+  double energy;
+
+  @Option(names = "--json", description = "write the inspection as JSON to this file")
+  Path json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!(energy > 0 && energy <= 1)) {
+      throw new IllegalArgumentException("--energy " + energy + " must be in (0, 1]");
+    }
+    ModelInspector.Inspection i = ModelInspector.inspect(SavedModelDirectory.open(modelDir, tag), energy);
+    System.out.print(i.toText());
+    if (json != null) {
+      JsonOutput.write(json, i.toJson());
+    }
+    return 0;
+  }
+}

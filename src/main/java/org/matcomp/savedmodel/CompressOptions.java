@@ -1,0 +1,64 @@
+package org.matcomp.savedmodel;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.matcomp.data.Dataset;
+import org.matcomp.spec.CompressionSpec;
+
+/**
+ * Everything {@code compress} needs to know. {@code spec} carries the method and its settings; when it fixes no
+ * rank ({@code rankGiven} false) low-rank keeps, per matrix, the rank holding {@code energy} of the spectral energy.
+ * {@code layers} (searched in variable names) turns selection from best-effort into a demand: every matrix it
+ * matches must be compressed or the command fails.
+ */
+public record CompressOptions(Path modelDir, Path outDir, String tag, CompressionSpec spec, boolean rankGiven,
+    Optional<Pattern> layers, double energy, boolean force, boolean verify, Optional<Path> inputs,
+    Optional<Dataset> labelled, float inputScale, int verifyBatch, long seed) {
+  public CompressOptions {
+    Objects.requireNonNull(modelDir, "modelDir");
+    Objects.requireNonNull(outDir, "outDir");
+    Objects.requireNonNull(spec, "spec");
+    checkArgument(energy > 0 && energy <= 1, "--energy %s must be in (0, 1]", energy);
+    checkArgument(verifyBatch > 0, "verify batch %s must be positive", verifyBatch);
+    checkArgument(Float.isFinite(inputScale), "--input-scale %s must be finite", inputScale);
+  }
+
+  public static CompressOptions of(Path modelDir, Path outDir, CompressionSpec spec, boolean rankGiven) {
+    return new CompressOptions(modelDir, outDir, "serve", spec, rankGiven, Optional.empty(), 0.95, false, false,
+        Optional.empty(), Optional.empty(), 1f, 64, 42);
+  }
+
+  public CompressOptions withLayers(String regex) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, Optional.of(Pattern.compile(regex)), energy,
+        force, verify, inputs, labelled, inputScale, verifyBatch, seed);
+  }
+
+  public CompressOptions withForce(boolean f) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, energy, f, verify, inputs, labelled,
+        inputScale, verifyBatch, seed);
+  }
+
+  public CompressOptions withVerify(boolean v, Optional<Dataset> data, float scale) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, energy, force, v, inputs, data, scale,
+        verifyBatch, seed);
+  }
+
+  public CompressOptions withTag(String t) {
+    return new CompressOptions(modelDir, outDir, t, spec, rankGiven, layers, energy, force, verify, inputs, labelled,
+        inputScale, verifyBatch, seed);
+  }
+
+  public CompressOptions withEnergy(double e) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, e, force, verify, inputs, labelled,
+        inputScale, verifyBatch, seed);
+  }
+
+  public CompressOptions withInputs(Optional<Path> p) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, energy, force, verify, p, labelled,
+        inputScale, verifyBatch, seed);
+  }
+}

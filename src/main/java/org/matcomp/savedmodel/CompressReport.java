@@ -1,0 +1,120 @@
+package org.matcomp.savedmodel;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.List;
+import java.util.Map;
+
+/** The result of {@code compress}: per-matrix outcomes, sizes on disk, and the verification. */
+public record CompressReport(String modelDir, String outDir, String method, String spec, List<MatrixOutcome> matrices,
+    long variablesDiskBytesBefore, long variablesDiskBytesAfter, long savedModelBytesBefore,
+    long savedModelBytesAfter, VerifyReport verify, List<String> notes, double seconds) {
+
+  public long bytesBefore() {
+    return matrices.stream().mapToLong(MatrixOutcome::bytesBefore).sum();
+  }
+
+  public long bytesAfter() {
+    return matrices.stream().mapToLong(MatrixOutcome::bytesAfter).sum();
+  }
+
+  public JsonObject toJson() {
+    JsonObject o = new JsonObject();
+    o.addProperty("model_dir", modelDir);
+    o.addProperty("out_dir", outDir);
+    o.addProperty("method", method);
+    o.addProperty("spec", spec);
+    JsonArray ms = new JsonArray();
+    for (MatrixOutcome m : matrices) {
+      JsonObject j = new JsonObject();
+      j.addProperty("name", m.name());
+      JsonArray shape = new JsonArray();
+      shape.add(m.rows());
+      shape.add(m.cols());
+      j.add("shape", shape);
+      j.addProperty("method", m.method());
+      j.addProperty("compressed", m.compressed());
+      if (m.reason() != null) {
+        j.addProperty("reason", m.reason());
+      }
+      j.addProperty("bytes_before", m.bytesBefore());
+      j.addProperty("bytes_after", m.bytesAfter());
+      j.addProperty("params_before", m.paramsBefore());
+      j.addProperty("params_after", m.paramsAfter());
+      if (!Double.isNaN(m.relError())) {
+        j.addProperty("rel_error", m.relError());
+      }
+      m.diagnostics().forEach(j::addProperty);
+      JsonArray factors = new JsonArray();
+      for (StoredFactor f : m.factors()) {
+        JsonObject fo = new JsonObject();
+        fo.addProperty("name", f.suffix());
+        fo.addProperty("dtype", f.value().dtype().name().substring(3).toLowerCase());
+        fo.add("shape", ModelInspector.longs(f.value().shape()));
+        fo.addProperty("bytes", f.bytes());
+        factors.add(fo);
+      }
+      j.add("factors", factors);
+      JsonArray consumers = new JsonArray();
+      m.consumers().forEach(consumers::add);
+      j.add("consumers", consumers);
+      ms.add(j);
+    }
+    o.add("matrices", ms);
+    o.addProperty("matrices_compressed", matrices.stream().filter(MatrixOutcome::compressed).count());
+    o.addProperty("bytes_before", bytesBefore());
+    o.addProperty("bytes_after", bytesAfter());
+    o.addProperty("variables_disk_bytes_before", variablesDiskBytesBefore);
+    o.addProperty("variables_disk_bytes_after", variablesDiskBytesAfter);
+    o.addProperty("variables_disk_ratio", (double) variablesDiskBytesBefore / Math.max(1, variablesDiskBytesAfter));
+    o.addProperty("saved_model_pb_bytes_before", savedModelBytesBefore);
+    o.addProperty("saved_model_pb_bytes_after", savedModelBytesAfter);
+    VerifyReport.Diff d = verify.total();
+    o.addProperty("max_abs_diff", d.max());
+    o.addProperty("mean_abs_diff", d.mean());
+    verify.accuracyBefore().ifPresent(a -> o.addProperty("accuracy_before", a));
+    verify.accuracyAfter().ifPresent(a -> o.addProperty("accuracy_after", a));
+    if (verify.labelledExamples() > 0) {
+      o.addProperty("labelled_examples", verify.labelledExamples());
+    }
+    o.add("signatures", verify.toJson());
+    JsonArray ns = new JsonArray();
+    notes.forEach(ns::add);
+    o.add("notes", ns);
+    o.addProperty("seconds", seconds);
+    return o;
+  }
+
+  public String toText() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("%-32s %-12s %-10s %12s %12s %8s  %s%n", "matrix", "shape", "method", "bytes", "after",
+        "error", "note"));
+    for (MatrixOutcome m : matrices) {
+      sb.append(String.format("%-32s %-12s %-10s %12d %12d %8s  %s%n", m.name(), m.rows() + "x" + m.cols(),
+          m.method(), m.bytesBefore(), m.bytesAfter(),
+          Double.isNaN(m.relError()) ? "-" : String.format("%.4f", m.relError()),
+          m.compressed() ? diag(m.diagnostics()) : "dense: " + m.reason()));
+    }
+    sb.append(String.format("variables/ on disk: %d -> %d bytes (%.2fx)   saved_model.pb: %d -> %d bytes%n",
+        variablesDiskBytesBefore, variablesDiskBytesAfter,
+        (double) variablesDiskBytesBefore / Math.max(1, variablesDiskBytesAfter), savedModelBytesBefore,
+        savedModelBytesAfter));
+    VerifyReport.Diff d = verify.total();
+    sb.append(String.format("outputs: max |diff| %.4g, mean |diff| %.4g", d.max(), d.mean()));
+    if (verify.accuracyBefore().isPresent()) {
+      int n = verify.labelledExamples();
+      sb.append(String.format(", accuracy %d/%d -> %d/%d", Math.round(verify.accuracyBefore().getAsDouble() * n), n,
+          Math.round(verify.accuracyAfter().getAsDouble() * n), n));
+    }
+    sb.append('\n');
+    notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
+    return sb.toString();
+  }
+
+  private static String diag(Map<String, Double> d) {
+    StringBuilder sb = new StringBuilder();
+    d.forEach((k, v) -> sb.append(k).append('=').append(v == Math.rint(v) ? String.valueOf(v.longValue())
+        : String.format("%.4g", v)).append(' '));
+    return sb.toString().trim();
+  }
+}

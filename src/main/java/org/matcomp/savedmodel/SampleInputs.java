@@ -1,0 +1,155 @@
+package org.matcomp.savedmodel;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.matcomp.data.Dataset;
+import org.matcomp.io.Npy;
+import org.matcomp.io.NpyArray;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+
+/**
+ * Inputs to run a signature on, before and after compression: random values of the signature's dtypes and shapes
+ * (floats uniform in [0, 1), integers in [0, 8)), arrays from .npy files, or labelled examples (e.g. MNIST digits)
+ * reshaped to a single-input signature.
+ */
+final class SampleInputs {
+  /** Feeds by signature input name, and labels when the examples have them (else null). */
+  record Batch(Map<String, HostTensor> feeds, int[] labels) {}
+
+  private SampleInputs() {}
+
+  /** Random feeds, or empty if the signature has an input of a dtype this cannot make (e.g. strings). */
+  static Optional<Batch> random(SignatureDef sig, int batch, long seed) {
+    Random rnd = new Random(seed);
+    Map<String, HostTensor> feeds = new LinkedHashMap<>();
+    for (Map.Entry<String, TensorInfo> e : new java.util.TreeMap<>(sig.getInputsMap()).entrySet()) {
+      long[] shape = concreteShape(e.getValue(), batch);
+      int n = Math.toIntExact(product(shape));
+      DataType t = e.getValue().getDtype();
+      switch (t) {
+        case DT_FLOAT -> {
+          float[] v = new float[n];
+          for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextFloat();
+          }
+          feeds.put(e.getKey(), HostTensor.ofFloats(shape, v));
+        }
+        case DT_INT32 -> {
+          int[] v = new int[n];
+          for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextInt(8);
+          }
+          feeds.put(e.getKey(), HostTensor.ofInts(shape, v));
+        }
+        case DT_INT64 -> {
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+          for (int i = 0; i < n; i++) {
+            b.putLong(rnd.nextInt(8));
+          }
+          feeds.put(e.getKey(), new HostTensor(DataType.DT_INT64, shape, b.array()));
+        }
+        default -> {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.of(new Batch(feeds, null));
+  }
+
+  /**
+   * Labelled examples for a signature with exactly one float input whose per-example size equals the examples'
+   * feature count (e.g. 784 pixels for [-1, 28, 28, 1]); features are multiplied by {@code scale}.
+   */
+  static Optional<Batch> labelled(SignatureDef sig, Dataset data, float scale) {
+    if (sig.getInputsCount() != 1) {
+      return Optional.empty();
+    }
+    Map.Entry<String, TensorInfo> in = sig.getInputsMap().entrySet().iterator().next();
+    if (in.getValue().getDtype() != DataType.DT_FLOAT) {
+      return Optional.empty();
+    }
+    long[] shape = concreteShape(in.getValue(), data.n());
+    if (product(shape) != (long) data.n() * data.featureCount()) {
+      return Optional.empty();
+    }
+    float[] x = data.scaled(scale).copyFeatures();
+    return Optional.of(new Batch(Map.of(in.getKey(), HostTensor.ofFloats(shape, x)), data.copyLabels()));
+  }
+
+  /**
+   * Feeds from .npy: {@code file} is one array for a single-input signature, or a directory holding
+   * {@code <input name>.npy} per input.
+   */
+  static Batch fromFiles(SignatureDef sig, Path file) throws IOException {
+    Map<String, HostTensor> feeds = new LinkedHashMap<>();
+    for (Map.Entry<String, TensorInfo> e : sig.getInputsMap().entrySet()) {
+      Path p;
+      if (Files.isDirectory(file)) {
+        p = file.resolve(e.getKey().replace('/', '_') + ".npy");
+      } else {
+        checkArgument(sig.getInputsCount() == 1, "--inputs %s is one array but the signature has inputs %s; give a"
+            + " directory of <input>.npy files", file, sig.getInputsMap().keySet());
+        p = file;
+      }
+      checkArgument(Files.isRegularFile(p), "--inputs: no file %s for signature input '%s'", p, e.getKey());
+      NpyArray a = Npy.read(p);
+      long[] shape = a.shape();
+      long[] want = VariableInfo.dims(e.getValue().getTensorShape());
+      if (want != null && want.length != shape.length && a.size() > 0) {
+        long perExample = 1;
+        for (int i = 1; i < want.length; i++) {
+          perExample *= want[i];
+        }
+        checkArgument(perExample > 0 && a.size() % perExample == 0, "%s holds %s values, not a multiple of %s per"
+            + " example for input '%s'", p, a.size(), perExample, e.getKey());
+        shape = want.clone();
+        shape[0] = a.size() / perExample;
+      }
+      HostTensor t = switch (e.getValue().getDtype()) {
+        case DT_FLOAT -> HostTensor.ofFloats(shape, a.floatData());
+        case DT_INT32 -> HostTensor.ofInts(shape, a.intData());
+        case DT_INT64 -> {
+          long[] v = a.longData();
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+          b.asLongBuffer().put(v);
+          yield new HostTensor(DataType.DT_INT64, shape, b.array());
+        }
+        default -> throw new IllegalArgumentException("--inputs: input '" + e.getKey() + "' has dtype "
+            + e.getValue().getDtype() + ", which .npy feeding does not support");
+      };
+      feeds.put(e.getKey(), t);
+    }
+    return new Batch(feeds, null);
+  }
+
+  private static long[] concreteShape(TensorInfo t, int batch) {
+    long[] dims = VariableInfo.dims(t.getTensorShape());
+    if (dims == null) {
+      return new long[] {batch};
+    }
+    long[] s = dims.clone();
+    for (int i = 0; i < s.length; i++) {
+      if (s[i] < 0) {
+        s[i] = batch;
+      }
+    }
+    return s;
+  }
+
+  private static long product(long[] s) {
+    long p = 1;
+    for (long d : s) {
+      p *= d;
+    }
+    return p;
+  }
+}

@@ -1,0 +1,212 @@
+package org.matcomp.savedmodel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.matcomp.compressor.Compressors;
+import org.matcomp.compressor.Factorization;
+import org.matcomp.compressor.MatrixCompressor;
+import org.matcomp.linalg.FloatMatrix;
+import org.matcomp.spec.CompressionMethod;
+import org.matcomp.spec.CompressionSpec;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+
+/**
+ * {@code matcomp compress}: load, select, compress, rewrite, export, verify — MODEL_DIR is only read; OUT_DIR appears
+ * in one move once the exported model has loaded and run. Matrices that cannot be compressed (no rewritable
+ * consumer, no saving, no inference form for the method's layout) are reported and left dense.
+ */
+public final class SavedModelCompressor {
+  private static final Set<String> UNSUPPORTED_STATE = Set.of("HashTableV2", "MutableHashTableV2",
+      "MutableHashTableOfTensorsV2", "MutableDenseHashTableV2", "HashTable", "MutableHashTable");
+
+  private SavedModelCompressor() {}
+
+  public static CompressReport run(CompressOptions o) throws IOException {
+    long t0 = System.nanoTime();
+    SavedModelDirectory dir = SavedModelDirectory.open(o.modelDir(), o.tag());
+    OutputDirectory.check(o.modelDir(), o.outDir(), o.force());
+    CompressionMethod method = o.spec().method();
+    InferenceForm form = InferenceForms.forMethod(method).orElseThrow(() -> new IllegalArgumentException(
+        "method " + method + " has no inference form for SavedModels; available: " + InferenceForms.methods()));
+    Compressors.forSpec(o.spec());
+
+    ServingGraph graph = ServingGraph.of(dir);
+    for (NodeDef n : graph.pruned().getNodeList()) {
+      if (UNSUPPORTED_STATE.contains(n.getOp())) {
+        throw new IllegalArgumentException("the serving graph uses lookup table '" + n.getName() + "' (" + n.getOp()
+            + "), whose initialisation matcomp does not carry over");
+      }
+    }
+    List<WeightMatrix> selected = select(graph, o);
+    List<String> notes = new ArrayList<>();
+    notes.add("the output is a TF1-style SavedModel (graph + saver + signatures): it loads in TF Java, TF Serving"
+        + " and tf.saved_model.load, not in keras.models.load_model");
+
+    try (SavedModelBundle original = dir.load()) {
+      Map<String, HostTensor> values = VariableReader.read(original, graph.servingVariables());
+      List<MatrixOutcome> outcomes = new ArrayList<>();
+      List<Replacement> replacements = new ArrayList<>();
+      List<String> demanded = new ArrayList<>();
+      for (WeightMatrix m : graph.matrices()) {
+        if (!selected.contains(m)) {
+          outcomes.add(MatrixOutcome.dense(m, "not selected by --layers"));
+          continue;
+        }
+        MatrixOutcome outcome = compressOne(m, values.get(m.name()), form, o, replacements);
+        if (!outcome.compressed() && o.layers().isPresent()) {
+          demanded.add(m.name() + ": " + outcome.reason());
+        }
+        outcomes.add(outcome);
+      }
+      if (!demanded.isEmpty()) {
+        throw new IllegalArgumentException("--layers selects matrices that cannot be compressed: "
+            + String.join("; ", demanded));
+      }
+      if (replacements.isEmpty()) {
+        notes.add("no matrix was compressed; the export only drops what serving never reads");
+      }
+
+      GraphDef rewritten = ResourceSaverBuilder.addSaver(GraphRewriter.rewrite(graph.pruned(), replacements));
+      Map<String, HostTensor> newValues = new LinkedHashMap<>();
+      for (NodeDef n : rewritten.getNodeList()) {
+        if (VariableInfo.isVariable(n)) {
+          HostTensor v = values.get(n.getName());
+          if (v != null) {
+            newValues.put(n.getName(), v);
+          }
+        }
+      }
+      for (Replacement r : replacements) {
+        for (int j = 0; j < r.factors().size(); j++) {
+          newValues.put(r.factorVariables().get(j), r.factors().get(j).value());
+        }
+      }
+
+      Path temp = OutputDirectory.createTemp(o.outDir());
+      Path scratch = Files.createTempDirectory("matcomp-ckpt-");
+      try {
+        ModelExporter.export(rewritten, newValues, graph.signatures(), dir.metaGraph().getMetaInfoDef().getTagsList(),
+            temp, scratch);
+        VerifyReport verify;
+        try (SavedModelBundle compressed = SavedModelDirectory.open(temp, o.tag()).load()) {
+          verify = ModelVerifier.verify(original, compressed, graph.signatures(), key -> samples(graph, key, o));
+        }
+        long varsAfter = SavedModelDirectory.diskBytes(temp.resolve("variables"));
+        long pbAfter = Files.size(temp.resolve("saved_model.pb"));
+        OutputDirectory.commit(temp, o.outDir());
+        return new CompressReport(o.modelDir().toString(), o.outDir().toString(), method.cliName(),
+            o.spec().toHparamString(), outcomes, dir.variablesDiskBytes(), varsAfter,
+            Files.size(o.modelDir().resolve("saved_model.pb")), pbAfter, verify, notes,
+            (System.nanoTime() - t0) / 1e9);
+      } finally {
+        OutputDirectory.deleteRecursively(temp);
+        OutputDirectory.deleteRecursively(scratch);
+      }
+    }
+  }
+
+  private static List<WeightMatrix> select(ServingGraph graph, CompressOptions o) {
+    if (o.layers().isEmpty()) {
+      return graph.matrices();
+    }
+    List<WeightMatrix> hit = graph.matrices().stream().filter(m -> o.layers().get().matcher(m.name()).find())
+        .toList();
+    if (hit.isEmpty()) {
+      throw new IllegalArgumentException("--layers '" + o.layers().get().pattern() + "' matches none of the weight"
+          + " matrices " + graph.matrices().stream().map(WeightMatrix::name).collect(Collectors.toList()));
+    }
+    return hit;
+  }
+
+  private static MatrixOutcome compressOne(WeightMatrix m, HostTensor value, InferenceForm form, CompressOptions o,
+      List<Replacement> replacements) {
+    if (!m.compressible()) {
+      return MatrixOutcome.dense(m, String.join("; ", m.problems()));
+    }
+    for (WeightSite s : m.sites()) {
+      Optional<String> why = form.unsupported(s.kind());
+      if (why.isPresent()) {
+        return MatrixOutcome.dense(m, why.get());
+      }
+    }
+    for (VariableUses.SiteUse s : m.uses().sites()) {
+      Optional<String> why = form.unsupported(s.kind());
+      if (why.isPresent()) {
+        return MatrixOutcome.dense(m, why.get());
+      }
+    }
+    FloatMatrix a = FloatMatrix.of(m.rows(), m.cols(), value.floats());
+    CompressionSpec spec = o.spec();
+    if (spec.method() == CompressionMethod.LOWRANK && !o.rankGiven()) {
+      MatrixAdvice advice = MethodAdvisor.advise(value.floats(), m.rows(), m.cols(), o.energy());
+      if (advice.energyRank() < 0) {
+        return MatrixOutcome.dense(m, "too large to pick a rank from its spectrum; give --rank");
+      }
+      int r = advice.energyRank();
+      if (advice.flatSpectrum() || (long) r * (m.rows() + m.cols()) >= (long) m.rows() * m.cols()) {
+        return MatrixOutcome.dense(m, String.format("flat spectrum: keeping %.0f %% of the spectral energy needs rank"
+            + " %d of %d (%.2fx); low-rank is the wrong tool here — try kmeans or prune, or force a --rank",
+            100 * o.energy(), r, Math.min(m.rows(), m.cols()), advice.lowRankRatio()));
+      }
+      spec = spec.toBuilder().absoluteRank(r).build();
+    }
+    MatrixCompressor compressor = Compressors.forSpec(spec);
+    Factorization f;
+    try {
+      f = compressor.compress(m.name(), a);
+    } catch (IllegalArgumentException e) {
+      String hint = o.layers().isPresent() ? "" : " (narrow the selection with --layers)";
+      String msg = e.getMessage() != null && e.getMessage().startsWith(m.name()) ? e.getMessage()
+          : m.name() + ": " + e.getMessage();
+      throw new IllegalArgumentException(msg + " (matrix " + m.rows() + "x" + m.cols() + ")" + hint, e);
+    }
+    List<StoredFactor> stored;
+    try {
+      stored = form.store(f);
+    } catch (IllegalArgumentException e) {
+      return MatrixOutcome.dense(m, "no inference form for this factor layout: " + e.getMessage());
+    }
+    long after = stored.stream().mapToLong(StoredFactor::bytes).sum();
+    if (after >= m.denseBytes()) {
+      return MatrixOutcome.dense(m, String.format("%s stores %d bytes, no fewer than the dense %d", spec.method(),
+          after, m.denseBytes()));
+    }
+    List<String> names = new ArrayList<>();
+    for (StoredFactor s : stored) {
+      names.add(m.name() + "_" + spec.method().cliName().replace('-', '_') + "_" + s.suffix());
+    }
+    replacements.add(new Replacement(m.variable(), form, stored, names, m.rows(), m.cols()));
+    long paramsAfter = stored.stream().mapToLong(s -> s.value().elements()).sum();
+    return new MatrixOutcome(m.name(), m.rows(), m.cols(), spec.method().cliName(), true, null, m.denseBytes(), after,
+        (long) m.rows() * m.cols(), paramsAfter, a.relativeErrorTo(f.product()), f.diagnostics(), stored,
+        m.sites().stream().map(WeightSite::describe).toList());
+  }
+
+  private static List<SampleInputs.Batch> samples(ServingGraph graph, String key, CompressOptions o) {
+    var sig = graph.signatures().get(key);
+    List<SampleInputs.Batch> out = new ArrayList<>();
+    if (o.inputs().isPresent()) {
+      try {
+        out.add(SampleInputs.fromFiles(sig, o.inputs().get()));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--inputs " + o.inputs().get() + ": " + e.getMessage());
+      }
+    } else {
+      SampleInputs.random(sig, o.verify() ? o.verifyBatch() : 4, o.seed()).ifPresent(out::add);
+    }
+    if (o.labelled().isPresent()) {
+      SampleInputs.labelled(sig, o.labelled().get(), o.inputScale()).ifPresent(out::add);
+    }
+    return out;
+  }
+}

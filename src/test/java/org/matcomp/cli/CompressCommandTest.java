@@ -1,0 +1,211 @@
+package org.matcomp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.matcomp.savedmodel.DirectoryHash;
+import org.matcomp.savedmodel.TinyModels;
+import picocli.CommandLine;
+
+/**
+ * {@code compress} and {@code inspect} from the command line, and every bad input: a clear one-line message, a
+ * non-zero exit, no OUT_DIR, MODEL_DIR byte-for-byte unchanged.
+ */
+class CompressCommandTest {
+  @TempDir
+  Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    java.io.PrintStream old = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured));
+    try {
+      int exit = cl.execute(args);
+      return new Run(exit, captured.toString(), err.toString());
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  /** Runs a compress that must fail with {@code message}, leaving the model untouched and no output. */
+  private void assertRefused(Path model, String message, String... extra) throws Exception {
+    String before = Files.exists(model) ? DirectoryHash.of(model) : "";
+    Path out = dir.resolve("out");
+    String[] args = new String[3 + extra.length];
+    args[0] = "compress";
+    args[1] = model.toString();
+    args[2] = out.toString();
+    System.arraycopy(extra, 0, args, 3, extra.length);
+    Run r = run(args);
+    assertTrue(r.exit() != 0, "exit " + r.exit());
+    assertTrue(r.err().contains(message), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertFalse(Files.exists(out), "no OUT_DIR after a refusal");
+    if (Files.exists(model)) {
+      assertEquals(before, DirectoryHash.of(model), "MODEL_DIR changed");
+    }
+  }
+
+  private Path tinyCopy(Path model) throws Exception {
+    return DirectoryHash.copy(model, dir.resolve("model"));
+  }
+
+  @Test
+  void compressWritesJsonWithTheRequiredFields() throws Exception {
+    Path json = dir.resolve("r.json");
+    Run r = run("compress", TinyModels.TF2.toString(), dir.resolve("out").toString(), "--method", "lowrank",
+        "--rank", "2", "--layers", "kernel", "--verify", "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    for (String k : List.of("matrices", "variables_disk_bytes_before", "variables_disk_bytes_after", "max_abs_diff",
+        "mean_abs_diff")) {
+      assertTrue(o.has(k), k);
+    }
+    JsonObject m = o.getAsJsonArray("matrices").get(0).getAsJsonObject();
+    for (String k : List.of("name", "shape", "method", "bytes_before", "bytes_after")) {
+      assertTrue(m.has(k), k);
+    }
+    assertEquals(2, o.get("matrices_compressed").getAsInt(), "dense/kernel and tied/kernel");
+    assertTrue(r.out().contains("tied/kernel"), r.out());
+  }
+
+  @Test
+  void labelsFromMnistTinyReportAccuracyForTheKerasMlp() throws Exception {
+    Path json = dir.resolve("r.json");
+    Run r = run("compress", "../shared/testdata/savedmodels/keras_mnist_mlp_tf2.11", dir.resolve("o").toString(),
+        "--rank", "50", "--layers", "^dense/kernel$", "--verify", "--labels-from", "mnist-tiny", "--input-scale",
+        "0.00392156862745098", "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    assertEquals(113.0 / 115, o.get("accuracy_before").getAsDouble(), 1e-9);
+    assertTrue(o.get("accuracy_after").getAsDouble() * 115 >= 112 - 1e-9, o.toString());
+    assertEquals(115, o.get("labelled_examples").getAsInt());
+  }
+
+  @Test
+  void inputsDirectoryFeedsEverySignatureReshapedToItsShape() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("inputs"));
+    float[] x = new float[3 * 32];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i % 7) / 7f;
+    }
+    org.matcomp.io.Npy.write(in.resolve("x.npy"), org.matcomp.io.NpyArray.ofFloats(new long[] {3, 32}, x));
+    org.matcomp.io.Npy.write(in.resolve("ids.npy"), org.matcomp.io.NpyArray.ofInts(new long[] {4},
+        new int[] {0, 49, 7, 7}));
+    org.matcomp.io.Npy.write(in.resolve("z.npy"), org.matcomp.io.NpyArray.ofFloats(new long[] {1, 16},
+        new float[16]));
+    Path json = dir.resolve("r.json");
+    Run r = run("compress", TinyModels.TF1.toString(), dir.resolve("o").toString(), "--rank", "2", "--verify",
+        "--inputs", in.toString(), "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    java.util.Map<String, Integer> examples = new java.util.TreeMap<>();
+    o.getAsJsonArray("signatures").forEach(s -> examples.put(s.getAsJsonObject().get("name").getAsString(),
+        s.getAsJsonObject().get("examples").getAsInt()));
+    assertEquals(java.util.Map.of("serving_default", 3, "embed", 4, "regularized", 1), examples);
+  }
+
+  @Test
+  void inspectListsSitesAndAdvice() {
+    Run r = run("inspect", TinyModels.TF1.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("proj_w") && r.out().contains("W·x, transpose_b"), r.out());
+    assertTrue(r.out().contains("left dense: read by Sum 'Sum'"), r.out());
+    assertTrue(r.out().contains("[fc1_w_Momentum, global_step]"), r.out());
+  }
+
+  @Test
+  void refusesAMissingSavedModelPb() throws Exception {
+    Path model = Files.createDirectories(dir.resolve("empty/variables"));
+    assertRefused(model.getParent(), "holds no saved_model.pb");
+  }
+
+  @Test
+  void refusesACorruptSavedModelPb() throws Exception {
+    Path model = tinyCopy(TinyModels.TF2);
+    byte[] pb = Files.readAllBytes(model.resolve("saved_model.pb"));
+    Files.write(model.resolve("saved_model.pb"), java.util.Arrays.copyOf(pb, 300));
+    assertRefused(model, "is not a valid SavedModel protobuf");
+  }
+
+  @Test
+  void refusesAMissingVariablesShard() throws Exception {
+    Path model = tinyCopy(TinyModels.TF1);
+    Files.delete(model.resolve("variables/variables.data-00000-of-00001"));
+    assertRefused(model, "no variables.data-NNNNN-of-NNNNN shard");
+  }
+
+  @Test
+  void refusesAnUnknownTag() throws Exception {
+    assertRefused(TinyModels.TF2, "has no MetaGraph tagged 'gpu'; its tag sets: [serve]", "--tag", "gpu");
+  }
+
+  @Test
+  void refusesALayersRegexMatchingNothing() throws Exception {
+    assertRefused(TinyModels.TF2, "--layers 'lstm' matches none of the weight matrices", "--layers", "lstm");
+  }
+
+  @Test
+  void refusesToCompressAWeightWhoseConsumerCannotBeRewritten() throws Exception {
+    assertRefused(TinyModels.TF1, "reg_w: read by Sum 'Sum' (input 0) in graph", "--layers", "reg_w", "--rank", "2");
+  }
+
+  @Test
+  void refusesARankTooLargeForTheShape() throws Exception {
+    assertRefused(TinyModels.TF2, "rank 7 exceeds min(6, 6)", "--layers", "tied", "--rank", "7");
+  }
+
+  @Test
+  void refusesAnOutDirInsideModelDir() throws Exception {
+    Path model = tinyCopy(TinyModels.TF2);
+    String before = DirectoryHash.of(model);
+    Run r = run("compress", model.toString(), model.resolve("variables/out").toString(), "--rank", "2");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("is inside MODEL_DIR"), r.err());
+    assertEquals(before, DirectoryHash.of(model));
+  }
+
+  @Test
+  void refusesAnExistingOutDirWithoutForce() throws Exception {
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Files.writeString(out.resolve("keep.txt"), "mine");
+    Run r = run("compress", TinyModels.TF2.toString(), out.toString(), "--rank", "2");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("exists; pass --force"), r.err());
+    assertEquals("mine", Files.readString(out.resolve("keep.txt")));
+    Run forced = run("compress", TinyModels.TF2.toString(), out.toString(), "--rank", "2", "--force");
+    assertEquals(0, forced.exit(), forced.err());
+    assertFalse(Files.exists(out.resolve("keep.txt")));
+    assertTrue(Files.exists(out.resolve("saved_model.pb")));
+  }
+
+  @Test
+  void refusesAMethodWithoutCompressor() throws Exception {
+    boolean kmeansOnMain;
+    try {
+      org.matcomp.compressor.Compressors.forSpec(org.matcomp.spec.CompressionSpec.builder()
+          .method(org.matcomp.spec.CompressionMethod.KMEANS).build());
+      kmeansOnMain = true;
+    } catch (IllegalArgumentException e) {
+      kmeansOnMain = false;
+    }
+    org.junit.jupiter.api.Assumptions.assumeFalse(kmeansOnMain);
+    assertRefused(TinyModels.TF2, "has no compressor in this build", "--method", "kmeans");
+  }
+}
