@@ -209,6 +209,37 @@ class StructuredMatrixTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void servingExportHoldsOnlyTheFactorsAndComputesTheSameProduct(String label, StructuredCompressor c, int m,
+      int n) {
+    Random rnd = new Random(label.hashCode() + 2);
+    float[] xv = gaussian(rnd, BATCH * m);
+    Factorization f = c.initialFactors("A", m, n, 23);
+    try (Graph g = new Graph(); Graph serving = new Graph()) {
+      Ops tf = Ops.create(g);
+      Variable<TFloat32> a = tf.withName("A").variable(constant(tf, m, n, gaussian(rnd, m * n)));
+      CompressedMatrix cm = MatrixCompression.applyStructured(tf, a, specFor(c), c, f);
+      try (Session s = new Session(g)) {
+        s.initialize();
+        Ops target = Ops.create(serving);
+        Operand<TFloat32> y = cm.exportMatmul(target, s, constant(target, BATCH, m, xv));
+        List<String> variables = new java.util.ArrayList<>();
+        serving.operations().forEachRemaining(op -> {
+          if (op.type().equals("VariableV2")) {
+            variables.add(op.name());
+          }
+        });
+        assertEquals(f.factors().stream().map(x -> "A_" + x.name()).sorted().toList(),
+            variables.stream().sorted().toList(), label + ": the export keeps the factors and never A");
+        try (Session served = new Session(serving)) {
+          FloatMatrix got = FloatMatrix.of(BATCH, n, fetch(served, y));
+          assertTrue(got.maxAbsDifference(f.applyTo(FloatMatrix.of(BATCH, m, xv))) < 1e-5, label);
+        }
+      }
+    }
+  }
+
   @Test
   void sizeIsTheFactorsTrueSize() {
     InputOutputCompressor c = InputOutputCompressor.both(4, 2, 4, 2);
