@@ -10,15 +10,16 @@ import org.matcomp.bench.OperatorBenchmark;
 import org.matcomp.bench.PhaseGateBenchmark;
 import org.matcomp.bench.PruneBenchmark;
 import org.matcomp.bench.ServeBenchmark;
+import org.matcomp.bench.StructuredBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code matcomp bench NAME --json FILE}: benchmarks that print and write JSON, kept apart from tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Run a benchmark and write its JSON: operator, phasegate, hostcallback, prune, omp, dictionary, serve")
+    description = "Run a benchmark and write its JSON: operator, phasegate, hostcallback, prune, omp, dictionary, serve, structured")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "operator, phasegate, hostcallback, prune, omp, dictionary, serve")
+  @Parameters(index = "0", description = "operator, phasegate, hostcallback, prune, omp, dictionary, serve, structured")
   String name;
 
   @Option(names = "--work-dir", description = "where generated inputs for side-by-side runs go (default: a temp dir)")
@@ -48,9 +49,10 @@ final class BenchCommand implements Callable<Integer> {
       case "prune" -> PruneBenchmark.run(workDir());
       case "omp" -> OmpBenchmark.run(workDir());
       case "serve" -> ServeBenchmark.run(size, rank, runs);
+      case "structured" -> StructuredBenchmark.run();
       case "dictionary" -> DictionaryBenchmark.run(workDir());
       default -> throw new IllegalArgumentException(
-          "unknown benchmark '" + name + "'; available: operator, phasegate, hostcallback, prune, omp, dictionary, serve");
+          "unknown benchmark '" + name + "'; available: operator, phasegate, hostcallback, prune, omp, dictionary, serve, structured");
     };
     result.addProperty("benchmark", name);
     System.out.println(JsonOutput.toJson(result));

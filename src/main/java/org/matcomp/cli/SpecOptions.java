@@ -26,6 +26,9 @@ final class SpecOptions {
   @Option(names = "--score", description = "prune: magnitude (default), first-order, second-order, gradient")
   String score;
 
+  @Option(names = "--blocks", description = "block / mixed-block: number of diagonal blocks (compression factor)")
+  Integer blocks;
+
   @Option(names = "--n-m", description = "prune: N:M structured sparsity, e.g. 2:4 (keep 2 of every 4 in a row)")
   String nm;
 
@@ -59,6 +62,10 @@ final class SpecOptions {
     }
     if (nm != null) {
       b.methodParameter("n_m", nm);
+    }
+    if (blocks != null) {
+      b.methodParameter(method() == CompressionMethod.MIXED_BLOCK ? "compression_factor" : "block_compression_factor",
+          Integer.toString(blocks));
     }
     return b.build();
   }

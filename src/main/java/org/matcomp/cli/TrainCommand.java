@@ -230,6 +230,14 @@ final class TrainCommand implements Callable<Integer> {
         && specOptions.method() == CompressionMethod.LOWRANK) {
       defaults.absoluteRank(48);
     }
+    if ((specOptions.method() == CompressionMethod.BLOCK || specOptions.method() == CompressionMethod.MIXED_BLOCK)
+        && specOptions.blocks == null) {
+      // The reference's default factor 1 is one block: no compression at all.
+      defaults.methodParameter("block_compression_factor", "4").methodParameter("compression_factor", "4");
+    }
+    if (specOptions.method() == CompressionMethod.INPUT_OUTPUT) {
+      defaults.methodParameter("input_block_size", "16").methodParameter("input_compression_factor", "4");
+    }
     if (specOptions.method() == CompressionMethod.PRUNE) {
       // Gradual pruning: masks from 20 % of the steps, sparsity ramping to its target by 60 %, every 50 steps.
       defaults.methodParameter("begin_pruning_step", Long.toString(steps / 5))

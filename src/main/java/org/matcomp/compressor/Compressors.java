@@ -13,8 +13,11 @@ public final class Compressors {
       case LOWRANK -> LowRankCompressor.fromSpec(spec);
       case PRUNE -> PruneCompressor.fromSpec(spec);
       case DICTIONARY -> DictionaryCompressor.fromSpec(spec);
+      case INPUT_OUTPUT -> InputOutputCompressor.fromSpec(spec);
+      case BLOCK -> BlockDiagonalCompressor.fromSpec(spec);
+      case MIXED_BLOCK -> MixedBlockCompressor.fromSpec(spec);
       default -> throw new IllegalArgumentException(
-          "method " + spec.method() + " has no compressor in this build; available: lowrank, prune, dictionary");
+          "method " + spec.method() + " has no compressor in this build; available: lowrank, prune, dictionary, input-output, block, mixed-block");
     };
   }
 }

@@ -300,4 +300,19 @@ class StructuredMatrixTest {
     setter.set(s, base);
     return grad;
   }
+
+  @Test
+  void compressTakesTheStructuredPathForOptions9To12() {
+    for (String hparams : new String[] {"compression_option=10,block_compression_factor=2",
+        "compression_option=12,compression_factor=2", "compression_option=9,input_block_size=4,"
+            + "input_compression_factor=2"}) {
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        Variable<TFloat32> a = tf.withName("w").variable(tf.zeros(tf.constant(new long[] {12, 8}), TFloat32.class));
+        CompressedWeight w = MatrixCompression.compress(tf, a, CompressionSpec.parse(hparams));
+        assertTrue(((CompressedMatrix) w).isStructured(), hparams);
+        assertEquals(Long.MAX_VALUE, w.firstUpdateStep(), hparams);
+      }
+    }
+  }
 }
