@@ -1,0 +1,217 @@
+package org.matcomp.compressor.kmeans;
+
+/**
+ * Scalars as ascending weighted points with prefix sums of weight, x and x² in double: the form 1-D k-means runs
+ * on. Every 1-D Voronoi cell is then a contiguous range found by one binary search, and the weight, mean and squared
+ * error of a range come from the prefix sums in O(1).
+ *
+ * <p>{@link #exact} sorts the data and merges equal values, so a clustering of the points is a clustering of the
+ * data. {@link #binned} sums the data into a fine uniform histogram instead, each non-empty bin one point at its
+ * mean: three light sweeps in place of a sort, at a resolution (range / bins) far below the width of any cluster
+ * the histogram is used for.
+ */
+final class WeightedScalars {
+  /** Point values, ascending. */
+  final double[] values;
+  /** Prefix sums over points: weight[i] = Σ_{p &lt; i} weight_p, likewise sum (of x) and sumSq (of x²). */
+  final double[] weight;
+  final double[] sum;
+  final double[] sumSq;
+  /** Largest weight of a single point. */
+  final double maxWeight;
+
+  private WeightedScalars(double[] values, double[] weight, double[] sum, double[] sumSq, double maxWeight) {
+    this.values = values;
+    this.weight = weight;
+    this.sum = sum;
+    this.sumSq = sumSq;
+    this.maxWeight = maxWeight;
+  }
+
+  /** One point per distinct value of the finite array {@code x}, weighted by its multiplicity. */
+  static WeightedScalars exact(float[] x) {
+    float[] s = FloatRadixSort.sorted(x);
+    int n = s.length;
+    int distinct = n == 0 ? 0 : 1;
+    for (int i = 1; i < n; i++) {
+      if (s[i] != s[i - 1]) {
+        distinct++;
+      }
+    }
+    double[] values = new double[distinct];
+    double[] w = new double[distinct + 1];
+    double[] s1 = new double[distinct + 1];
+    double[] s2 = new double[distinct + 1];
+    double maxWeight = 0;
+    int p = -1;
+    for (int i = 0; i < n; i++) {
+      double v = s[i];
+      if (i == 0 || s[i] != s[i - 1]) {
+        p++;
+        values[p] = v;
+        w[p + 1] = w[p];
+        s1[p + 1] = s1[p];
+        s2[p + 1] = s2[p];
+      }
+      w[p + 1] += 1;
+      s1[p + 1] += v;
+      s2[p + 1] += v * v;
+      maxWeight = Math.max(maxWeight, w[p + 1] - w[p]);
+    }
+    return new WeightedScalars(values, w, s1, s2, maxWeight);
+  }
+
+  /** The non-empty bins of a uniform {@code bins}-bin histogram of the finite array {@code x} over [min, max]. */
+  static WeightedScalars binned(float[] x, int bins) {
+    int n = x.length;
+    int chunks = ParallelChunks.count(n);
+    float[] lo = new float[chunks];
+    float[] hi = new float[chunks];
+    ParallelChunks.run(n, chunks, (chunk, from, to) -> {
+      float mn = Float.POSITIVE_INFINITY;
+      float mx = Float.NEGATIVE_INFINITY;
+      for (int i = from; i < to; i++) {
+        mn = Math.min(mn, x[i]);
+        mx = Math.max(mx, x[i]);
+      }
+      lo[chunk] = mn;
+      hi[chunk] = mx;
+    });
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < chunks; c++) {
+      min = Math.min(min, lo[c]);
+      max = Math.max(max, hi[c]);
+    }
+    double scale = max > min ? bins / (max - min) : 0;
+    double origin = min;
+    int top = bins - 1;
+    int[][] counts = new int[chunks][bins];
+    double[][] sums = new double[chunks][bins];
+    double[][] squares = new double[chunks][bins];
+    ParallelChunks.run(n, chunks, (chunk, from, to) -> {
+      int[] cnt = counts[chunk];
+      double[] s1 = sums[chunk];
+      double[] s2 = squares[chunk];
+      for (int i = from; i < to; i++) {
+        double v = x[i];
+        int b = Math.min(top, (int) ((v - origin) * scale));
+        cnt[b]++;
+        s1[b] += v;
+        s2[b] += v * v;
+      }
+    });
+    int used = 0;
+    for (int b = 0; b < bins; b++) {
+      int c = 0;
+      for (int ch = 0; ch < chunks; ch++) {
+        c += counts[ch][b];
+      }
+      counts[0][b] = c;
+      if (c > 0) {
+        used++;
+      }
+    }
+    double[] values = new double[used];
+    double[] w = new double[used + 1];
+    double[] s1 = new double[used + 1];
+    double[] s2 = new double[used + 1];
+    double maxWeight = 0;
+    int p = 0;
+    for (int b = 0; b < bins; b++) {
+      int c = counts[0][b];
+      if (c == 0) {
+        continue;
+      }
+      double bs = 0;
+      double bq = 0;
+      for (int ch = 0; ch < chunks; ch++) {
+        bs += sums[ch][b];
+        bq += squares[ch][b];
+      }
+      values[p] = bs / c;
+      w[p + 1] = w[p] + c;
+      s1[p + 1] = s1[p] + bs;
+      s2[p + 1] = s2[p] + bq;
+      maxWeight = Math.max(maxWeight, c);
+      p++;
+    }
+    return new WeightedScalars(values, w, s1, s2, maxWeight);
+  }
+
+  /** Number of points. */
+  int size() {
+    return values.length;
+  }
+
+  double totalWeight() {
+    return weight[values.length];
+  }
+
+  /** Weighted mean of points [from, to), which must hold weight. */
+  double mean(int from, int to) {
+    return (sum[to] - sum[from]) / (weight[to] - weight[from]);
+  }
+
+  /** Squared error of points [from, to) about their mean, never negative. */
+  double cost(int from, int to) {
+    double s = sum[to] - sum[from];
+    double e = (sumSq[to] - sumSq[from]) - s * s / (weight[to] - weight[from]);
+    return Math.max(0, e);
+  }
+
+  /** First point index whose cumulative weight before it reaches {@code w}: the equal-weight grid position. */
+  int positionOfWeight(double w, int hint) {
+    int lo = hint;
+    int hi = values.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (weight[mid] < w) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * First point whose value exceeds {@code v} (size() if none), found by galloping out from {@code hint} and then
+   * bisecting: between Lloyd iterations a boundary moves a few positions, so this costs O(log distance moved).
+   */
+  int firstGreater(double v, int hint) {
+    int n = values.length;
+    int lo;
+    int hi;
+    if (hint < n && values[hint] <= v) {
+      lo = hint + 1; // answer in [lo, n]
+      int step = 1;
+      hi = lo;
+      while (hi < n && values[hi] <= v) {
+        lo = hi + 1;
+        hi += step;
+        step <<= 1;
+      }
+      hi = Math.min(hi, n);
+    } else {
+      hi = Math.min(hint, n); // answer in [0, hi]
+      int step = 1;
+      lo = hi;
+      while (lo > 0 && values[lo - 1] > v) {
+        hi = lo - 1;
+        lo -= step;
+        step <<= 1;
+      }
+      lo = Math.max(lo, 0);
+    }
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (values[mid] <= v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}
