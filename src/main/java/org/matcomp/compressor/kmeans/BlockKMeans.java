@@ -106,6 +106,11 @@ public final class BlockKMeans {
     return new BlockKMeans(x, n, d, options, seeds).run();
   }
 
+  /** Lloyd from the given k×d starting centroids (copied). */
+  static Clustering fitFrom(float[] x, int n, int d, KMeansOptions options, float[] start) {
+    return new BlockKMeans(x, n, d, options, start.clone()).run();
+  }
+
   private Clustering run() {
     refreshNeighbours();
     CentroidGroups groups = CentroidGroups.of(c, k, d);
@@ -343,12 +348,7 @@ public final class BlockKMeans {
       if (neighbourDistance[base + r] >= reach) {
         break;
       }
-      float s = 0;
-      int cb = (base + r) * d;
-      for (int q = 0; q < d; q++) {
-        float diff = x[xb + q] - neighbourCoords[cb + q];
-        s += diff * diff;
-      }
+      float s = Distances.squared(x, xb, neighbourCoords, (base + r) * d, d);
       if (s < thirdSq) {
         int j = neighbours[base + r];
         if (s < secondSq) {
@@ -401,14 +401,7 @@ public final class BlockKMeans {
   }
 
   private float distance(int i, int j) {
-    float s = 0;
-    int xb = i * d;
-    int cb = j * d;
-    for (int q = 0; q < d; q++) {
-      float diff = x[xb + q] - c[cb + q];
-      s += diff * diff;
-    }
-    return (float) Math.sqrt(s);
+    return (float) Math.sqrt(Distances.squared(x, i * d, c, j * d, d));
   }
 
   private void clearChunk(int chunk) {

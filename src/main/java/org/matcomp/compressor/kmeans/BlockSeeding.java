@@ -136,12 +136,7 @@ final class BlockSeeding {
   }
 
   private static float squaredDistance(float[] a, int aFrom, float[] b, int bFrom, int d) {
-    float s = 0;
-    for (int q = 0; q < d; q++) {
-      float diff = a[aFrom + q] - b[bFrom + q];
-      s += diff * diff;
-    }
-    return s;
+    return Distances.squared(a, aFrom, b, bFrom, d);
   }
 
   /** A point drawn with probability proportional to {@code dist}. */

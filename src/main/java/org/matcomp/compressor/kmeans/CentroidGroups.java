@@ -112,11 +112,6 @@ final class CentroidGroups {
   }
 
   private static float squaredDistance(float[] a, int aFrom, float[] b, int bFrom, int d) {
-    float s = 0;
-    for (int q = 0; q < d; q++) {
-      float diff = a[aFrom + q] - b[bFrom + q];
-      s += diff * diff;
-    }
-    return s;
+    return Distances.squared(a, aFrom, b, bFrom, d);
   }
 }
