@@ -4,7 +4,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.spec.CompressionMethod;
@@ -80,6 +82,16 @@ public final class KMeansFactorization implements Factorization {
   /** ‖A − W‖²_F in double, A being the matrix as given to the compressor (before any pruning). */
   public double inertia() {
     return inertia;
+  }
+
+  /** {@code inertia}, {@code clusters} and {@code block_size} for reports. */
+  @Override
+  public Map<String, Double> diagnostics() {
+    Map<String, Double> d = new LinkedHashMap<>();
+    d.put("inertia", inertia);
+    d.put("clusters", (double) clusters);
+    d.put("block_size", (double) blockSize);
+    return Collections.unmodifiableMap(d);
   }
 
   /** k×b codewords. */
