@@ -84,11 +84,11 @@ final class FloatRadixSort {
   }
 
   /** Flips negatives entirely and positives' sign bit, so unsigned key order is float order. */
-  private static int key(int bits) {
+  static int key(int bits) {
     return bits ^ ((bits >> 31) | 0x80000000);
   }
 
-  private static int unkey(int key) {
+  static int unkey(int key) {
     return key ^ (~(key >> 31) | 0x80000000);
   }
 }

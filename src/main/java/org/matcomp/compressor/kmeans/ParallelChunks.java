@@ -18,11 +18,14 @@ final class ParallelChunks {
 
   private ParallelChunks() {}
 
-  /** Number of chunks used for {@code n} items; the system property {@code matcomp.threads} caps the threads. */
+  /** Threads to use: the processors, or fewer if the system property {@code matcomp.threads} says so. */
+  static int threads() {
+    return Math.max(1, Integer.getInteger("matcomp.threads", Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Number of chunks used for {@code n} items: two per thread, so an unlucky slow chunk costs less. */
   static int count(int n) {
-    int threads = Integer.getInteger("matcomp.threads", Runtime.getRuntime().availableProcessors());
-    threads = Math.max(1, threads);
-    return Math.max(1, Math.min(2 * threads, n / MIN_CHUNK));
+    return Math.max(1, Math.min(2 * threads(), n / MIN_CHUNK));
   }
 
   static int from(int n, int chunks, int c) {

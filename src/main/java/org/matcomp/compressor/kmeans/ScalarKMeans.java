@@ -4,13 +4,12 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 /**
  * K-means of scalars (block size 1), exact or nearly so, on {@link WeightedScalars}: ascending points with prefix
- * sums — the distinct values themselves for up to {@link #EXACT_LIMIT} entries, else the non-empty bins of a
- * {@link #HISTOGRAM_BINS}-bin histogram (three sweeps instead of a sort; a bin is about 1/30000 of the range, orders
- * of magnitude below any cluster's width at k ≤ 1024).
+ * sums — the distinct values themselves (after a radix sort) for up to {@link #EXACT_LIMIT} entries or when clusters
+ * are narrow, else the non-empty bins of a fine histogram (one sweep instead of a sort; see {@link #HISTOGRAM_SHIFT}).
  *
  * <ol>
  *   <li>{@link OptimalPartition}: the optimal split into k runs by dynamic programming, over every point when the
- *       work budget allows (the exact optimum), otherwise over a grid of 4096 candidate boundaries — half equal-weight
+ *       work budget allows (the exact optimum), otherwise over a grid of 1024 to 4096 candidate boundaries — half equal-weight
  *       (fine where the data are dense), half equal-width (fine in the tails, where optimal levels thin out much
  *       more slowly than the data: their density follows p^⅓, not p).
  *   <li>Lloyd's iterations from there, run to an exact fixed point: every cell is a contiguous range of points
@@ -28,15 +27,21 @@ import static com.google.common.base.Preconditions.checkArgument;
 public final class ScalarKMeans {
   /** Up to this many entries the points are the exact distinct values (sorted); above, histogram bins. */
   static final int EXACT_LIMIT = 1 << 18;
-  /** Bins of the histogram used above {@link #EXACT_LIMIT}. */
-  static final int HISTOGRAM_BINS = 1 << 15;
+  /**
+   * Histogram bins above {@link #EXACT_LIMIT} are the floats sharing their top 17 bits: 2^17 bins, each 1/256 of a
+   * binade (0.4 % of its values) wide. The histogram is used only if no bin holds more than an eighth of a cluster's
+   * average weight, which rules it out where it would be too coarse (for 0.05·N(0, 1) weights, beyond k ≈ 100).
+   */
+  static final int HISTOGRAM_SHIFT = 15;
   /**
    * The programme runs over every point while k·u·log₂u (its cost in evaluations of a run's error, u points) stays
-   * within this budget, a few milliseconds; otherwise over a grid of {@link #DP_GRID} candidate boundaries.
+   * within this budget; otherwise over a grid of 16k candidate boundaries, clamped to [{@link #MIN_GRID},
+   * {@link #MAX_GRID}]. The budget is small because the first call runs in a cold JVM, where the programme's short
+   * recursive loops stay interpreted longest; Lloyd then finishes the job on all points at O(k log u) an iteration.
    */
-  static final long DP_BUDGET = 1L << 22;
-  /** Candidate boundaries of the grid (at least 4 per cluster): k·4096·12 evaluations, ~10 ms at k = 256. */
-  static final int DP_GRID = 4096;
+  static final long DP_BUDGET = 1L << 18;
+  static final int MIN_GRID = 1024;
+  static final int MAX_GRID = 4096;
   /** Above this k the programme's table (k × candidates) grows too large to pay; Lloyd from quantiles is used. */
   static final int MAX_DP_CLUSTERS = 1024;
   /**
@@ -53,19 +58,22 @@ public final class ScalarKMeans {
    * @throws IllegalArgumentException if k exceeds the number of values
    */
   public static Clustering fit(float[] x, KMeansOptions options) {
-    return fit(x, options, DP_BUDGET, DP_GRID, EXACT_LIMIT);
+    return fit(x, options, DP_BUDGET, 0, EXACT_LIMIT);
   }
 
-  /** As {@link #fit(float[], KMeansOptions)} with given limits (tests reach the grid and histogram paths with them). */
+  /**
+   * As {@link #fit(float[], KMeansOptions)} with given limits (tests reach the grid and histogram paths with them);
+   * {@code gridSize} 0 means the default grid for k.
+   */
   static Clustering fit(float[] x, KMeansOptions options, long budget, int gridSize, int exactLimit) {
     int n = x.length;
     int k = options.clusters();
     checkArgument(k <= n, "clusters=%s exceeds the %s values to cluster", k, n);
     WeightedScalars d = null;
     if (n > exactLimit) {
-      d = WeightedScalars.binned(x, HISTOGRAM_BINS);
+      d = WeightedScalars.binned(x, HISTOGRAM_SHIFT);
       if (d.maxWeight > d.totalWeight() / (8.0 * k)) {
-        d = null; // a bin as heavy as an eighth of a cluster: too coarse for these data (outliers stretch the range)
+        d = null; // a bin as heavy as an eighth of a cluster: too coarse for this k
       }
     }
     if (d == null) {
@@ -105,14 +113,14 @@ public final class ScalarKMeans {
       codebook[j] = (float) c[j];
     }
     int[] codes = new int[n];
-    double inertia = encode(x, codebook, codes);
+    double inertia = d.binIds != null ? encodeBinned(x, d, codebook, codes) : encode(x, codebook, codes);
     return new Clustering(k, 1, codebook, codes, inertia, iterations, pinned);
   }
 
   /** Run boundaries the programme may use: every point if the budget allows, else the half-and-half grid. */
   private static int[] candidates(WeightedScalars d, int k, long budget, int gridSize) {
     int u = d.size();
-    int grid = Math.max(4 * k, gridSize);
+    int grid = gridSize > 0 ? gridSize : Math.max(MIN_GRID, Math.min(MAX_GRID, 16 * k));
     if (grid >= u || (long) k * u * log2(u) <= budget) {
       int[] all = new int[u + 1];
       for (int i = 0; i <= u; i++) {
@@ -179,10 +187,62 @@ public final class ScalarKMeans {
   }
 
   /**
-   * Writes each value's nearest codeword and returns Σ (x − codeword)². Midpoints are padded with +∞ to a power of
-   * two so that the bisection has a fixed number of steps and compiles to conditional moves.
+   * {@link #encode} for histogram points, without a search per entry: a bin whose lowest and highest possible values
+   * have the same nearest codeword gives all its entries that code, found from a table indexed by the bin. Only
+   * entries of the few bins that straddle a midpoint are bisected. The inertia of whole bins comes from their sums.
    */
-  static double encode(float[] x, float[] codebook, int[] codes) {
+  static double encodeBinned(float[] x, WeightedScalars d, float[] codebook, int[] codes) {
+    int k = codebook.length;
+    int shift = d.shift;
+    int[] table = new int[1 << (32 - shift)];
+    double[] mids = midpoints(codebook);
+    double inertia = 0;
+    int low = 0;
+    int high = 0;
+    for (int p = 0; p < d.size(); p++) {
+      int b = d.binIds[p];
+      double lo = Float.intBitsToFloat(FloatRadixSort.unkey(b << shift));
+      double hi = Float.intBitsToFloat(FloatRadixSort.unkey(((b + 1) << shift) - 1));
+      while (low < k - 1 && mids[low] < lo) {
+        low++;
+      }
+      while (high < k - 1 && mids[high] < hi) {
+        high++;
+      }
+      // Bins are ascending, so both counts of midpoints below an edge only grow: a merge, not a search.
+      if (low == high) {
+        table[b] = low;
+        inertia += d.squaredErrorAbout(p, codebook[low]);
+      } else {
+        table[b] = -1;
+      }
+    }
+    int n = x.length;
+    int chunks = ParallelChunks.count(n);
+    double[] partial = new double[chunks];
+    int half = k == 1 ? 0 : mids.length >> 1;
+    ParallelChunks.run(n, chunks, (chunk, from, to) -> {
+      double err = 0;
+      for (int i = from; i < to; i++) {
+        float v = x[i];
+        int code = table[FloatRadixSort.key(Float.floatToRawIntBits(v)) >>> shift];
+        if (code < 0) {
+          code = bisect(mids, half, v);
+          double e = v - codebook[code];
+          err += e * e;
+        }
+        codes[i] = code;
+      }
+      partial[chunk] = err;
+    });
+    for (double e : partial) {
+      inertia += e;
+    }
+    return inertia;
+  }
+
+  /** The k − 1 midpoints between consecutive codewords, padded with +∞ to a power of two. */
+  private static double[] midpoints(float[] codebook) {
     int k = codebook.length;
     int p = Integer.highestOneBit(Math.max(1, k - 1)) << 1;
     double[] mids = new double[p];
@@ -190,7 +250,23 @@ public final class ScalarKMeans {
     for (int j = 0; j + 1 < k; j++) {
       mids[j] = 0.5 * ((double) codebook[j] + codebook[j + 1]);
     }
-    int half = k == 1 ? 0 : p >> 1;
+    return mids;
+  }
+
+  /** Number of midpoints below v: a fixed number of steps that compile to conditional moves. */
+  private static int bisect(double[] mids, int half, double v) {
+    int pos = 0;
+    for (int step = half; step > 0; step >>= 1) {
+      pos += mids[pos + step - 1] < v ? step : 0;
+    }
+    return pos;
+  }
+
+  /** Writes each value's nearest codeword and returns Σ (x − codeword)². */
+  static double encode(float[] x, float[] codebook, int[] codes) {
+    int k = codebook.length;
+    double[] mids = midpoints(codebook);
+    int half = k == 1 ? 0 : mids.length >> 1;
     int n = x.length;
     int chunks = ParallelChunks.count(n);
     double[] partial = new double[chunks];
@@ -198,12 +274,9 @@ public final class ScalarKMeans {
       double err = 0;
       for (int i = from; i < to; i++) {
         double v = x[i];
-        int pos = 0;
-        for (int step = half; step > 0; step >>= 1) {
-          pos += mids[pos + step - 1] < v ? step : 0;
-        }
-        codes[i] = pos;
-        double e = v - codebook[pos];
+        int code = bisect(mids, half, v);
+        codes[i] = code;
+        double e = v - codebook[code];
         err += e * e;
       }
       partial[chunk] = err;
@@ -214,4 +287,5 @@ public final class ScalarKMeans {
     }
     return inertia;
   }
+
 }

@@ -6,9 +6,9 @@ package org.matcomp.compressor.kmeans;
  * error of a range come from the prefix sums in O(1).
  *
  * <p>{@link #exact} sorts the data and merges equal values, so a clustering of the points is a clustering of the
- * data. {@link #binned} sums the data into a fine uniform histogram instead, each non-empty bin one point at its
- * mean: three light sweeps in place of a sort, at a resolution (range / bins) far below the width of any cluster
- * the histogram is used for.
+ * data. {@link #binned} sums the data into a fine histogram instead, each non-empty bin one point at its mean: one
+ * light sweep in place of a sort, at a resolution far below the width of any cluster it is used for. Sums over bins
+ * are exact, so the squared error of any run of bins is exact too; only where a boundary can fall is coarser.
  */
 final class WeightedScalars {
   /** Point values, ascending. */
@@ -19,13 +19,20 @@ final class WeightedScalars {
   final double[] sumSq;
   /** Largest weight of a single point. */
   final double maxWeight;
+  /** For {@link #binned} points, each point's bin (its values' common top bits); null for exact points. */
+  final int[] binIds;
+  /** The bin shift of {@link #binned} points; −1 for exact points. */
+  final int shift;
 
-  private WeightedScalars(double[] values, double[] weight, double[] sum, double[] sumSq, double maxWeight) {
+  private WeightedScalars(double[] values, double[] weight, double[] sum, double[] sumSq, double maxWeight,
+      int[] binIds, int shift) {
     this.values = values;
     this.weight = weight;
     this.sum = sum;
     this.sumSq = sumSq;
     this.maxWeight = maxWeight;
+    this.binIds = binIds;
+    this.shift = shift;
   }
 
   /** One point per distinct value of the finite array {@code x}, weighted by its multiplicity. */
@@ -58,34 +65,19 @@ final class WeightedScalars {
       s2[p + 1] += v * v;
       maxWeight = Math.max(maxWeight, w[p + 1] - w[p]);
     }
-    return new WeightedScalars(values, w, s1, s2, maxWeight);
+    return new WeightedScalars(values, w, s1, s2, maxWeight, null, -1);
   }
 
-  /** The non-empty bins of a uniform {@code bins}-bin histogram of the finite array {@code x} over [min, max]. */
-  static WeightedScalars binned(float[] x, int bins) {
+  /**
+   * The non-empty bins of a histogram of the finite array {@code x} whose bins are the floats sharing their top
+   * {@code 32 - shift} bits (sign, exponent and leading mantissa bits): bins 2^(shift−23) of a value wide, finest
+   * near zero where weights are densest, and found with integer operations only — no range pass, no float maths —
+   * which keeps the sweep cheap even before the JIT has compiled it.
+   */
+  static WeightedScalars binned(float[] x, int shift) {
     int n = x.length;
-    int chunks = ParallelChunks.count(n);
-    float[] lo = new float[chunks];
-    float[] hi = new float[chunks];
-    ParallelChunks.run(n, chunks, (chunk, from, to) -> {
-      float mn = Float.POSITIVE_INFINITY;
-      float mx = Float.NEGATIVE_INFINITY;
-      for (int i = from; i < to; i++) {
-        mn = Math.min(mn, x[i]);
-        mx = Math.max(mx, x[i]);
-      }
-      lo[chunk] = mn;
-      hi[chunk] = mx;
-    });
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    for (int c = 0; c < chunks; c++) {
-      min = Math.min(min, lo[c]);
-      max = Math.max(max, hi[c]);
-    }
-    double scale = max > min ? bins / (max - min) : 0;
-    double origin = min;
-    int top = bins - 1;
+    int bins = 1 << (32 - shift);
+    int chunks = Math.min(ParallelChunks.count(n), ParallelChunks.threads());
     int[][] counts = new int[chunks][bins];
     double[][] sums = new double[chunks][bins];
     double[][] squares = new double[chunks][bins];
@@ -94,35 +86,38 @@ final class WeightedScalars {
       double[] s1 = sums[chunk];
       double[] s2 = squares[chunk];
       for (int i = from; i < to; i++) {
-        double v = x[i];
-        int b = Math.min(top, (int) ((v - origin) * scale));
+        float v = x[i];
+        int b = FloatRadixSort.key(Float.floatToRawIntBits(v)) >>> shift;
         cnt[b]++;
         s1[b] += v;
-        s2[b] += v * v;
+        s2[b] += (double) v * v;
       }
     });
     int used = 0;
+    int[] total = counts[0];
     for (int b = 0; b < bins; b++) {
       int c = 0;
       for (int ch = 0; ch < chunks; ch++) {
         c += counts[ch][b];
       }
-      counts[0][b] = c;
+      total[b] = c;
       if (c > 0) {
         used++;
       }
     }
     double[] values = new double[used];
+    int[] ids = new int[used];
     double[] w = new double[used + 1];
     double[] s1 = new double[used + 1];
     double[] s2 = new double[used + 1];
     double maxWeight = 0;
     int p = 0;
     for (int b = 0; b < bins; b++) {
-      int c = counts[0][b];
+      int c = total[b];
       if (c == 0) {
         continue;
       }
+      ids[p] = b;
       double bs = 0;
       double bq = 0;
       for (int ch = 0; ch < chunks; ch++) {
@@ -136,7 +131,14 @@ final class WeightedScalars {
       maxWeight = Math.max(maxWeight, c);
       p++;
     }
-    return new WeightedScalars(values, w, s1, s2, maxWeight);
+    return new WeightedScalars(values, w, s1, s2, maxWeight, ids, shift);
+  }
+
+  /** Squared error of point p's values about c, from its sums. */
+  double squaredErrorAbout(int p, double c) {
+    double w = weight[p + 1] - weight[p];
+    double e = (sumSq[p + 1] - sumSq[p]) - 2 * c * (sum[p + 1] - sum[p]) + c * c * w;
+    return Math.max(0, e);
   }
 
   /** Number of points. */

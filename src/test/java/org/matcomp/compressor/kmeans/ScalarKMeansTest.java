@@ -127,6 +127,26 @@ class ScalarKMeansTest {
   }
 
   @Test
+  void histogramPathCodesAreNearestAndItsInertiaIsExact() {
+    // More entries than EXACT_LIMIT: points are histogram bins, codes come from the bin table.
+    float[] x = gaussian(ScalarKMeans.EXACT_LIMIT + 50_000, 23);
+    x[5] = 0f;
+    x[6] = -0f;
+    Clustering c = ScalarKMeans.fit(x, KMeansOptions.of(16, CentroidInit.KMEANS_PLUS_PLUS, 0));
+    float[] book = c.centroids();
+    int[] codes = c.codes();
+    double sse = 0;
+    for (int i = 0; i < x.length; i++) {
+      float own = Math.abs(x[i] - book[codes[i]]);
+      for (float w : book) {
+        assertTrue(own <= Math.abs(x[i] - w), "entry " + i);
+      }
+      sse += (double) own * own;
+    }
+    assertEquals(sse, c.inertia(), sse * 1e-9);
+  }
+
+  @Test
   void zeroPinningPutsAnExactZeroInTheCodebookAndRecodes() {
     float[] x = gaussian(10_000, 5);
     Clustering free = ScalarKMeans.fit(x, KMeansOptions.of(8, CentroidInit.KMEANS_PLUS_PLUS, 0));
