@@ -5,33 +5,34 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.Arrays;
 
 /**
- * K-means of n points of dimension d (vector quantisation of 1×d blocks) by Lloyd's iterations that skip the work
- * the triangle inequality proves useless. The result is plain Lloyd's from the same start; only the cost differs.
+ * K-means of n points of dimension d (vector quantisation of 1×d blocks): Lloyd's iterations that skip the work the
+ * triangle inequality proves useless, with over-relaxed centroid steps.
  *
  * <ul>
- *   <li>Hamerly's bounds (Hamerly 2010): each point keeps an upper bound u on the distance to its centroid and a
- *       lower bound l on the distance to every other. When centroids move, u grows by its centroid's move and l
- *       shrinks by the largest move; a point with u ≤ max(l, half the gap from its centroid to the nearest other)
- *       keeps its cluster without any distance computed. After a few iterations that is almost every point.
- *   <li>Sorted neighbour scan (after Phillips 2002): each centroid a keeps the others sorted by distance. A point x
- *       at distance u from a can only be nearer to a centroid c with ‖c − a‖ &lt; u + s, where s is the
- *       second-smallest distance found so far, so the scan of a's list stops early — typically after a few dozen of
- *       the 256 — and still yields the exact nearest centroid and an exact lower bound for the rest.
+ *   <li>Bounds (after Hamerly 2010, with one more level): each point keeps an upper bound u on the distance to its
+ *       centroid, the identity of its runner-up with a lower bound on the distance to it, and a lower bound on the
+ *       distance to every other centroid. When centroids move the bounds move with them; a point whose u stays
+ *       below both lower bounds (or below half the gap from its centroid to the nearest other) keeps its cluster
+ *       with no distance computed, and a point on the border of just two cells is settled, or moved to its
+ *       runner-up, with two distances. After a few iterations that is almost every point.
+ *   <li>Sorted neighbour scan (after Phillips 2002) for the rest: each centroid a keeps the others sorted by
+ *       distance, with their coordinates alongside. A neighbour c at ‖c − a‖ = D is at least D − u from the point,
+ *       so the scan stops once D − u reaches the third-smallest distance found — typically after about 20 of 256 —
+ *       and yields the exact nearest two and an exact bound for the rest. The first assignment starts each scan
+ *       from the nearest member of the nearest of √k centroid groups ({@link CentroidGroups}), not from a score of
+ *       all k centroids.
+ *   <li>Over-relaxation: a centroid moves ω (default 1.6) of the way to its cluster's mean and a little beyond. On
+ *       slowly converging problems this reaches a given error in about 40 % fewer iterations — on the 1024² benchmark
+ *       it passes scikit-learn's 50-iteration error after 25 — and it falls back to plain steps if a step ever
+ *       raises the error. A final plain step puts every centroid on its mean.
  * </ul>
  *
- * <p>When the seeding did not compute nearest centroids, the first assignment is a full search scoring all k
- * centroids as ‖c‖²/2 − x·c over centroids stored transposed (d×k), so its inner loop runs along k with contiguous
- * loads that the JIT vectorises. Centroid sums are kept in double and updated only for points that change cluster,
- * from per-chunk deltas merged in a fixed order. Empty clusters are re-seeded at the point farthest from its
- * centroid, as sklearn does.
+ * <p>With ω = 1 the result is exactly plain Lloyd's from the same start (a test checks it against the textbook
+ * loop). Centroid sums are kept in double and updated only for points that change cluster, from per-chunk deltas
+ * merged in a fixed order, so results depend on the seed and the processor count only. Empty clusters are re-seeded
+ * at the point farthest from its centroid, as sklearn does.
  */
 public final class BlockKMeans {
-  /**
-   * Iterations run before the tolerance may stop Lloyd: sklearn's default {@code max_iter}, so a result from here
-   * has had at least as many Lloyd steps as sklearn gives its own.
-   */
-  static final int MIN_ITERATIONS_BEFORE_TOLERANCE = 50;
-
   private final float[] x;
   private final int n;
   private final int d;
@@ -44,7 +45,6 @@ public final class BlockKMeans {
   private final int[] neighbours;
   private final float[] neighbourDistance;
   private final float[] neighbourCoords;
-  private final float[] neighbourMaxMove;
   private final float[] halfGap;
   private final int[] assign;
   private final float[] upper;
@@ -72,7 +72,6 @@ public final class BlockKMeans {
     neighbours = new int[k * k];
     neighbourDistance = new float[k * k];
     neighbourCoords = new float[k * k * d];
-    neighbourMaxMove = new float[k * k];
     halfGap = new float[k];
     assign = new int[n];
     upper = new float[n];
@@ -138,37 +137,54 @@ public final class BlockKMeans {
   }
 
   /**
-   * Alternates the centroid update and the bounded assignment until no point changes cluster, the inertia's
-   * relative decrease drops below the tolerance (after {@link #MIN_ITERATIONS_BEFORE_TOLERANCE}), or the cap; ends
-   * on an assignment, so every code names its nearest centroid.
+   * Alternates the centroid step and the bounded assignment until no point changes cluster, the relative decrease
+   * of the clusters' error about their means drops below the tolerance, or the cap. Steps are over-relaxed
+   * (c ← c + ω·(mean − c)); if that ever raises the error, the rest are plain. After over-relaxed steps a last plain
+   * step puts every centroid on its mean, and the run always ends on an assignment, so every code names its
+   * nearest centroid and the final inertia is at most the last error about the means.
    */
   private int iterate(int pinned) {
+    double omega = options.overRelaxation();
     double previous = Double.POSITIVE_INFINITY;
+    boolean finish = false;
     int it = 0;
-    while (it < options.maxIterations()) {
+    while (true) {
       it++;
-      updateCentroids(pinned);
-      double sse = partitionError();
-      boolean flat = it >= MIN_ITERATIONS_BEFORE_TOLERANCE && previous - sse <= options.tolerance() * sse;
+      boolean last = finish || it >= options.maxIterations();
+      updateCentroids(pinned, last ? 1 : (float) omega);
+      double sse = errorAboutMeans(pinned);
+      if (sse > previous) {
+        omega = 1;
+      }
+      boolean flat = previous - sse <= options.tolerance() * sse;
       previous = sse;
       refreshNeighbours();
       ParallelChunks.run(n, chunks, this::boundedPass);
       int changed = mergeChunkDeltas();
+      if (last) {
+        return it;
+      }
       if (changed == 0 || flat) {
-        break;
+        if (omega == 1) {
+          return it;
+        }
+        finish = true;
       }
     }
-    return it;
   }
 
-  /** Means of the current clusters; empty clusters move to far points. Records each centroid's move. */
-  private void updateCentroids(int pinned) {
+  /**
+   * Moves each centroid ω of the way to its cluster's mean (ω = 1: onto it); empty clusters move to far points.
+   * Records each centroid's move.
+   */
+  private void updateCentroids(int pinned, float omega) {
     int empty = 0;
     for (int j = 0; j < k; j++) {
       float m2 = 0;
       if (j != pinned && counts[j] > 0) {
         for (int q = 0; q < d; q++) {
-          float v = (float) (sums[j * d + q] / counts[j]);
+          float mean = (float) (sums[j * d + q] / counts[j]);
+          float v = omega == 1f ? mean : c[j * d + q] + omega * (mean - c[j * d + q]);
           float diff = v - c[j * d + q];
           m2 += diff * diff;
           c[j * d + q] = v;
@@ -223,35 +239,34 @@ public final class BlockKMeans {
    * previous order is nearly sorted and insertion sort costs about O(k) per list.
    */
   private void refreshNeighbours() {
-    for (int a = 0; a < k; a++) {
-      int base = a * k;
-      for (int r = 0; r + 1 < k; r++) {
-        int j = neighbours[base + r];
-        float s = 0;
-        for (int q = 0; q < d; q++) {
-          float diff = c[a * d + q] - c[j * d + q];
-          s += diff * diff;
-        }
-        float dist = (float) Math.sqrt(s);
-        int p = r;
-        while (p > 0 && neighbourDistance[base + p - 1] > dist) {
-          neighbourDistance[base + p] = neighbourDistance[base + p - 1];
-          neighbours[base + p] = neighbours[base + p - 1];
-          p--;
-        }
-        neighbourDistance[base + p] = dist;
-        neighbours[base + p] = j;
+    int threads = Math.min(ParallelChunks.threads(), Math.max(1, k / 64));
+    ParallelChunks.run(k, threads, (chunk, from, to) -> {
+      for (int a = from; a < to; a++) {
+        refreshNeighbours(a);
       }
-      float runningMax = 0;
-      for (int r = 0; r + 1 < k; r++) {
-        int j = neighbours[base + r];
-        System.arraycopy(c, j * d, neighbourCoords, (base + r) * d, d);
-        runningMax = Math.max(runningMax, move[j]);
-        neighbourMaxMove[base + r] = runningMax;
-      }
-      halfGap[a] = k > 1 ? 0.5f * neighbourDistance[base] : Float.POSITIVE_INFINITY;
-    }
+    });
   }
+
+  private void refreshNeighbours(int a) {
+    int base = a * k;
+    for (int r = 0; r + 1 < k; r++) {
+      int j = neighbours[base + r];
+      float dist = (float) Math.sqrt(Distances.squared(c, a * d, c, j * d, d));
+      int p = r;
+      while (p > 0 && neighbourDistance[base + p - 1] > dist) {
+        neighbourDistance[base + p] = neighbourDistance[base + p - 1];
+        neighbours[base + p] = neighbours[base + p - 1];
+        p--;
+      }
+      neighbourDistance[base + p] = dist;
+      neighbours[base + p] = j;
+    }
+    for (int r = 0; r + 1 < k; r++) {
+      System.arraycopy(c, neighbours[base + r] * d, neighbourCoords, (base + r) * d, d);
+    }
+    halfGap[a] = k > 1 ? 0.5f * neighbourDistance[base] : Float.POSITIVE_INFINITY;
+  }
+
 
   /**
    * First assignment without scoring all k centroids: the nearest centroid of the nearest group is a guess close to
@@ -268,8 +283,9 @@ public final class BlockKMeans {
   /**
    * One assignment step. Per point, cheapest test first: the bounds as moved by the centroids; then with the exact
    * distance to its centroid; then with the exact distance to its runner-up, which settles the common case of a
-   * point on the border of two cells (including moving it to the runner-up) without a scan; then with the other
-   * centroids' bound tightened to the moves near its centroid. Only points that fail all of these are scanned.
+   * point on the border of two cells (including moving it to the runner-up) without a scan. Only points that fail
+   * all of these are scanned. (Tightening the bound on the other centroids to the moves near the point's centroid,
+   * by a bisection of its neighbour list, saved scans but cost more than it saved.)
    */
   private void boundedPass(int chunk, int from, int to) {
     clearChunk(chunk);
@@ -284,9 +300,6 @@ public final class BlockKMeans {
         if (u > Math.max(Math.min(lb, lr), halfGap[a])) {
           if (u > lb) {
             lb = distance(i, b);
-          }
-          if (u > lr) {
-            lr = Math.max(lr, lowerRest[i] - localMaxMove(a, u + lowerRest[i]));
           }
           if (lr < Math.min(u, lb)) {
             scan(i, a, u, a, chunk);
@@ -309,27 +322,6 @@ public final class BlockKMeans {
   }
 
   /**
-   * The largest move among centroids within {@code radius} of centroid a (new positions). For a point with upper
-   * bound u on its distance to a and old lower bound l on its distance to a set of other centroids, those farther
-   * than u + l from a are still at least l away, so only moves within that radius can lower l: a tighter update than
-   * Hamerly's global maximum move.
-   */
-  private float localMaxMove(int a, float radius) {
-    int base = a * k;
-    int lo = 0;
-    int hi = k - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (neighbourDistance[base + mid] < radius) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo == 0 ? 0f : neighbourMaxMove[base + lo - 1];
-  }
-
-  /**
    * Exact nearest and second-nearest centroids of point i, starting from centroid a at distance u, by scanning a's
    * neighbours in order of distance from a: a neighbour at ‖c − a‖ = D is at least D − u from the point, so the scan
    * stops once D − u reaches the third-smallest distance found, which is then an exact lower bound for every centroid
@@ -344,11 +336,28 @@ public final class BlockKMeans {
     float thirdSq = Float.POSITIVE_INFINITY;
     float reach = Float.POSITIVE_INFINITY; // u + third-smallest distance: neighbours at or beyond it cannot matter
     int xb = i * d;
+    // The point's coordinates as locals for blocks of 4: the JIT cannot keep array loads of x in registers across
+    // the loop (x and neighbourCoords might alias), and the scan is where most of the time goes.
+    boolean four = d == 4;
+    float x0 = four ? x[xb] : 0;
+    float x1 = four ? x[xb + 1] : 0;
+    float x2 = four ? x[xb + 2] : 0;
+    float x3 = four ? x[xb + 3] : 0;
     for (int r = 0; r + 1 < k; r++) {
       if (neighbourDistance[base + r] >= reach) {
         break;
       }
-      float s = Distances.squared(x, xb, neighbourCoords, (base + r) * d, d);
+      float s;
+      if (four) {
+        int cb = (base + r) << 2;
+        float d0 = x0 - neighbourCoords[cb];
+        float d1 = x1 - neighbourCoords[cb + 1];
+        float d2 = x2 - neighbourCoords[cb + 2];
+        float d3 = x3 - neighbourCoords[cb + 3];
+        s = (d0 * d0 + d1 * d1) + (d2 * d2 + d3 * d3);
+      } else {
+        s = Distances.squared(x, xb, neighbourCoords, (base + r) * d, d);
+      }
       if (s < thirdSq) {
         int j = neighbours[base + r];
         if (s < secondSq) {
@@ -428,15 +437,22 @@ public final class BlockKMeans {
     return changed;
   }
 
-  /** Σ_j Σ_{x in j} ‖x − c_j‖² from the cluster sums, O(k·d). */
-  private double partitionError() {
+  /**
+   * Σ_j Σ_{x in j} ‖x − m_j‖² from the cluster sums, O(k·d), with m_j the cluster's mean (its pinned centroid for a
+   * pinned cluster): the error a plain Lloyd step would reach on the current clusters, whatever ω did.
+   */
+  private double errorAboutMeans(int pinned) {
     double e = 0;
     for (int j = 0; j < k; j++) {
+      if (counts[j] == 0) {
+        continue;
+      }
       double dot = 0;
       double norm = 0;
       for (int q = 0; q < d; q++) {
-        double v = c[j * d + q];
-        dot += v * sums[j * d + q];
+        double s = sums[j * d + q];
+        double v = j == pinned ? c[j * d + q] : s / counts[j];
+        dot += v * s;
         norm += v * v;
       }
       e += sumSq[j] - 2 * dot + counts[j] * norm;

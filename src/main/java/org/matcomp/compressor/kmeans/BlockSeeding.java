@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 /** Initial centroids for k-means of n points of dimension d (row-major n×d), as k×d row-major. */
 final class BlockSeeding {
   /** K-means++ draws from at most this many points per cluster (see {@link #kmeansPlusPlus}). */
-  static final int SAMPLE_PER_CLUSTER = 64;
+  static final int SAMPLE_PER_CLUSTER = 32;
 
   private BlockSeeding() {}
 

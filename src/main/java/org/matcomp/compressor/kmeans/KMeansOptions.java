@@ -16,19 +16,30 @@ import java.util.Objects;
  * @param maxIterations cap on Lloyd iterations
  * @param tolerance stop once the relative decrease of the inertia in one iteration falls below this; 0 means run
  *     until no code changes (an exact Lloyd fixed point) or the cap
+ * @param overRelaxation ω of the block Lloyd step c ← c + ω·(mean − c); 1 is plain Lloyd. Values in (1, 2) reach
+ *     a given inertia in far fewer iterations on large, slowly converging problems (see {@link BlockKMeans}).
  */
 public record KMeansOptions(int clusters, CentroidInit init, long seed, boolean pinZero, int maxIterations,
-    double tolerance) {
+    double tolerance, double overRelaxation) {
   /** Lloyd's cap when none is given: well above what the 1024² benchmark workloads need to reach a fixed point. */
   public static final int DEFAULT_MAX_ITERATIONS = 300;
   /** Relative inertia decrease below which further iterations are not worth their time. */
-  public static final double DEFAULT_TOLERANCE = 1e-4;
+  public static final double DEFAULT_TOLERANCE = 2e-4;
+  /** Over-relaxation of block Lloyd steps; on 1024² Gaussian blocks it halves the iterations to sklearn's error. */
+  public static final double DEFAULT_OVER_RELAXATION = 1.6;
 
   public KMeansOptions {
     checkArgument(clusters >= 1, "clusters=%s must be at least 1", clusters);
     Objects.requireNonNull(init, "init");
     checkArgument(maxIterations >= 1, "maxIterations=%s must be at least 1", maxIterations);
     checkArgument(tolerance >= 0 && tolerance < 1, "tolerance=%s must be in [0, 1)", tolerance);
+    checkArgument(overRelaxation >= 1 && overRelaxation < 2, "overRelaxation=%s must be in [1, 2)", overRelaxation);
+  }
+
+  /** With the default over-relaxation. */
+  public KMeansOptions(int clusters, CentroidInit init, long seed, boolean pinZero, int maxIterations,
+      double tolerance) {
+    this(clusters, init, seed, pinZero, maxIterations, tolerance, DEFAULT_OVER_RELAXATION);
   }
 
   public static KMeansOptions of(int clusters, CentroidInit init, long seed) {
@@ -36,10 +47,14 @@ public record KMeansOptions(int clusters, CentroidInit init, long seed, boolean 
   }
 
   public KMeansOptions withClusters(int k) {
-    return new KMeansOptions(k, init, seed, pinZero, maxIterations, tolerance);
+    return new KMeansOptions(k, init, seed, pinZero, maxIterations, tolerance, overRelaxation);
   }
 
   public KMeansOptions withPinZero(boolean pin) {
-    return new KMeansOptions(clusters, init, seed, pin, maxIterations, tolerance);
+    return new KMeansOptions(clusters, init, seed, pin, maxIterations, tolerance, overRelaxation);
+  }
+
+  public KMeansOptions withOverRelaxation(double omega) {
+    return new KMeansOptions(clusters, init, seed, pinZero, maxIterations, tolerance, omega);
   }
 }

@@ -68,12 +68,23 @@ class BlockKMeansTest {
     int n = 3000;
     int d = 4;
     float[] x = gaussian(n * d, 21);
-    KMeansOptions options = new KMeansOptions(24, CentroidInit.KMEANS_PLUS_PLUS, 4, false, 10_000, 0);
+    KMeansOptions options = new KMeansOptions(24, CentroidInit.KMEANS_PLUS_PLUS, 4, false, 10_000, 0, 1.0);
     float[] start = BlockSeeding.centroids(x, n, d, 24, CentroidInit.KMEANS_PLUS_PLUS, 4);
     int[] expected = naiveLloyd(x, n, d, start);
     Clustering c = BlockKMeans.fit(x, n, d, options);
     assertArrayEquals(expected, c.codes());
     assertArrayEquals(start, c.centroids(), 1e-6f);
+  }
+
+  @Test
+  void overRelaxedStepsReachAtLeastPlainLloydsErrorInTheSameIterations() {
+    int n = 40_000;
+    int d = 4;
+    float[] x = gaussian(n * d, 31);
+    KMeansOptions plain = new KMeansOptions(64, CentroidInit.KMEANS_PLUS_PLUS, 2, false, 20, 0, 1.0);
+    double plainError = BlockKMeans.fit(x, n, d, plain).inertia();
+    double relaxedError = BlockKMeans.fit(x, n, d, plain.withOverRelaxation(1.6)).inertia();
+    assertTrue(relaxedError < plainError, relaxedError + " !< " + plainError);
   }
 
   @Test
