@@ -28,11 +28,11 @@ public final class ScalarKMeans {
   /** Up to this many entries the points are the exact distinct values (sorted); above, histogram bins. */
   static final int EXACT_LIMIT = 1 << 18;
   /**
-   * Histogram bins above {@link #EXACT_LIMIT} are the floats sharing their top 17 bits: 2^17 bins, each 1/256 of a
-   * binade (0.4 % of its values) wide. The histogram is used only if no bin holds more than an eighth of a cluster's
-   * average weight, which rules it out where it would be too coarse (for 0.05·N(0, 1) weights, beyond k ≈ 100).
+   * Histogram bins above {@link #EXACT_LIMIT} are the floats sharing their top 16 bits: 2^16 bins, each 1/128 of a
+   * binade (0.8 % of its values) wide. The histogram is used only if no bin holds more than an eighth of a cluster's
+   * average weight, which rules it out where it would be too coarse (for 0.05·N(0, 1) weights, beyond k ≈ 50).
    */
-  static final int HISTOGRAM_SHIFT = 15;
+  static final int HISTOGRAM_SHIFT = 16;
   /**
    * The programme runs over every point while k·u·log₂u (its cost in evaluations of a run's error, u points) stays
    * within this budget; otherwise over a grid of 16k candidate boundaries, clamped to [{@link #MIN_GRID},
@@ -189,56 +189,68 @@ public final class ScalarKMeans {
   /**
    * {@link #encode} for histogram points, without a search per entry: a bin whose lowest and highest possible values
    * have the same nearest codeword gives all its entries that code, found from a table indexed by the bin. Only
-   * entries of the few bins that straddle a midpoint are bisected. The inertia of whole bins comes from their sums.
+   * entries of the few bins that straddle a midpoint are bisected. The inertia comes from per-code sums.
    */
   static double encodeBinned(float[] x, WeightedScalars d, float[] codebook, int[] codes) {
     int k = codebook.length;
     int shift = d.shift;
     int[] table = new int[1 << (32 - shift)];
     double[] mids = midpoints(codebook);
-    double inertia = 0;
+    double[] codeSum = new double[k];
+    double[] codeWeight = new double[k];
     int low = 0;
     int high = 0;
     for (int p = 0; p < d.size(); p++) {
       int b = d.binIds[p];
       double lo = Float.intBitsToFloat(FloatRadixSort.unkey(b << shift));
       double hi = Float.intBitsToFloat(FloatRadixSort.unkey(((b + 1) << shift) - 1));
+      // Bins are ascending, so both counts of midpoints below an edge only grow: a merge, not a search.
       while (low < k - 1 && mids[low] < lo) {
         low++;
       }
       while (high < k - 1 && mids[high] < hi) {
         high++;
       }
-      // Bins are ascending, so both counts of midpoints below an edge only grow: a merge, not a search.
       if (low == high) {
         table[b] = low;
-        inertia += d.squaredErrorAbout(p, codebook[low]);
+        codeSum[low] += d.sum[p + 1] - d.sum[p];
+        codeWeight[low] += d.weight[p + 1] - d.weight[p];
       } else {
         table[b] = -1;
       }
     }
     int n = x.length;
     int chunks = ParallelChunks.count(n);
-    double[] partial = new double[chunks];
+    double[][] straddleSum = new double[chunks][k];
+    double[][] straddleWeight = new double[chunks][k];
     int half = k == 1 ? 0 : mids.length >> 1;
     ParallelChunks.run(n, chunks, (chunk, from, to) -> {
-      double err = 0;
+      double[] sums = straddleSum[chunk];
+      double[] weights = straddleWeight[chunk];
       for (int i = from; i < to; i++) {
         float v = x[i];
         int code = table[FloatRadixSort.key(Float.floatToRawIntBits(v)) >>> shift];
         if (code < 0) {
           code = bisect(mids, half, v);
-          double e = v - codebook[code];
-          err += e * e;
+          sums[code] += v;
+          weights[code]++;
         }
         codes[i] = code;
       }
-      partial[chunk] = err;
     });
-    for (double e : partial) {
-      inertia += e;
+    // Σ (x − c)² over the entries coded c is Σx² − 2c·Σx + c²·count, so the inertia needs only per-code sums.
+    double inertia = d.totalSquares;
+    for (int j = 0; j < k; j++) {
+      double s = codeSum[j];
+      double w = codeWeight[j];
+      for (int ch = 0; ch < chunks; ch++) {
+        s += straddleSum[ch][j];
+        w += straddleWeight[ch][j];
+      }
+      double c = codebook[j];
+      inertia -= 2 * c * s - c * c * w;
     }
-    return inertia;
+    return Math.max(0, inertia);
   }
 
   /** The k − 1 midpoints between consecutive codewords, padded with +∞ to a power of two. */

@@ -1,22 +1,28 @@
 package org.matcomp.compressor.kmeans;
 
 /**
- * Scalars as ascending weighted points with prefix sums of weight, x and x² in double: the form 1-D k-means runs
- * on. Every 1-D Voronoi cell is then a contiguous range found by one binary search, and the weight, mean and squared
- * error of a range come from the prefix sums in O(1).
+ * Scalars as ascending weighted points with prefix sums of weight, of x, and of each point's sum²/weight, in double:
+ * the form 1-D k-means runs on. Every 1-D Voronoi cell is then a contiguous range found by one binary search, and
+ * the weight, mean and error of a range come from the prefix sums in O(1).
  *
  * <p>{@link #exact} sorts the data and merges equal values, so a clustering of the points is a clustering of the
  * data. {@link #binned} sums the data into a fine histogram instead, each non-empty bin one point at its mean: one
- * light sweep in place of a sort, at a resolution far below the width of any cluster it is used for. Sums over bins
- * are exact, so the squared error of any run of bins is exact too; only where a boundary can fall is coarser.
+ * light sweep in place of a sort, at a resolution far below the width of any cluster it is used for.
+ *
+ * <p>The error of a range is that of its points as point masses, Σ s_p²/w_p − (Σ s_p)²/Σ w_p. For a partition that
+ * does not split points this differs from the true squared error only by the points' own spread, the same for every
+ * such partition, so it ranks partitions exactly; {@link #totalSquares} (Σ x² over the data) turns it back into the
+ * true error where that is needed.
  */
 final class WeightedScalars {
   /** Point values, ascending. */
   final double[] values;
-  /** Prefix sums over points: weight[i] = Σ_{p &lt; i} weight_p, likewise sum (of x) and sumSq (of x²). */
+  /** Prefix sums over points: weight[i] = Σ_{p &lt; i} w_p, sum[i] = Σ_{p &lt; i} s_p, massSq[i] = Σ_{p &lt; i} s_p²/w_p. */
   final double[] weight;
   final double[] sum;
-  final double[] sumSq;
+  final double[] massSq;
+  /** Σ x² over the data. */
+  final double totalSquares;
   /** Largest weight of a single point. */
   final double maxWeight;
   /** For {@link #binned} points, each point's bin (its values' common top bits); null for exact points. */
@@ -24,13 +30,24 @@ final class WeightedScalars {
   /** The bin shift of {@link #binned} points; −1 for exact points. */
   final int shift;
 
-  private WeightedScalars(double[] values, double[] weight, double[] sum, double[] sumSq, double maxWeight,
-      int[] binIds, int shift) {
+  private WeightedScalars(double[] values, double[] pointWeight, double[] pointSum, double totalSquares, int[] binIds,
+      int shift) {
+    int u = values.length;
     this.values = values;
-    this.weight = weight;
-    this.sum = sum;
-    this.sumSq = sumSq;
-    this.maxWeight = maxWeight;
+    this.weight = new double[u + 1];
+    this.sum = new double[u + 1];
+    this.massSq = new double[u + 1];
+    double maxW = 0;
+    for (int p = 0; p < u; p++) {
+      double w = pointWeight[p];
+      double s = pointSum[p];
+      weight[p + 1] = weight[p] + w;
+      sum[p + 1] = sum[p] + s;
+      massSq[p + 1] = massSq[p] + s * s / w;
+      maxW = Math.max(maxW, w);
+    }
+    this.maxWeight = maxW;
+    this.totalSquares = totalSquares;
     this.binIds = binIds;
     this.shift = shift;
   }
@@ -46,33 +63,27 @@ final class WeightedScalars {
       }
     }
     double[] values = new double[distinct];
-    double[] w = new double[distinct + 1];
-    double[] s1 = new double[distinct + 1];
-    double[] s2 = new double[distinct + 1];
-    double maxWeight = 0;
+    double[] w = new double[distinct];
+    double[] s1 = new double[distinct];
+    double squares = 0;
     int p = -1;
     for (int i = 0; i < n; i++) {
       double v = s[i];
       if (i == 0 || s[i] != s[i - 1]) {
-        p++;
-        values[p] = v;
-        w[p + 1] = w[p];
-        s1[p + 1] = s1[p];
-        s2[p + 1] = s2[p];
+        values[++p] = v;
       }
-      w[p + 1] += 1;
-      s1[p + 1] += v;
-      s2[p + 1] += v * v;
-      maxWeight = Math.max(maxWeight, w[p + 1] - w[p]);
+      w[p] += 1;
+      s1[p] += v;
+      squares += v * v;
     }
-    return new WeightedScalars(values, w, s1, s2, maxWeight, null, -1);
+    return new WeightedScalars(values, w, s1, squares, null, -1);
   }
 
   /**
    * The non-empty bins of a histogram of the finite array {@code x} whose bins are the floats sharing their top
    * {@code 32 - shift} bits (sign, exponent and leading mantissa bits): bins 2^(shift−23) of a value wide, finest
-   * near zero where weights are densest, and found with integer operations only — no range pass, no float maths —
-   * which keeps the sweep cheap even before the JIT has compiled it.
+   * near zero where weights are densest, and found with integer operations only — no range pass — which keeps the
+   * sweep cheap even before the JIT has compiled it. Per bin only the count and the sum are kept.
    */
   static WeightedScalars binned(float[] x, int shift) {
     int n = x.length;
@@ -80,24 +91,25 @@ final class WeightedScalars {
     int chunks = Math.min(ParallelChunks.count(n), ParallelChunks.threads());
     int[][] counts = new int[chunks][bins];
     double[][] sums = new double[chunks][bins];
-    double[][] squares = new double[chunks][bins];
+    double[] squares = new double[chunks];
     ParallelChunks.run(n, chunks, (chunk, from, to) -> {
       int[] cnt = counts[chunk];
       double[] s1 = sums[chunk];
-      double[] s2 = squares[chunk];
+      double sq = 0;
       for (int i = from; i < to; i++) {
         float v = x[i];
         int b = FloatRadixSort.key(Float.floatToRawIntBits(v)) >>> shift;
         cnt[b]++;
         s1[b] += v;
-        s2[b] += (double) v * v;
+        sq += (double) v * v;
       }
+      squares[chunk] = sq;
     });
     int used = 0;
     int[] total = counts[0];
     for (int b = 0; b < bins; b++) {
-      int c = 0;
-      for (int ch = 0; ch < chunks; ch++) {
+      int c = total[b];
+      for (int ch = 1; ch < chunks; ch++) {
         c += counts[ch][b];
       }
       total[b] = c;
@@ -106,39 +118,30 @@ final class WeightedScalars {
       }
     }
     double[] values = new double[used];
+    double[] w = new double[used];
+    double[] s1 = new double[used];
     int[] ids = new int[used];
-    double[] w = new double[used + 1];
-    double[] s1 = new double[used + 1];
-    double[] s2 = new double[used + 1];
-    double maxWeight = 0;
     int p = 0;
     for (int b = 0; b < bins; b++) {
       int c = total[b];
       if (c == 0) {
         continue;
       }
-      ids[p] = b;
       double bs = 0;
-      double bq = 0;
       for (int ch = 0; ch < chunks; ch++) {
         bs += sums[ch][b];
-        bq += squares[ch][b];
       }
+      ids[p] = b;
       values[p] = bs / c;
-      w[p + 1] = w[p] + c;
-      s1[p + 1] = s1[p] + bs;
-      s2[p + 1] = s2[p] + bq;
-      maxWeight = Math.max(maxWeight, c);
+      w[p] = c;
+      s1[p] = bs;
       p++;
     }
-    return new WeightedScalars(values, w, s1, s2, maxWeight, ids, shift);
-  }
-
-  /** Squared error of point p's values about c, from its sums. */
-  double squaredErrorAbout(int p, double c) {
-    double w = weight[p + 1] - weight[p];
-    double e = (sumSq[p + 1] - sumSq[p]) - 2 * c * (sum[p + 1] - sum[p]) + c * c * w;
-    return Math.max(0, e);
+    double sq = 0;
+    for (double v : squares) {
+      sq += v;
+    }
+    return new WeightedScalars(values, w, s1, sq, ids, shift);
   }
 
   /** Number of points. */
@@ -155,10 +158,10 @@ final class WeightedScalars {
     return (sum[to] - sum[from]) / (weight[to] - weight[from]);
   }
 
-  /** Squared error of points [from, to) about their mean, never negative. */
+  /** Error of points [from, to) as point masses about their mean (see the class comment), never negative. */
   double cost(int from, int to) {
     double s = sum[to] - sum[from];
-    double e = (sumSq[to] - sumSq[from]) - s * s / (weight[to] - weight[from]);
+    double e = (massSq[to] - massSq[from]) - s * s / (weight[to] - weight[from]);
     return Math.max(0, e);
   }
 
