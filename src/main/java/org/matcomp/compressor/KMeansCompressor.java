@@ -15,9 +15,9 @@ import org.matcomp.spec.CompressionSpec;
 
 /**
  * graph_compression's option 4: k-means over the 1×b blocks of A (b = 1: scalar weight clustering), A ≈
- * gather(codebook, codes); see {@link KMeansFactorization} for the factors. Scalars use {@link ScalarKMeans} (exact
- * Lloyd on sorted data, run to its fixed point), blocks {@link BlockKMeans} (Lloyd with triangle-inequality
- * pruning).
+ * gather(codebook, codes); see {@link KMeansFactorization} for the factors. Scalars use {@link ScalarKMeans} (the
+ * optimal 1-D partition by dynamic programming, polished by Lloyd to a fixed point; the init setting does not apply),
+ * blocks {@link BlockKMeans} (over-relaxed Lloyd with triangle-inequality bounds, seeded by the chosen init).
  *
  * <p>Zero pinning is off by default, unlike the reference, which always pins: for symmetric weights an even number
  * of optimal levels has no level at 0, and pinning one costs accuracy. When on ({@code kmeans_zero_pin=true}), the

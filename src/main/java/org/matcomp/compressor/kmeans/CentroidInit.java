@@ -5,8 +5,10 @@ import java.util.Locale;
 
 /**
  * Where Lloyd's iterations start: the four choices of tfmot's weight clustering ({@code CentroidInitialization}).
- * For blocks wider than one entry, LINEAR and DENSITY_BASED act per coordinate, which places every centroid on one
- * monotone curve through the data; they are offered for parity with tfmot, K-means++ is the sound choice for blocks.
+ * They apply to blocks ({@link BlockKMeans}); scalar k-means ({@link ScalarKMeans}) starts from the optimal partition
+ * found by dynamic programming, so no start is needed there. For blocks wider than one entry, LINEAR and
+ * DENSITY_BASED act per coordinate, which places every centroid on one monotone curve through the data; they are
+ * offered for parity with tfmot, K-means++ is the sound choice for blocks.
  */
 public enum CentroidInit {
   /** Evenly spaced between the minimum and the maximum (per coordinate for blocks). */
@@ -19,7 +21,10 @@ public enum CentroidInit {
   DENSITY_BASED("density-based"),
   /** k distinct data points drawn uniformly with the seed. */
   RANDOM("random"),
-  /** D²-sampling (Arthur &amp; Vassilvitskii 2007); greedy with 2 + ln k trials in 1-D, where trials are cheap. */
+  /**
+   * D²-sampling (Arthur &amp; Vassilvitskii 2007), greedy as sklearn's: each centre the best of 2 + ln k candidates;
+   * drawn from a subsample of 32 points per cluster on large inputs (see {@link BlockSeeding}).
+   */
   KMEANS_PLUS_PLUS("kmeans++");
 
   private final String label;
