@@ -28,7 +28,8 @@ class SimhashCompressorTest {
     List<FactorSpec> l = SimhashCompressor.withProjections(8, 0).layout("W", 64, 32);
     assertEquals(List.of(new FactorSpec("R", FactorType.FLOAT32, new int[] {64, 8}, false),
         new FactorSpec("S", FactorType.BIT, new int[] {8, 32}, false), FactorSpec.trainableFloat("D", 32)), l);
-    assertEquals(new CompressedSize(2048, 8192, 512 + 256 + 32, 2048 + 32 + 128), CompressedSize.of(64, 32, l));
+    // R: 512 floats; S: 256 bits = 32 bytes (8 words as parameters); D: 32 floats.
+    assertEquals(new CompressedSize(2048, 8192, 512 + 8 + 32, 2048 + 32 + 128), CompressedSize.of(64, 32, l));
   }
 
   @Test
