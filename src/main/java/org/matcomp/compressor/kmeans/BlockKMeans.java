@@ -290,36 +290,46 @@ public final class BlockKMeans {
   private void boundedPass(int chunk, int from, int to) {
     clearChunk(chunk);
     for (int i = from; i < to; i++) {
-      int a = assign[i];
-      int b = runnerUp[i];
-      float u = upper[i] + move[a];
-      float lb = b < 0 ? Float.POSITIVE_INFINITY : lowerRunnerUp[i] - move[b];
-      float lr = lowerRest[i] - maxMove;
-      if (u > Math.max(Math.min(lb, lr), halfGap[a])) {
-        u = distance(i, a);
-        if (u > Math.max(Math.min(lb, lr), halfGap[a])) {
-          if (u > lb) {
-            lb = distance(i, b);
-          }
-          if (lr < Math.min(u, lb)) {
-            scan(i, a, u, a, chunk);
-            continue;
-          }
-          if (lb < u) {
-            // The runner-up is now nearest and every other centroid is at least lr ≥ lb away: swap the two.
-            book(i, a, b, chunk);
-            runnerUp[i] = a;
-            float t = u;
-            u = lb;
-            lb = t;
-          }
-        }
-      }
-      upper[i] = u;
-      lowerRunnerUp[i] = lb;
-      lowerRest[i] = lr;
+      visit(i, chunk);
     }
   }
+
+  /**
+   * The per-point step of {@link #boundedPass}, a method of its own so that the JIT compiles it after a few hundred
+   * points: a long loop with this body inline would run interpreted until on-stack replacement, tens of thousands of
+   * points later, and the CLI times a single call in a fresh JVM.
+   */
+  private void visit(int i, int chunk) {
+    int a = assign[i];
+    int b = runnerUp[i];
+    float u = upper[i] + move[a];
+    float lb = b < 0 ? Float.POSITIVE_INFINITY : lowerRunnerUp[i] - move[b];
+    float lr = lowerRest[i] - maxMove;
+    if (u > Math.max(Math.min(lb, lr), halfGap[a])) {
+      u = distance(i, a);
+      if (u > Math.max(Math.min(lb, lr), halfGap[a])) {
+        if (u > lb) {
+          lb = distance(i, b);
+        }
+        if (lr < Math.min(u, lb)) {
+          scan(i, a, u, a, chunk);
+          return;
+        }
+        if (lb < u) {
+          // The runner-up is now nearest and every other centroid is at least lr ≥ lb away: swap the two.
+          book(i, a, b, chunk);
+          runnerUp[i] = a;
+          float t = u;
+          u = lb;
+          lb = t;
+        }
+      }
+    }
+    upper[i] = u;
+    lowerRunnerUp[i] = lb;
+    lowerRest[i] = lr;
+  }
+
 
   /**
    * Exact nearest and second-nearest centroids of point i, starting from centroid a at distance u, by scanning a's

@@ -228,14 +228,7 @@ public final class ScalarKMeans {
       double[] sums = straddleSum[chunk];
       double[] weights = straddleWeight[chunk];
       for (int i = from; i < to; i++) {
-        float v = x[i];
-        int code = table[FloatRadixSort.key(Float.floatToRawIntBits(v)) >>> shift];
-        if (code < 0) {
-          code = bisect(mids, half, v);
-          sums[code] += v;
-          weights[code]++;
-        }
-        codes[i] = code;
+        codes[i] = codeOf(x[i], table, shift, mids, half, sums, weights);
       }
     });
     // Σ (x − c)² over the entries coded c is Σx² − 2c·Σx + c²·count, so the inertia needs only per-code sums.
@@ -251,6 +244,22 @@ public final class ScalarKMeans {
       inertia -= 2 * c * s - c * c * w;
     }
     return Math.max(0, inertia);
+  }
+
+  /**
+   * One entry's code from the bin table, bisecting (and booking the entry's sum) only for straddling bins. A method
+   * of its own so that the JIT compiles it after a few hundred entries rather than at on-stack replacement of the
+   * whole loop, tens of thousands of entries later — the CLI times a single call in a fresh JVM.
+   */
+  private static int codeOf(float v, int[] table, int shift, double[] mids, int half, double[] sums,
+      double[] weights) {
+    int code = table[FloatRadixSort.key(Float.floatToRawIntBits(v)) >>> shift];
+    if (code < 0) {
+      code = bisect(mids, half, v);
+      sums[code] += v;
+      weights[code]++;
+    }
+    return code;
   }
 
   /** The k − 1 midpoints between consecutive codewords, padded with +∞ to a power of two. */

@@ -98,9 +98,7 @@ final class WeightedScalars {
       double sq = 0;
       for (int i = from; i < to; i++) {
         float v = x[i];
-        int b = FloatRadixSort.key(Float.floatToRawIntBits(v)) >>> shift;
-        cnt[b]++;
-        s1[b] += v;
+        count(v, shift, cnt, s1);
         sq += (double) v * v;
       }
       squares[chunk] = sq;
@@ -142,6 +140,16 @@ final class WeightedScalars {
       sq += v;
     }
     return new WeightedScalars(values, w, s1, sq, ids, shift);
+  }
+
+  /**
+   * Books one value in its bin. A method of its own so that the JIT compiles it after a few hundred values rather
+   * than at on-stack replacement of the whole sweep (the CLI times a single call in a fresh JVM).
+   */
+  private static void count(float v, int shift, int[] counts, double[] sums) {
+    int b = FloatRadixSort.key(Float.floatToRawIntBits(v)) >>> shift;
+    counts[b]++;
+    sums[b] += v;
   }
 
   /** Number of points. */
