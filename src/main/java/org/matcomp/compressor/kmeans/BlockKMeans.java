@@ -270,13 +270,14 @@ public final class BlockKMeans {
 
   /**
    * First assignment without scoring all k centroids: the nearest centroid of the nearest group is a guess close to
-   * the answer, and the neighbour scan from it ends early and is exact.
+   * the answer, and the neighbour scan from it ends early and is exact. It certifies only the nearest two; the bound
+   * on the rest is whatever the scan saw, which the first moves of the centroids would spoil anyway.
    */
   private void assignFromGuess(CentroidGroups groups, int chunk, int from, int to) {
     clearChunk(chunk);
     for (int i = from; i < to; i++) {
       int guess = groups.nearestGuess(x, i * d);
-      scan(i, guess, distance(i, guess), -1, chunk);
+      scan(i, guess, distance(i, guess), -1, chunk, false);
     }
   }
 
@@ -312,7 +313,7 @@ public final class BlockKMeans {
           lb = distance(i, b);
         }
         if (lr < Math.min(u, lb)) {
-          scan(i, a, u, a, chunk);
+          scan(i, a, u, a, chunk, true);
           return;
         }
         if (lb < u) {
@@ -335,16 +336,20 @@ public final class BlockKMeans {
    * Exact nearest and second-nearest centroids of point i, starting from centroid a at distance u, by scanning a's
    * neighbours in order of distance from a: a neighbour at ‖c − a‖ = D is at least D − u from the point, so the scan
    * stops once D − u reaches the third-smallest distance found, which is then an exact lower bound for every centroid
-   * but the two nearest. {@code current} is the point's cluster before the scan (−1 for none).
+   * but the two nearest. Without {@code exactRest} it stops at the second-smallest instead, and the bound on the
+   * rest is the smaller of the third distance seen and D − u at the stop. {@code current} is the point's cluster
+   * before the scan (−1 for none).
    */
-  private void scan(int i, int a, float u, int current, int chunk) {
+  private void scan(int i, int a, float u, int current, int chunk, boolean exactRest) {
     int base = a * k;
     int best = a;
     int second = -1;
     float bestSq = u * u;
     float secondSq = Float.POSITIVE_INFINITY;
     float thirdSq = Float.POSITIVE_INFINITY;
-    float reach = Float.POSITIVE_INFINITY; // u + third-smallest distance: neighbours at or beyond it cannot matter
+    // u + the third-smallest distance (second-smallest without exactRest): neighbours at or beyond it cannot matter.
+    float reach = Float.POSITIVE_INFINITY;
+    float unscanned = Float.POSITIVE_INFINITY; // lower bound on the distance to every neighbour not scanned
     int xb = i * d;
     // The point's coordinates as locals for blocks of 4: the JIT cannot keep array loads of x in registers across
     // the loop (x and neighbourCoords might alias), and the scan is where most of the time goes.
@@ -355,6 +360,7 @@ public final class BlockKMeans {
     float x3 = four ? x[xb + 3] : 0;
     for (int r = 0; r + 1 < k; r++) {
       if (neighbourDistance[base + r] >= reach) {
+        unscanned = neighbourDistance[base + r] - u;
         break;
       }
       float s;
@@ -384,13 +390,13 @@ public final class BlockKMeans {
         } else {
           thirdSq = s;
         }
-        reach = u + (float) Math.sqrt(thirdSq);
+        reach = u + (float) Math.sqrt(exactRest ? thirdSq : secondSq);
       }
     }
     upper[i] = (float) Math.sqrt(bestSq);
     runnerUp[i] = second;
     lowerRunnerUp[i] = (float) Math.sqrt(secondSq);
-    lowerRest[i] = (float) Math.sqrt(thirdSq);
+    lowerRest[i] = Math.min((float) Math.sqrt(thirdSq), unscanned);
     if (best != current) {
       book(i, current, best, chunk);
     }
