@@ -1,0 +1,92 @@
+package org.matcomp.compressor;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.matcomp.compressor.kmeans.CentroidInit;
+import org.matcomp.spec.CompressionSpec;
+
+/**
+ * Shape checks, factor specs and spec parsing shared by the codebook methods (k-means and k-means + pruning), so
+ * both name the same factors and reject the same inputs with the same messages.
+ */
+final class CodebookLayout {
+  static final String CODEBOOK = "codebook";
+  static final String CODES = "codes";
+  static final String MASK = "mask";
+
+  /** Largest k whose codes fit a byte, as the reference: uint8 codes when rank ≤ 256. */
+  static final int UINT8_CODES_MAX_CLUSTERS = 256;
+
+  private CodebookLayout() {}
+
+  /** Number of 1×b blocks of an m×n matrix named {@code name}, after checking that b divides n. */
+  static int blocks(String name, int rows, int cols, int blockSize) {
+    checkArgument(rows > 0 && cols > 0, "%s has an empty shape %sx%s", name, rows, cols);
+    checkArgument(cols % blockSize == 0, "%s (%sx%s): block_size=%s does not divide its %s columns", name, rows,
+        cols, blockSize, cols);
+    return rows * (cols / blockSize);
+  }
+
+  static void checkClusters(String name, int rows, int cols, int blockSize, int clusters, int available,
+      String what) {
+    checkArgument(clusters <= available, "%s (%sx%s): clusters=%s exceeds the %s %s of 1x%s", name, rows, cols,
+        clusters, available, what, blockSize);
+  }
+
+  static List<FactorSpec> specs(int rows, int cols, int blockSize, int clusters, boolean withMask) {
+    FactorType codeType = clusters <= UINT8_CODES_MAX_CLUSTERS ? FactorType.UINT8 : FactorType.INT32;
+    List<FactorSpec> out = new ArrayList<>();
+    out.add(FactorSpec.trainableFloat(CODEBOOK, clusters, blockSize));
+    out.add(new FactorSpec(CODES, codeType, new int[] {rows, cols / blockSize}, false));
+    if (withMask) {
+      out.add(new FactorSpec(MASK, FactorType.BIT, new int[] {rows, cols}, false));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Number of centroids: the spec's absolute size, else graph_compression's {@code num_clusters} parameter if set,
+   * else {@code rank} — which for k-means the reference reads as the number of centroids, not a percentage.
+   */
+  static int clusters(CompressionSpec spec) {
+    if (spec.absoluteRank().isPresent()) {
+      return spec.absoluteRank().getAsInt();
+    }
+    String n = spec.methodParameter("num_clusters", null);
+    return n != null ? parseInt("num_clusters", n) : spec.rank();
+  }
+
+  static CentroidInit init(CompressionSpec spec) {
+    try {
+      return CentroidInit.parse(spec.methodParameter("kmeans_init", CentroidInit.KMEANS_PLUS_PLUS.label()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("kmeans_init: " + e.getMessage(), e);
+    }
+  }
+
+  static boolean flag(CompressionSpec spec, String key, boolean fallback) {
+    String v = spec.methodParameter(key, Boolean.toString(fallback)).trim().toLowerCase(Locale.ROOT);
+    checkArgument(v.equals("true") || v.equals("false"), "%s='%s' must be true or false", key, v);
+    return v.equals("true");
+  }
+
+  static double fraction(CompressionSpec spec, String key, double fallback) {
+    String v = spec.methodParameter(key, Double.toString(fallback));
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + "='" + v + "' is not a number");
+    }
+  }
+
+  private static int parseInt(String key, String v) {
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + "='" + v + "' is not an integer");
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package org.matcomp.compressor;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.List;
+import java.util.Objects;
+import org.matcomp.compressor.kmeans.BlockKMeans;
+import org.matcomp.compressor.kmeans.CentroidInit;
+import org.matcomp.compressor.kmeans.Clustering;
+import org.matcomp.compressor.kmeans.KMeansOptions;
+import org.matcomp.compressor.kmeans.ScalarKMeans;
+import org.matcomp.linalg.FloatMatrix;
+import org.matcomp.spec.CompressionMethod;
+import org.matcomp.spec.CompressionSpec;
+
+/**
+ * graph_compression's option 4: k-means over the 1×b blocks of A (b = 1: scalar weight clustering), A ≈
+ * gather(codebook, codes); see {@link KMeansFactorization} for the factors. Scalars use {@link ScalarKMeans} (the
+ * optimal 1-D partition by dynamic programming, polished by Lloyd to a fixed point; the init setting does not apply),
+ * blocks {@link BlockKMeans} (over-relaxed Lloyd with triangle-inequality bounds, seeded by the chosen init).
+ *
+ * <p>Zero pinning is off by default, unlike the reference, which always pins: for symmetric weights an even number
+ * of optimal levels has no level at 0, and pinning one costs accuracy. When on ({@code kmeans_zero_pin=true}), the
+ * centroid nearest 0 is set to exactly 0 and Lloyd continues with it held, so the codes are those of the pinned
+ * codebook — the reference keeps the codes computed before pinning.
+ */
+public final class KMeansCompressor implements MatrixCompressor {
+  private final int clusters;
+  private final int blockSize;
+  private final CentroidInit init;
+  private final long seed;
+  private final boolean pinZero;
+  private final int maxIterations;
+  private final double tolerance;
+
+  private KMeansCompressor(Builder b) {
+    this.clusters = b.clusters;
+    this.blockSize = b.blockSize;
+    this.init = b.init;
+    this.seed = b.seed;
+    this.pinZero = b.pinZero;
+    this.maxIterations = b.maxIterations;
+    this.tolerance = b.tolerance;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Clusters = the spec's absolute size, else {@code num_clusters}, else {@code rank} (the reference's number of
+   * centroids); block size = {@code block_size}; init = {@code kmeans_init} (default kmeans++); zero pinning =
+   * {@code kmeans_zero_pin} (default false); seed = the spec's seed.
+   */
+  public static KMeansCompressor fromSpec(CompressionSpec spec) {
+    return builder()
+        .clusters(CodebookLayout.clusters(spec))
+        .blockSize(spec.blockSize())
+        .init(CodebookLayout.init(spec))
+        .pinZero(CodebookLayout.flag(spec, "kmeans_zero_pin", false))
+        .seed(spec.seed())
+        .build();
+  }
+
+  @Override
+  public CompressionMethod method() {
+    return CompressionMethod.KMEANS;
+  }
+
+  public int clusters() {
+    return clusters;
+  }
+
+  public int blockSize() {
+    return blockSize;
+  }
+
+  @Override
+  public List<FactorSpec> layout(String name, int rows, int cols) {
+    int blocks = CodebookLayout.blocks(name, rows, cols, blockSize);
+    CodebookLayout.checkClusters(name, rows, cols, blockSize, clusters, blocks, "blocks");
+    return CodebookLayout.specs(rows, cols, blockSize, clusters, false);
+  }
+
+  @Override
+  public KMeansFactorization compress(String name, FloatMatrix a) {
+    a.requireFinite(name);
+    int rows = a.rows();
+    int cols = a.cols();
+    List<FactorSpec> specs = layout(name, rows, cols);
+    float[] data = a.copyData();
+    KMeansOptions options = new KMeansOptions(clusters, init, seed, pinZero, maxIterations, tolerance);
+    Clustering c = blockSize == 1
+        ? ScalarKMeans.fit(data, options)
+        : BlockKMeans.fit(data, data.length / blockSize, blockSize, options);
+    return new KMeansFactorization(CompressionMethod.KMEANS, Factor.ofFloats(specs.get(0), c.centroids()),
+        Factor.ofInts(specs.get(1), c.codes()), null, rows, cols, blockSize, -1, c.inertia());
+  }
+
+  @Override
+  public String toString() {
+    return "KMeansCompressor[k=" + clusters + ", block=" + blockSize + ", init=" + init + ", pinZero=" + pinZero
+        + ", seed=" + seed + "]";
+  }
+
+  /** Defaults: block size 1, kmeans++ init, seed 0, no zero pinning, {@link KMeansOptions}' iteration limits. */
+  public static final class Builder {
+    private int clusters = -1;
+    private int blockSize = 1;
+    private CentroidInit init = CentroidInit.KMEANS_PLUS_PLUS;
+    private long seed = 0;
+    private boolean pinZero = false;
+    private int maxIterations = KMeansOptions.DEFAULT_MAX_ITERATIONS;
+    private double tolerance = KMeansOptions.DEFAULT_TOLERANCE;
+
+    private Builder() {}
+
+    public Builder clusters(int k) {
+      clusters = k;
+      return this;
+    }
+
+    public Builder blockSize(int b) {
+      blockSize = b;
+      return this;
+    }
+
+    public Builder init(CentroidInit i) {
+      init = Objects.requireNonNull(i, "init");
+      return this;
+    }
+
+    public Builder seed(long s) {
+      seed = s;
+      return this;
+    }
+
+    public Builder pinZero(boolean pin) {
+      pinZero = pin;
+      return this;
+    }
+
+    /** Cap on Lloyd iterations for blocks (scalars always run to their fixed point, see {@link ScalarKMeans}). */
+    public Builder maxIterations(int n) {
+      maxIterations = n;
+      return this;
+    }
+
+    /** Relative inertia decrease below which block Lloyd stops (see {@link KMeansOptions#tolerance()}). */
+    public Builder tolerance(double t) {
+      tolerance = t;
+      return this;
+    }
+
+    public KMeansCompressor build() {
+      checkArgument(clusters > 0, "clusters=%s must be positive (set it with clusters(k))", clusters);
+      checkArgument(blockSize > 0, "block_size=%s must be positive", blockSize);
+      checkArgument(maxIterations > 0, "maxIterations=%s must be positive", maxIterations);
+      checkArgument(tolerance >= 0 && tolerance < 1, "tolerance=%s must be in [0, 1)", tolerance);
+      return new KMeansCompressor(this);
+    }
+  }
+}

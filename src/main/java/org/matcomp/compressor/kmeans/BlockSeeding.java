@@ -1,0 +1,157 @@
+package org.matcomp.compressor.kmeans;
+
+import java.util.SplittableRandom;
+
+/** Initial centroids for k-means of n points of dimension d (row-major n×d), as k×d row-major. */
+final class BlockSeeding {
+  /** K-means++ draws from at most this many points per cluster (see {@link #kmeansPlusPlus}). */
+  static final int SAMPLE_PER_CLUSTER = 32;
+
+  private BlockSeeding() {}
+
+  static float[] centroids(float[] x, int n, int d, int k, CentroidInit init, long seed) {
+    return switch (init) {
+      case LINEAR -> linear(x, n, d, k);
+      case DENSITY_BASED -> density(x, n, d, k);
+      case RANDOM -> random(x, n, d, k, seed);
+      case KMEANS_PLUS_PLUS -> kmeansPlusPlus(x, n, d, k, seed);
+    };
+  }
+
+  private static float[] linear(float[] x, int n, int d, int k) {
+    float[] c = new float[k * d];
+    for (int q = 0; q < d; q++) {
+      float lo = Float.POSITIVE_INFINITY;
+      float hi = Float.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        float v = x[i * d + q];
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      for (int j = 0; j < k; j++) {
+        c[j * d + q] = k == 1 ? 0.5f * (lo + hi) : (float) (lo + ((double) hi - lo) * j / (k - 1));
+      }
+    }
+    return c;
+  }
+
+  private static float[] density(float[] x, int n, int d, int k) {
+    float[] c = new float[k * d];
+    float[] column = new float[n];
+    for (int q = 0; q < d; q++) {
+      for (int i = 0; i < n; i++) {
+        column[i] = x[i * d + q];
+      }
+      float[] sorted = FloatRadixSort.sorted(column);
+      for (int j = 0; j < k; j++) {
+        c[j * d + q] = sorted[(int) Math.min(n - 1, (long) ((j + 0.5) * n / k))];
+      }
+    }
+    return c;
+  }
+
+  private static float[] random(float[] x, int n, int d, int k, long seed) {
+    int[] idx = DistinctSample.of(n, k, new SplittableRandom(seed));
+    float[] c = new float[k * d];
+    for (int j = 0; j < k; j++) {
+      System.arraycopy(x, idx[j] * d, c, j * d, d);
+    }
+    return c;
+  }
+
+  /**
+   * Greedy D²-sampling as sklearn does it — each centre the best of 2 + ln k candidates drawn with probability
+   * proportional to the squared distance to the nearest centre so far — on a uniform subsample of at most
+   * {@link #SAMPLE_PER_CLUSTER}·k points. Seeding from all n points costs k·(2 + ln k) passes over the data, for
+   * 262144 blocks and k = 256 several times the Lloyd run it seeds, while a subsample of a few dozen points per
+   * cluster draws centres from the same distribution up to sampling noise, which Lloyd's iterations remove. Each
+   * sample point tracks its nearest centre; a candidate c can only be nearer to a point at distance r from its
+   * centre a if ‖c − a‖ &lt; 2r, so most points are settled by one comparison.
+   */
+  private static float[] kmeansPlusPlus(float[] all, int total, int d, int k, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int n = (int) Math.min(total, (long) SAMPLE_PER_CLUSTER * k);
+    float[] x = all;
+    if (n < total) {
+      int[] idx = DistinctSample.of(total, n, rnd);
+      x = new float[n * d];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(all, idx[i] * d, x, i * d, d);
+      }
+    }
+    float[] c = new float[k * d];
+    System.arraycopy(x, rnd.nextInt(n) * d, c, 0, d);
+    float[] dist = new float[n];
+    int[] nearest = new int[n];
+    for (int i = 0; i < n; i++) {
+      dist[i] = squaredDistance(x, i * d, c, 0, d);
+    }
+    float[] centreGap = new float[k];
+    int trials = 2 + (int) Math.log(k);
+    for (int m = 1; m < k; m++) {
+      double mass = 0;
+      for (int i = 0; i < n; i++) {
+        mass += dist[i];
+      }
+      int best = -1;
+      double bestPotential = Double.POSITIVE_INFINITY;
+      for (int t = 0; t < trials; t++) {
+        int candidate = mass > 0 ? sample(dist, mass, rnd) : rnd.nextInt(n);
+        gaps(x, candidate * d, c, m, d, centreGap);
+        double potential = 0;
+        for (int i = 0; i < n; i++) {
+          float r2 = dist[i];
+          if (centreGap[nearest[i]] < 4 * r2) {
+            r2 = Math.min(r2, squaredDistance(x, i * d, x, candidate * d, d));
+          }
+          potential += r2;
+        }
+        if (potential < bestPotential) {
+          bestPotential = potential;
+          best = candidate;
+        }
+      }
+      int centre = m * d;
+      System.arraycopy(x, best * d, c, centre, d);
+      gaps(c, centre, c, m, d, centreGap);
+      for (int i = 0; i < n; i++) {
+        float r2 = dist[i];
+        if (centreGap[nearest[i]] < 4 * r2) {
+          float s = squaredDistance(x, i * d, c, centre, d);
+          if (s < r2) {
+            dist[i] = s;
+            nearest[i] = m;
+          }
+        }
+      }
+    }
+    return c;
+  }
+
+  /** Squared distances from the point at p[from..] to each of the first m centres. */
+  private static void gaps(float[] p, int from, float[] c, int m, int d, float[] out) {
+    for (int a = 0; a < m; a++) {
+      out[a] = squaredDistance(p, from, c, a * d, d);
+    }
+  }
+
+  private static float squaredDistance(float[] a, int aFrom, float[] b, int bFrom, int d) {
+    return Distances.squared(a, aFrom, b, bFrom, d);
+  }
+
+  /** A point drawn with probability proportional to {@code dist}. */
+  private static int sample(float[] dist, double mass, SplittableRandom rnd) {
+    double u = rnd.nextDouble() * mass;
+    int last = -1;
+    for (int i = 0; i < dist.length; i++) {
+      if (dist[i] > 0) {
+        last = i;
+        u -= dist[i];
+        if (u < 0) {
+          return i;
+        }
+      }
+    }
+    return last; // rounding left u just above zero: the last point with any mass
+  }
+}
