@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.matcomp.bench.DictionaryBenchmark;
 import org.matcomp.bench.HostCallbackBenchmark;
+import org.matcomp.bench.KMeansBenchmark;
 import org.matcomp.bench.OmpBenchmark;
 import org.matcomp.bench.OperatorBenchmark;
 import org.matcomp.bench.PhaseGateBenchmark;
@@ -17,9 +18,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code matcomp bench NAME --json FILE}: benchmarks that print and write JSON, kept apart from tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Run a benchmark and write its JSON: operator, phasegate, hostcallback, prune, omp, dictionary, serve, structured")
+    description = "Run a benchmark and write its JSON: operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "operator, phasegate, hostcallback, prune, omp, dictionary, serve, structured")
+  @Parameters(index = "0", description = "operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured")
   String name;
 
   @Option(names = "--work-dir", description = "where generated inputs for side-by-side runs go (default: a temp dir)")
@@ -47,12 +48,13 @@ final class BenchCommand implements Callable<Integer> {
       case "phasegate" -> PhaseGateBenchmark.run(size, batch, rank, runs);
       case "hostcallback" -> HostCallbackBenchmark.run();
       case "prune" -> PruneBenchmark.run(workDir());
+      case "kmeans" -> KMeansBenchmark.run(workDir());
       case "omp" -> OmpBenchmark.run(workDir());
       case "serve" -> ServeBenchmark.run(size, rank, runs);
       case "structured" -> StructuredBenchmark.run();
       case "dictionary" -> DictionaryBenchmark.run(workDir());
       default -> throw new IllegalArgumentException(
-          "unknown benchmark '" + name + "'; available: operator, phasegate, hostcallback, prune, omp, dictionary, serve, structured");
+          "unknown benchmark '" + name + "'; available: operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured");
     };
     result.addProperty("benchmark", name);
     System.out.println(JsonOutput.toJson(result));

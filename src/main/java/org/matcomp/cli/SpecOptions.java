@@ -26,6 +26,12 @@ final class SpecOptions {
   @Option(names = "--score", description = "prune: magnitude (default), first-order, second-order, gradient")
   String score;
 
+  @Option(names = "--clusters", description = "kmeans / kmeans-prune: codebook size k")
+  Integer clusters;
+
+  @Option(names = "--init", description = "kmeans: centroid initialisation linear, density, random, kmeans++")
+  String init;
+
   @Option(names = "--blocks", description = "block / mixed-block: number of diagonal blocks (compression factor)")
   Integer blocks;
 
@@ -62,6 +68,12 @@ final class SpecOptions {
     }
     if (nm != null) {
       b.methodParameter("n_m", nm);
+    }
+    if (clusters != null) {
+      b.absoluteRank(clusters);
+    }
+    if (init != null) {
+      b.methodParameter("kmeans_init", init);
     }
     if (blocks != null) {
       b.methodParameter(method() == CompressionMethod.MIXED_BLOCK ? "compression_factor" : "block_compression_factor",

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.matcomp.compressor.Compressors;
@@ -185,14 +184,6 @@ class SavedModelCompressorTest {
   @Test
   void cnnBestMethodKeepsAccuracyWithinTwoAtTwiceSmaller() throws Exception {
     CompressionSpec kmeans = CompressionSpec.builder().method(CompressionMethod.KMEANS).absoluteRank(256).build();
-    boolean available;
-    try {
-      Compressors.forSpec(kmeans);
-      available = true;
-    } catch (IllegalArgumentException e) {
-      available = false;
-    }
-    Assumptions.assumeTrue(available, "no k-means compressor in this build");
     Dataset digits = MnistTinyText.read(MnistTinyText.DEFAULT_PATH);
     CompressReport r = SavedModelCompressor.run(CompressOptions.of(SHARED.resolve("tf1_mnist_cnn_tf1.9"),
         dir.resolve("cnn-km"), kmeans, true).withLayers("^Variable_6$").withVerify(true, Optional.of(digits), 1f));
