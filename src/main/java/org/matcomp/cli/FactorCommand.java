@@ -3,7 +3,6 @@ package org.matcomp.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,19 +49,11 @@ final class FactorCommand implements Callable<Integer> {
   @Option(names = "--dictionary", description = "omp: the dictionary (atoms x cols .npy, atoms as rows) to code against")
   Path dictionary;
 
-  @Option(names = "--atoms", description = "dictionary: number of atoms")
-  Integer atoms;
-
-  @Option(names = "--nonzeros", description = "dictionary/omp: atoms per row (k)")
-  Integer nonzeros;
-
-  @Option(names = "--iterations", description = "dictionary: learning iterations")
-  Integer iterations;
-
   @Override
   public Integer call() throws Exception {
     FloatMatrix a = Npy.readFloatMatrix(input);
     if ("omp".equals(specOptions.method)) {
+      Integer nonzeros = specOptions.nonzeros;
       if (dictionary == null || nonzeros == null) {
         throw new IllegalArgumentException("--method omp needs --dictionary D.npy and --nonzeros k");
       }
@@ -77,7 +68,7 @@ final class FactorCommand implements Callable<Integer> {
     if (blockSize != null) {
       defaults.blockSize(blockSize);
     }
-    CompressionSpec spec = specOptions.spec(defaults, methodParameters());
+    CompressionSpec spec = specOptions.spec(defaults, Map.of());
     MatrixCompressor compressor = Compressors.forSpec(spec);
     String name = input.getFileName().toString();
 
@@ -97,20 +88,6 @@ final class FactorCommand implements Callable<Integer> {
       JsonOutput.write(json, report);
     }
     return 0;
-  }
-
-  private Map<String, String> methodParameters() {
-    Map<String, String> p = new LinkedHashMap<>();
-    if (atoms != null) {
-      p.put("dl_atoms", atoms.toString());
-    }
-    if (nonzeros != null) {
-      p.put("dl_nonzeros", nonzeros.toString());
-    }
-    if (iterations != null) {
-      p.put("dl_iterations", iterations.toString());
-    }
-    return p;
   }
 
   private static JsonObject report(Factorization f, double relError, double seconds, List<Path> files) {

@@ -32,6 +32,15 @@ final class SpecOptions {
   @Option(names = "--init", description = "kmeans: centroid initialisation linear, density, random, kmeans++")
   String init;
 
+  @Option(names = "--atoms", description = "dictionary: number of atoms")
+  Integer atoms;
+
+  @Option(names = "--nonzeros", description = "dictionary / omp: atoms per row (k)")
+  Integer nonzeros;
+
+  @Option(names = "--iterations", description = "dictionary: learning iterations")
+  Integer iterations;
+
   @Option(names = "--blocks", description = "block / mixed-block: number of diagonal blocks (compression factor)")
   Integer blocks;
 
@@ -74,6 +83,15 @@ final class SpecOptions {
     }
     if (init != null) {
       b.methodParameter("kmeans_init", init);
+    }
+    if (atoms != null) {
+      b.methodParameter("dl_atoms", atoms.toString());
+    }
+    if (nonzeros != null) {
+      b.methodParameter("dl_nonzeros", nonzeros.toString());
+    }
+    if (iterations != null) {
+      b.methodParameter("dl_iterations", iterations.toString());
     }
     if (blocks != null) {
       b.methodParameter(method() == CompressionMethod.MIXED_BLOCK ? "compression_factor" : "block_compression_factor",
