@@ -226,9 +226,14 @@ final class TrainCommand implements Callable<Integer> {
         .alphaDecrementValue(0.05)
         .updateOption(UpdateOption.HOST)
         .seed(seed);
+    boolean languageModel = model.equals("ptb-lm");
     if (specOptions.rank == null && !specOptions.hparamsSetRank()
         && specOptions.method() == CompressionMethod.LOWRANK) {
-      defaults.absoluteRank(48);
+      // ptb-lm: rank 10 of the 10000×64 table stores about what the dictionary default does (≈ 6.5×).
+      defaults.absoluteRank(languageModel ? 10 : 48);
+    }
+    if (specOptions.method() == CompressionMethod.DICTIONARY && languageModel) {
+      defaults.methodParameter("dl_atoms", "256").methodParameter("dl_nonzeros", "4");
     }
     if ((specOptions.method() == CompressionMethod.BLOCK || specOptions.method() == CompressionMethod.MIXED_BLOCK)
         && specOptions.blocks == null) {
