@@ -41,11 +41,15 @@ class GraphUpdateTest {
     final Session s;
 
     Model(String updateOption, float lr) {
+      this(updateOption, lr, SCHEDULE);
+    }
+
+    Model(String updateOption, float lr, String schedule) {
       Random rnd = new Random(5);
       Variable<TFloat32> a = tf.withName("A").variable(constant(tf, M, N, gaussian(rnd, M * N)));
       Operand<TFloat32> x = constant(tf, 4, M, gaussian(rnd, 4 * M));
       InGraphTrainer trainer = new InGraphTrainer(tf);
-      CompressionSpec spec = CompressionSpec.parse(SCHEDULE + ",update_option=" + updateOption);
+      CompressionSpec spec = CompressionSpec.parse(schedule + ",update_option=" + updateOption);
       cm = MatrixCompression.apply(tf, a, spec, Compressors.forSpec(spec), trainer.step());
       Operand<TFloat32> y = cm.matmul(tf, x);
       loss = tf.sum(tf.math.square(y), tf.constant(new int[] {0, 1}));
@@ -85,6 +89,36 @@ class GraphUpdateTest {
       }
       // TF's Svd and the Java SVD agree on the rank-3 product (signs of singular vectors may differ).
       assertArrayEquals(host.product(), inGraph.product(), 1e-4f);
+    }
+  }
+
+  /** The callback path runs the host path's Java compressor inside the graph: the factors are identical. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "compression_option=4,absolute_rank=5", "compression_option=4,absolute_rank=6,block_size=3",
+      "compression_option=8,absolute_rank=4,pruning_fraction=0.5", "compression_option=2,absolute_rank=6",
+      "compression_option=3,dl_atoms=6,dl_nonzeros=2"})
+  void inGraphFactorsEqualTheHostPathsForEveryCallbackMethod(String method) {
+    String schedule = "begin_compression_step=2,compression_frequency=2,alpha_decrement_value=0.5," + method;
+    try (Model inGraph = new Model("0", 0f, schedule); Model host = new Model("1", 0f, schedule)) {
+      for (int step = 0; step < 5; step++) {
+        inGraph.s.runner().addTarget(inGraph.train).run().close();
+        host.cm.hostUpdate().runUpdateStep(host.s, step);
+        host.s.runner().addTarget(host.train).run().close();
+      }
+      assertEquals(0f, fetchScalar(inGraph.s, inGraph.cm.alphaVariable()));
+      for (var f : inGraph.cm.factors().layout()) {
+        try (var a = inGraph.s.runner().fetch(inGraph.cm.factors().variable(f.name())).run();
+            var b = host.s.runner().fetch(host.cm.factors().variable(f.name())).run()) {
+          var fa = FactorTensors.fromTensor(f, a.get(0));
+          var fb = FactorTensors.fromTensor(f, b.get(0));
+          if (f.type() == org.matcomp.compressor.FactorType.FLOAT32) {
+            assertArrayEquals(fb.floats(), fa.floats(), method + " " + f.name());
+          } else {
+            assertArrayEquals(fb.ints(), fa.ints(), method + " " + f.name());
+          }
+        }
+      }
     }
   }
 
