@@ -94,4 +94,20 @@ class CompressionSpecTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CompressionSpec.parse(hparams));
     assertTrue(e.getMessage().contains(expected), () -> "message was: " + e.getMessage());
   }
+
+  @Test
+  void acceptsEveryReferenceHparamStringVerbatimAndRoundTripsIt() throws Exception {
+    java.util.List<String> lines = java.nio.file.Files.readAllLines(
+        java.nio.file.Path.of("python-interop", "reference_hparams.txt"));
+    int parsed = 0;
+    for (String line : lines) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      CompressionSpec s = CompressionSpec.parse(line);
+      assertEquals(s, CompressionSpec.parse(s.toHparamString()), line);
+      parsed++;
+    }
+    assertEquals(10, parsed);
+  }
 }

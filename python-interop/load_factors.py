@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Rebuild a matrix from the factors `matcomp factor --output DIR` wrote, with NumPy only.
+
+    /usr/bin/python3 python-interop/load_factors.py DIR METHOD [--shape ROWS COLS] [--original A.npy]
+
+METHOD is what `factor --method` was: lowrank, simhash, kmeans, kmeans-prune, prune, dictionary, omp.
+Prints JSON: the rebuilt shape and, with --original, rel_error = ||A - W||_F / ||A||_F (it must equal the
+rel_error of matcomp's own report). --shape is needed only for pruned matrices stored as indices.
+"""
+import argparse
+import json
+import os
+
+import numpy as np
+
+
+def load(d, name):
+    return np.load(os.path.join(d, name + ".npy"))
+
+
+def rebuild(d, method, shape):
+    if method == "lowrank":
+        return load(d, "B").astype(np.float64) @ load(d, "C").astype(np.float64)
+    if method == "simhash":
+        signs = np.where(load(d, "S"), 1.0, -1.0)
+        return (load(d, "R").astype(np.float64) @ signs) * load(d, "D").astype(np.float64)
+    if method in ("kmeans", "kmeans-prune"):
+        codebook = load(d, "codebook").astype(np.float64)
+        codes = load(d, "codes").astype(np.int64)
+        w = codebook[codes].reshape(codes.shape[0], -1)
+        if os.path.exists(os.path.join(d, "mask.npy")):
+            w = w * load(d, "mask")
+        return w
+    if method == "prune":
+        values = load(d, "values").astype(np.float64)
+        if os.path.exists(os.path.join(d, "mask.npy")):
+            mask = load(d, "mask")
+            w = np.zeros(mask.shape)
+            w[mask] = values  # values are in ascending row-major position, as NumPy's boolean indexing
+            return w
+        if shape is None:
+            raise SystemExit("pruned matrix stored as indices: pass --shape ROWS COLS")
+        w = np.zeros(shape[0] * shape[1])
+        w[load(d, "indices")] = values
+        return w.reshape(shape)
+    if method in ("dictionary", "omp"):
+        idx = load(d, "code_indices").astype(np.int64)
+        val = load(d, "code_values").astype(np.float64)
+        atoms = load(d, "dictionary").astype(np.float64)
+        return np.einsum("rk,rkc->rc", val, atoms[idx])
+    raise SystemExit("unknown method " + method)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("dir")
+    p.add_argument("method")
+    p.add_argument("--shape", type=int, nargs=2)
+    p.add_argument("--original")
+    a = p.parse_args()
+    w = rebuild(a.dir, a.method, a.shape)
+    out = {"rows": int(w.shape[0]), "cols": int(w.shape[1])}
+    if a.original:
+        x = np.load(a.original).astype(np.float64)
+        out["rel_error"] = float(np.linalg.norm(x - w) / np.linalg.norm(x))
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
