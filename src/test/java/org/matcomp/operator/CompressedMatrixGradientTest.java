@@ -47,8 +47,8 @@ class CompressedMatrixGradientTest {
       Operand<TFloat32> x = constant(tf, BATCH, M, gaussian(rnd, BATCH * M));
       Operand<TFloat32> target = constant(tf, BATCH, N, gaussian(rnd, BATCH * N));
       CompressedMatrix cm = MatrixCompression.apply(tf, a, spec);
-      Operand<TFloat32> blendedLoss = halfSquaredError(tf, cm.matmul(tf, x), target);
-      Operand<TFloat32> phaseLoss = halfSquaredError(tf, cm.matmul(tf, x, phase), target);
+      Operand<TFloat32> blendedLoss = GraphTestSupport.halfSquaredError(tf, cm.matmul(tf, x), target);
+      Operand<TFloat32> phaseLoss = GraphTestSupport.halfSquaredError(tf, cm.matmul(tf, x, phase), target);
       List<Variable<TFloat32>> vars = cm.trainableVariables(phase);
       Output<?>[] xs = vars.stream().map(Variable::asOutput).toArray(Output[]::new);
       Output<?>[] blendedGrads = g.addGradients(blendedLoss.asOutput(), xs);
@@ -64,7 +64,7 @@ class CompressedMatrixGradientTest {
           float[] analytic = fetch(s, (Output<TFloat32>) blendedGrads[v]);
           @SuppressWarnings("unchecked")
           float[] analyticPhase = fetch(s, (Output<TFloat32>) phaseGrads[v]);
-          float[] numeric = finiteDifference(tf, s, vars.get(v), blendedLoss);
+          float[] numeric = GraphTestSupport.finiteDifference(tf, s, vars.get(v), blendedLoss, EPS);
           for (int i = 0; i < numeric.length; i++) {
             String where = phase + " d/d" + vars.get(v).op().name() + "[" + i + "]";
             assertEquals(numeric[i], analytic[i], 2e-3f * Math.max(1f, Math.abs(numeric[i])), where);
@@ -108,26 +108,4 @@ class CompressedMatrixGradientTest {
     }
   }
 
-  private static Operand<TFloat32> halfSquaredError(Ops tf, Operand<TFloat32> y, Operand<TFloat32> target) {
-    Operand<TFloat32> d = tf.math.sub(y, target);
-    return tf.math.mul(tf.constant(0.5f), tf.sum(tf.math.mul(d, d), tf.constant(new int[] {0, 1})));
-  }
-
-  private static float[] finiteDifference(Ops tf, Session s, Variable<TFloat32> v, Operand<TFloat32> loss) {
-    GraphTestSupport.Setter setter = new GraphTestSupport.Setter(tf, v);
-    float[] base = fetch(s, v);
-    float[] grad = new float[base.length];
-    for (int i = 0; i < base.length; i++) {
-      float[] p = base.clone();
-      p[i] += EPS;
-      setter.set(s, p);
-      double up = fetchScalar(s, loss);
-      p[i] = base[i] - EPS;
-      setter.set(s, p);
-      double down = fetchScalar(s, loss);
-      grad[i] = (float) ((up - down) / (2 * EPS));
-    }
-    setter.set(s, base);
-    return grad;
-  }
 }

@@ -41,6 +41,31 @@ final class GraphTestSupport {
     }
   }
 
+  /** ½‖y − target‖², the quadratic loss gradient tests use (central differences are exact for it up to rounding). */
+  static Operand<TFloat32> halfSquaredError(Ops tf, Operand<TFloat32> y, Operand<TFloat32> target) {
+    Operand<TFloat32> d = tf.math.sub(y, target);
+    return tf.math.mul(tf.constant(0.5f), tf.sum(tf.math.mul(d, d), tf.constant(new int[] {0, 1})));
+  }
+
+  /** ∂loss/∂v by central differences with step {@code eps}, restoring v afterwards. */
+  static float[] finiteDifference(Ops tf, Session s, Variable<TFloat32> v, Operand<TFloat32> loss, float eps) {
+    Setter setter = new Setter(tf, v);
+    float[] base = fetch(s, v);
+    float[] grad = new float[base.length];
+    for (int i = 0; i < base.length; i++) {
+      float[] p = base.clone();
+      p[i] += eps;
+      setter.set(s, p);
+      double up = fetchScalar(s, loss);
+      p[i] = base[i] - eps;
+      setter.set(s, p);
+      double down = fetchScalar(s, loss);
+      grad[i] = (float) ((up - down) / (2 * eps));
+    }
+    setter.set(s, base);
+    return grad;
+  }
+
   /** Builds an assign-from-feed op pair for tests that perturb a variable. */
   static final class Setter {
     private final Placeholder<TFloat32> feed;

@@ -64,11 +64,11 @@ class PhaseGateTest {
       cm = MatrixCompression.apply(tf, a, SPEC);
       gated = PhaseGate.matmul(tf, cm, x);
       blended = cm.matmul(tf, x);
-      gatedLoss = halfSquaredError(tf, gated, target);
+      gatedLoss = GraphTestSupport.halfSquaredError(tf, gated, target);
       vars = List.of(x, a, cm.factors().floats("B"), cm.factors().floats("C"));
       Output<?>[] xs = vars.stream().map(Variable::asOutput).toArray(Output[]::new);
       raw = g.addGradients(gatedLoss.asOutput(), xs);
-      blendedGrads = g.addGradients(halfSquaredError(tf, blended, target).asOutput(), xs);
+      blendedGrads = g.addGradients(GraphTestSupport.halfSquaredError(tf, blended, target).asOutput(), xs);
       live = new Operand<?>[] {raw[0],
           liveGrad(raw[1], a, PhaseGate.readsDense(tf, cm.alphaVariable())),
           liveGrad(raw[2], vars.get(2), PhaseGate.readsFactors(tf, cm.alphaVariable())),
@@ -121,7 +121,7 @@ class PhaseGateTest {
       for (int v = 0; v < f.vars.size(); v++) {
         Variable<TFloat32> var = f.vars.get(v);
         float[] analytic = fetch(f.s, (Operand<TFloat32>) f.live[v]);
-        float[] numeric = finiteDifference(f.tf, f.s, var, f.gatedLoss);
+        float[] numeric = GraphTestSupport.finiteDifference(f.tf, f.s, var, f.gatedLoss, EPS);
         float[] viaBlend = fetch(f.s, (Output<TFloat32>) f.blendedGrads[v]);
         for (int i = 0; i < numeric.length; i++) {
           String where = phase + " d/d" + var.op().name() + "[" + i + "]";
@@ -211,26 +211,4 @@ class PhaseGateTest {
     }
   }
 
-  private static Operand<TFloat32> halfSquaredError(Ops tf, Operand<TFloat32> y, Operand<TFloat32> target) {
-    Operand<TFloat32> d = tf.math.sub(y, target);
-    return tf.math.mul(tf.constant(0.5f), tf.sum(tf.math.mul(d, d), tf.constant(new int[] {0, 1})));
-  }
-
-  private static float[] finiteDifference(Ops tf, Session s, Variable<TFloat32> v, Operand<TFloat32> loss) {
-    GraphTestSupport.Setter setter = new GraphTestSupport.Setter(tf, v);
-    float[] base = fetch(s, v);
-    float[] grad = new float[base.length];
-    for (int i = 0; i < base.length; i++) {
-      float[] p = base.clone();
-      p[i] += EPS;
-      setter.set(s, p);
-      double up = fetchScalar(s, loss);
-      p[i] = base[i] - EPS;
-      setter.set(s, p);
-      double down = fetchScalar(s, loss);
-      grad[i] = (float) ((up - down) / (2 * EPS));
-    }
-    setter.set(s, base);
-    return grad;
-  }
 }

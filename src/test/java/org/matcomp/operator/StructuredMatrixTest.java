@@ -106,8 +106,8 @@ class StructuredMatrixTest {
       CompressedMatrix cm = MatrixCompression.applyStructured(tf, a, specFor(c), c);
       Operand<TFloat32> x = constant(tf, BATCH, m, gaussian(rnd, BATCH * m));
       Operand<TFloat32> target = constant(tf, BATCH, n, gaussian(rnd, BATCH * n));
-      Operand<TFloat32> loss = halfSquaredError(tf, cm.matmul(tf, x, Phase.COMPRESSED), target);
-      Operand<TFloat32> denseLoss = halfSquaredError(tf, tf.linalg.matMul(x, cm.weight(tf, Phase.COMPRESSED)),
+      Operand<TFloat32> loss = GraphTestSupport.halfSquaredError(tf, cm.matmul(tf, x, Phase.COMPRESSED), target);
+      Operand<TFloat32> denseLoss = GraphTestSupport.halfSquaredError(tf, tf.linalg.matMul(x, cm.weight(tf, Phase.COMPRESSED)),
           target);
       List<Variable<TFloat32>> vars = cm.trainableVariables(Phase.COMPRESSED);
       assertEquals(cm.factors().trainable(), vars, "only the factors train");
@@ -120,7 +120,7 @@ class StructuredMatrixTest {
           float[] analytic = fetch(s, (Output<TFloat32>) grads[v]);
           @SuppressWarnings("unchecked")
           float[] viaProduct = fetch(s, (Output<TFloat32>) denseGrads[v]);
-          float[] numeric = finiteDifference(tf, s, vars.get(v), loss);
+          float[] numeric = GraphTestSupport.finiteDifference(tf, s, vars.get(v), loss, EPS);
           for (int i = 0; i < numeric.length; i++) {
             String where = label + " d/d" + vars.get(v).op().name() + "[" + i + "]";
             assertEquals(numeric[i], analytic[i], 2e-3f * Math.max(1f, Math.abs(numeric[i])), where);
@@ -276,29 +276,6 @@ class StructuredMatrixTest {
               CompressionSpec.builder().method(CompressionMethod.MIXED_BLOCK).build(), two));
       assertEquals("variable dense2_kernel: spec says mixed-block but the compressor is block", method.getMessage());
     }
-  }
-
-  static Operand<TFloat32> halfSquaredError(Ops tf, Operand<TFloat32> y, Operand<TFloat32> target) {
-    Operand<TFloat32> d = tf.math.sub(y, target);
-    return tf.math.mul(tf.constant(0.5f), tf.sum(tf.math.mul(d, d), tf.constant(new int[] {0, 1})));
-  }
-
-  private static float[] finiteDifference(Ops tf, Session s, Variable<TFloat32> v, Operand<TFloat32> loss) {
-    GraphTestSupport.Setter setter = new GraphTestSupport.Setter(tf, v);
-    float[] base = fetch(s, v);
-    float[] grad = new float[base.length];
-    for (int i = 0; i < base.length; i++) {
-      float[] p = base.clone();
-      p[i] += EPS;
-      setter.set(s, p);
-      double up = fetchScalar(s, loss);
-      p[i] = base[i] - EPS;
-      setter.set(s, p);
-      double down = fetchScalar(s, loss);
-      grad[i] = (float) ((up - down) / (2 * EPS));
-    }
-    setter.set(s, base);
-    return grad;
   }
 
   @Test
