@@ -88,27 +88,32 @@ final class BlockSeeding {
     }
     float[] centreGap = new float[k];
     int trials = 2 + (int) Math.log(k);
+    int[] candidates = new int[trials];
+    double[] potentials = new double[trials];
+    int workers = Math.min(trials, ParallelChunks.threads());
+    float[][] gapBuffers = new float[workers][k];
+    float[] points = x;
     for (int m = 1; m < k; m++) {
       double mass = 0;
       for (int i = 0; i < n; i++) {
         mass += dist[i];
       }
-      int best = -1;
-      double bestPotential = Double.POSITIVE_INFINITY;
       for (int t = 0; t < trials; t++) {
-        int candidate = mass > 0 ? sample(dist, mass, rnd) : rnd.nextInt(n);
-        gaps(x, candidate * d, c, m, d, centreGap);
-        double potential = 0;
-        for (int i = 0; i < n; i++) {
-          float r2 = dist[i];
-          if (centreGap[nearest[i]] < 4 * r2) {
-            r2 = Math.min(r2, squaredDistance(x, i * d, x, candidate * d, d));
-          }
-          potential += r2;
+        candidates[t] = mass > 0 ? sample(dist, mass, rnd) : rnd.nextInt(n);
+      }
+      // The candidates are drawn first and only then scored, in parallel, so the result does not depend on threads.
+      int centres = m;
+      ParallelChunks.run(trials, workers, (w, from, to) -> {
+        for (int t = from; t < to; t++) {
+          potentials[t] = potential(points, n, d, dist, nearest, c, centres, candidates[t], gapBuffers[w]);
         }
-        if (potential < bestPotential) {
-          bestPotential = potential;
-          best = candidate;
+      });
+      int best = candidates[0];
+      double bestPotential = potentials[0];
+      for (int t = 1; t < trials; t++) {
+        if (potentials[t] < bestPotential) {
+          bestPotential = potentials[t];
+          best = candidates[t];
         }
       }
       int centre = m * d;
@@ -126,6 +131,21 @@ final class BlockSeeding {
       }
     }
     return c;
+  }
+
+  /** Σ over the points of the squared distance to the nearest of the m centres and the candidate point. */
+  private static double potential(float[] x, int n, int d, float[] dist, int[] nearest, float[] c, int m,
+      int candidate, float[] gap) {
+    gaps(x, candidate * d, c, m, d, gap);
+    double potential = 0;
+    for (int i = 0; i < n; i++) {
+      float r2 = dist[i];
+      if (gap[nearest[i]] < 4 * r2) {
+        r2 = Math.min(r2, squaredDistance(x, i * d, x, candidate * d, d));
+      }
+      potential += r2;
+    }
+    return potential;
   }
 
   /** Squared distances from the point at p[from..] to each of the first m centres. */
