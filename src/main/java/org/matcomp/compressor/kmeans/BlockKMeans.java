@@ -14,7 +14,9 @@ import java.util.Arrays;
  *       distance to every other centroid. When centroids move the bounds move with them; a point whose u stays
  *       below both lower bounds (or below half the gap from its centroid to the nearest other) keeps its cluster
  *       with no distance computed, and a point on the border of just two cells is settled, or moved to its
- *       runner-up, with two distances. After a few iterations that is almost every point.
+ *       runner-up, with two distances. A point that fails with the largest move of all centroids is retried with
+ *       the largest move among its centroid's nearer neighbours (tabulated per centroid). After a few iterations
+ *       almost every point passes.
  *   <li>Sorted neighbour scan (after Phillips 2002) for the rest: each centroid a keeps the others sorted by
  *       distance, with their coordinates alongside. A neighbour c at ‖c − a‖ = D is at least D − u from the point,
  *       so the scan stops once D − u reaches the third-smallest distance found — typically after about 20 of 256 —
@@ -32,6 +34,9 @@ import java.util.Arrays;
  * at the point farthest from its centroid, as sklearn does.
  */
 public final class BlockKMeans {
+  /** Positions in each neighbour list where the largest move so far is tabulated (see {@link #nearbyMaxMove}). */
+  private static final int[] LEVELS = {3, 7, 15, 31, 63, 127};
+
   private final float[] x;
   private final int n;
   private final int d;
@@ -44,6 +49,9 @@ public final class BlockKMeans {
   private final int[] neighbours;
   private final float[] neighbourDistance;
   private final float[] neighbourCoords;
+  private final int levels;
+  private final float[] levelRadius;
+  private final float[] levelMove;
   private final float[] halfGap;
   private final int[] assign;
   private final float[] upper;
@@ -71,6 +79,13 @@ public final class BlockKMeans {
     neighbours = new int[k * k];
     neighbourDistance = new float[k * k];
     neighbourCoords = new float[k * k * d];
+    int l = 0;
+    while (l < LEVELS.length && LEVELS[l] < k - 2) {
+      l++;
+    }
+    levels = l + 1;
+    levelRadius = new float[k * levels];
+    levelMove = new float[k * levels];
     halfGap = new float[k];
     assign = new int[n];
     upper = new float[n];
@@ -260,9 +275,20 @@ public final class BlockKMeans {
       neighbourDistance[base + p] = dist;
       neighbours[base + p] = j;
     }
+    float runningMax = 0;
+    int level = 0;
     for (int r = 0; r + 1 < k; r++) {
-      System.arraycopy(c, neighbours[base + r] * d, neighbourCoords, (base + r) * d, d);
+      int j = neighbours[base + r];
+      System.arraycopy(c, j * d, neighbourCoords, (base + r) * d, d);
+      runningMax = Math.max(runningMax, move[j]);
+      if (level < levels - 1 && r == LEVELS[level]) {
+        levelRadius[a * levels + level] = neighbourDistance[base + r + 1];
+        levelMove[a * levels + level] = runningMax;
+        level++;
+      }
     }
+    levelRadius[a * levels + levels - 1] = Float.POSITIVE_INFINITY;
+    levelMove[a * levels + levels - 1] = runningMax;
     halfGap[a] = k > 1 ? 0.5f * neighbourDistance[base] : Float.POSITIVE_INFINITY;
   }
 
@@ -306,7 +332,10 @@ public final class BlockKMeans {
     float lb = b < 0 ? Float.POSITIVE_INFINITY : lowerRunnerUp[i] - move[b];
     float lr = lowerRest[i] - maxMove;
     if (u > Math.max(Math.min(lb, lr), halfGap[a])) {
-      u = distance(i, a);
+      lr = Math.max(lr, lowerRest[i] - nearbyMaxMove(a, u + lowerRest[i]));
+      if (u > Math.max(Math.min(lb, lr), halfGap[a])) {
+        u = distance(i, a);
+      }
       if (u > Math.max(Math.min(lb, lr), halfGap[a])) {
         if (u > lb) {
           lb = distance(i, b);
@@ -330,6 +359,21 @@ public final class BlockKMeans {
     lowerRest[i] = lr;
   }
 
+
+  /**
+   * A bound on the moves that can matter to a point of cluster a whose new upper bound u plus old bound l on the
+   * other centroids is {@code radius}: a centroid farther than u + l from a is still at least l away whatever it did,
+   * so only the moves of a's nearer neighbours count. They are tabulated at the 4th, 8th, 16th, ... neighbour, so
+   * this is a few predictable comparisons; it is asked only for points that fail the test with the largest move.
+   */
+  private float nearbyMaxMove(int a, float radius) {
+    int base = a * levels;
+    int l = 0;
+    while (levelRadius[base + l] < radius) {
+      l++;
+    }
+    return levelMove[base + l];
+  }
 
   /**
    * Exact nearest and second-nearest centroids of point i, starting from centroid a at distance u, by scanning a's
