@@ -100,8 +100,9 @@ public final class BlockKMeans {
     chunkCounts = new long[chunks][k];
     chunkChanged = new int[chunks];
     for (int a = 0; a < k; a++) {
+      int base = a * k;
       for (int r = 0; r + 1 < k; r++) {
-        neighbours[a * k + r] = r < a ? r : r + 1;
+        neighbours[base + r] = r < a ? r : r + 1; // any order to start: the first refresh sorts it
       }
     }
   }
@@ -147,7 +148,7 @@ public final class BlockKMeans {
       mergeChunkDeltas();
       iterations += 1 + iterate(pinned);
     }
-    return new Clustering(k, d, c.clone(), assign.clone(), exactInertia(), iterations, pinned);
+    return new Clustering(k, d, c.clone(), assign.clone(), inertia(), iterations, pinned);
   }
 
   /**
@@ -527,24 +528,23 @@ public final class BlockKMeans {
     return s;
   }
 
-  /** Σ ‖x − c_code‖² over the float32 codebook, in double: the figure reported as inertia. */
-  private double exactInertia() {
-    double[] partial = new double[chunks];
-    ParallelChunks.run(n, chunks, (chunk, from, to) -> {
-      double e = 0;
-      for (int i = from; i < to; i++) {
-        int cb = assign[i] * d;
-        for (int q = 0; q < d; q++) {
-          double diff = (double) x[i * d + q] - c[cb + q];
-          e += diff * diff;
-        }
-      }
-      partial[chunk] = e;
-    });
+  /**
+   * Σ ‖x − c_code‖² over the float32 codebook, from the cluster sums (kept in double and exact up to rounding):
+   * Σ_j (Σ‖x‖² − 2 c_j·Σx + n_j ‖c_j‖²), with no pass over the points.
+   */
+  private double inertia() {
     double e = 0;
-    for (double p : partial) {
-      e += p;
+    for (int j = 0; j < k; j++) {
+      double dot = 0;
+      double norm = 0;
+      for (int q = 0; q < d; q++) {
+        double v = c[j * d + q];
+        dot += v * sums[j * d + q];
+        norm += v * v;
+      }
+      e += sumSq[j] - 2 * dot + counts[j] * norm;
     }
-    return e;
+    return Math.max(0, e);
   }
+
 }

@@ -83,10 +83,9 @@ final class BlockSeeding {
     System.arraycopy(x, rnd.nextInt(n) * d, c, 0, d);
     float[] dist = new float[n];
     int[] nearest = new int[n];
-    for (int i = 0; i < n; i++) {
-      dist[i] = squaredDistance(x, i * d, c, 0, d);
-    }
+    java.util.Arrays.fill(dist, Float.POSITIVE_INFINITY);
     float[] centreGap = new float[k];
+    absorb(x, n, d, dist, nearest, c, 0, centreGap);
     int trials = 2 + (int) Math.log(k);
     int[] candidates = new int[trials];
     double[] potentials = new double[trials];
@@ -94,10 +93,7 @@ final class BlockSeeding {
     float[][] gapBuffers = new float[workers][k];
     float[] points = x;
     for (int m = 1; m < k; m++) {
-      double mass = 0;
-      for (int i = 0; i < n; i++) {
-        mass += dist[i];
-      }
+      double mass = sum(dist);
       for (int t = 0; t < trials; t++) {
         candidates[t] = mass > 0 ? sample(dist, mass, rnd) : rnd.nextInt(n);
       }
@@ -116,21 +112,44 @@ final class BlockSeeding {
           best = candidates[t];
         }
       }
-      int centre = m * d;
-      System.arraycopy(x, best * d, c, centre, d);
-      gaps(c, centre, c, m, d, centreGap);
-      for (int i = 0; i < n; i++) {
-        float r2 = dist[i];
-        if (centreGap[nearest[i]] < 4 * r2) {
-          float s = squaredDistance(x, i * d, c, centre, d);
-          if (s < r2) {
-            dist[i] = s;
-            nearest[i] = m;
-          }
+      System.arraycopy(x, best * d, c, m * d, d);
+      gaps(c, m * d, c, m, d, centreGap);
+      absorb(x, n, d, dist, nearest, c, m, centreGap);
+    }
+    return c;
+  }
+
+  /*
+   * The loops over the sample live in small methods of their own: the JIT compiles those after a few calls, while a
+   * loop inside this one big method would run interpreted until on-stack replacement — and the CLI times a single
+   * call in a fresh JVM.
+   */
+
+  private static double sum(float[] v) {
+    double s = 0;
+    for (float x : v) {
+      s += x;
+    }
+    return s;
+  }
+
+  /**
+   * Makes centre m the nearest centre of the points it is nearer to. {@code gap} holds its squared distances to the
+   * earlier centres: it can only be nearer to a point at squared distance r² from its centre a if gap[a] &lt; 4r².
+   * The first centre (m = 0) takes every point.
+   */
+  private static void absorb(float[] x, int n, int d, float[] dist, int[] nearest, float[] c, int m, float[] gap) {
+    int centre = m * d;
+    for (int i = 0; i < n; i++) {
+      float r2 = dist[i];
+      if (m == 0 || gap[nearest[i]] < 4 * r2) {
+        float s = squaredDistance(x, i * d, c, centre, d);
+        if (s < r2) {
+          dist[i] = s;
+          nearest[i] = m;
         }
       }
     }
-    return c;
   }
 
   /** Σ over the points of the squared distance to the nearest of the m centres and the candidate point. */

@@ -74,16 +74,7 @@ final class CentroidGrid {
         rep[q] = reps[q][rest % perDim];
         rest /= perDim;
       }
-      int best = 0;
-      float bestSq = Float.POSITIVE_INFINITY;
-      for (int j = 0; j < k; j++) {
-        float s = Distances.squared(rep, 0, c, j * d, d);
-        if (s < bestSq) {
-          bestSq = s;
-          best = j;
-        }
-      }
-      table[cell] = best;
+      table[cell] = nearest(rep, c, k, d);
     }
     return new CentroidGrid(d, dims, perDim, cuts, cutStride, table);
   }
@@ -102,6 +93,20 @@ final class CentroidGrid {
       cell = cell * perDim + pos;
     }
     return table[cell];
+  }
+
+  /** The centroid nearest to p; a method of its own so the JIT compiles it early (see {@link BlockKMeans}). */
+  private static int nearest(float[] p, float[] c, int k, int d) {
+    int best = 0;
+    float bestSq = Float.POSITIVE_INFINITY;
+    for (int j = 0; j < k; j++) {
+      float s = Distances.squared(p, 0, c, j * d, d);
+      if (s < bestSq) {
+        bestSq = s;
+        best = j;
+      }
+    }
+    return best;
   }
 
   private static int pow(int b, int e) {
