@@ -83,49 +83,88 @@ final class BlockSeeding {
     System.arraycopy(x, rnd.nextInt(n) * d, c, 0, d);
     float[] dist = new float[n];
     int[] nearest = new int[n];
-    for (int i = 0; i < n; i++) {
-      dist[i] = squaredDistance(x, i * d, c, 0, d);
-    }
+    java.util.Arrays.fill(dist, Float.POSITIVE_INFINITY);
     float[] centreGap = new float[k];
+    absorb(x, n, d, dist, nearest, c, 0, centreGap);
     int trials = 2 + (int) Math.log(k);
+    int[] candidates = new int[trials];
+    double[] potentials = new double[trials];
+    int workers = Math.min(trials, ParallelChunks.threads());
+    float[][] gapBuffers = new float[workers][k];
+    float[] points = x;
     for (int m = 1; m < k; m++) {
-      double mass = 0;
-      for (int i = 0; i < n; i++) {
-        mass += dist[i];
-      }
-      int best = -1;
-      double bestPotential = Double.POSITIVE_INFINITY;
+      double mass = sum(dist);
       for (int t = 0; t < trials; t++) {
-        int candidate = mass > 0 ? sample(dist, mass, rnd) : rnd.nextInt(n);
-        gaps(x, candidate * d, c, m, d, centreGap);
-        double potential = 0;
-        for (int i = 0; i < n; i++) {
-          float r2 = dist[i];
-          if (centreGap[nearest[i]] < 4 * r2) {
-            r2 = Math.min(r2, squaredDistance(x, i * d, x, candidate * d, d));
-          }
-          potential += r2;
+        candidates[t] = mass > 0 ? sample(dist, mass, rnd) : rnd.nextInt(n);
+      }
+      // The candidates are drawn first and only then scored, in parallel, so the result does not depend on threads.
+      int centres = m;
+      ParallelChunks.run(trials, workers, (w, from, to) -> {
+        for (int t = from; t < to; t++) {
+          potentials[t] = potential(points, n, d, dist, nearest, c, centres, candidates[t], gapBuffers[w]);
         }
-        if (potential < bestPotential) {
-          bestPotential = potential;
-          best = candidate;
+      });
+      int best = candidates[0];
+      double bestPotential = potentials[0];
+      for (int t = 1; t < trials; t++) {
+        if (potentials[t] < bestPotential) {
+          bestPotential = potentials[t];
+          best = candidates[t];
         }
       }
-      int centre = m * d;
-      System.arraycopy(x, best * d, c, centre, d);
-      gaps(c, centre, c, m, d, centreGap);
-      for (int i = 0; i < n; i++) {
-        float r2 = dist[i];
-        if (centreGap[nearest[i]] < 4 * r2) {
-          float s = squaredDistance(x, i * d, c, centre, d);
-          if (s < r2) {
-            dist[i] = s;
-            nearest[i] = m;
-          }
-        }
-      }
+      System.arraycopy(x, best * d, c, m * d, d);
+      gaps(c, m * d, c, m, d, centreGap);
+      absorb(x, n, d, dist, nearest, c, m, centreGap);
     }
     return c;
+  }
+
+  /*
+   * The loops over the sample live in small methods of their own: the JIT compiles those after a few calls, while a
+   * loop inside this one big method would run interpreted until on-stack replacement — and the CLI times a single
+   * call in a fresh JVM.
+   */
+
+  private static double sum(float[] v) {
+    double s = 0;
+    for (float x : v) {
+      s += x;
+    }
+    return s;
+  }
+
+  /**
+   * Makes centre m the nearest centre of the points it is nearer to. {@code gap} holds its squared distances to the
+   * earlier centres: it can only be nearer to a point at squared distance r² from its centre a if gap[a] &lt; 4r².
+   * The first centre (m = 0) takes every point.
+   */
+  private static void absorb(float[] x, int n, int d, float[] dist, int[] nearest, float[] c, int m, float[] gap) {
+    int centre = m * d;
+    for (int i = 0; i < n; i++) {
+      float r2 = dist[i];
+      if (m == 0 || gap[nearest[i]] < 4 * r2) {
+        float s = squaredDistance(x, i * d, c, centre, d);
+        if (s < r2) {
+          dist[i] = s;
+          nearest[i] = m;
+        }
+      }
+    }
+  }
+
+  /** Σ over the points of the squared distance to the nearest of the m centres and the candidate point. */
+  private static double potential(float[] x, int n, int d, float[] dist, int[] nearest, float[] c, int m,
+      int candidate, float[] gap) {
+    gaps(x, candidate * d, c, m, d, gap);
+    double potential = 0;
+    for (int i = 0; i < n; i++) {
+      float r2 = dist[i];
+      if (gap[nearest[i]] < 4 * r2) {
+        r2 = Math.min(r2, squaredDistance(x, i * d, x, candidate * d, d));
+      }
+      potential += r2;
+    }
+    return potential;
   }
 
   /** Squared distances from the point at p[from..] to each of the first m centres. */
