@@ -9,17 +9,38 @@ import org.tensorflow.types.family.TIntegral;
 /**
  * k-means (option 4) and k-means + pruning (option 8): W = codebook[codes] reshaped to m×n, times the bit mask when
  * the layout has one. The codebook trains through the gather; codes and mask are fixed. x·W forms W first: it costs
- * one m×n gather, far below the batch product, and keeps the matmul a single dense kernel.
+ * one m×n gather, far below the batch product, and keeps the matmul a single dense kernel. For k-means + pruning,
+ * codebook row 0 is the pinned zero that pruned entries use: it is read through a row mask, so training the
+ * codebook can never move it off zero.
  */
 final class CodebookProductRule implements GraphProductRule {
   static final String CODEBOOK = "codebook";
   static final String CODES = "codes";
   static final String MASK = "mask";
 
+  private final boolean zeroRowPinned;
+
+  CodebookProductRule(boolean zeroRowPinned) {
+    this.zeroRowPinned = zeroRowPinned;
+  }
+
+  private Operand<TFloat32> codebook(Ops tf, FactorVariables f) {
+    Operand<TFloat32> c = f.read(tf, CODEBOOK);
+    if (!zeroRowPinned) {
+      return c;
+    }
+    int[] shape = f.spec(CODEBOOK).shape();
+    float[] keep = new float[shape[0]];
+    java.util.Arrays.fill(keep, 1f);
+    keep[0] = 0f;
+    return tf.math.mul(c, tf.constant(org.tensorflow.ndarray.Shape.of(shape[0], 1),
+        org.tensorflow.ndarray.buffer.DataBuffers.of(keep)));
+  }
+
   @Override
   public Operand<TFloat32> product(Ops tf, FactorVariables f, int rows, int cols) {
     Operand<TInt32> codes = tf.dtypes.cast(f.readAny(tf, CODES), TInt32.class);
-    Operand<TFloat32> w = tf.reshape(tf.gather(f.read(tf, CODEBOOK), codes, tf.constant(0)),
+    Operand<TFloat32> w = tf.reshape(tf.gather(codebook(tf, f), codes, tf.constant(0)),
         tf.constant(new int[] {rows, cols}));
     return masked(tf, f, w);
   }
@@ -33,7 +54,7 @@ final class CodebookProductRule implements GraphProductRule {
   @Override
   public Operand<TFloat32> lookup(Ops tf, Operand<? extends TIntegral> ids, FactorVariables f, int rows, int cols) {
     Operand<TInt32> codes = tf.dtypes.cast(tf.gather(f.readAny(tf, CODES), ids, tf.constant(0)), TInt32.class);
-    Operand<TFloat32> w = tf.reshape(tf.gather(f.read(tf, CODEBOOK), codes, tf.constant(0)),
+    Operand<TFloat32> w = tf.reshape(tf.gather(codebook(tf, f), codes, tf.constant(0)),
         tf.constant(new int[] {-1, cols}));
     if (!f.layout().stream().anyMatch(s -> s.name().equals(MASK))) {
       return w;

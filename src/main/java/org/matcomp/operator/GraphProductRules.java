@@ -9,7 +9,8 @@ public final class GraphProductRules {
   public static GraphProductRule forMethod(CompressionMethod method) {
     return switch (method) {
       case LOWRANK -> new LowRankProductRule();
-      case KMEANS, KMEANS_PRUNE -> new CodebookProductRule();
+      case KMEANS -> new CodebookProductRule(false);
+      case KMEANS_PRUNE -> new CodebookProductRule(true);
       case SIMHASH -> new SimhashProductRule();
       case DICTIONARY -> new DictionaryProductRule();
       case INPUT_OUTPUT -> new InputOutputProductRule();

@@ -31,7 +31,7 @@ final class HparamParser {
       "block_method", "block_compression_factor", "compression_factor",
       "kmeans_init", "dl_nonzeros", "dl_atoms", "num_clusters",
       // matcomp's own method keys (not in the reference): N:M sparsity for pruning, dictionary iterations.
-      "n_m", "n_m_axis", "dl_iterations");
+      "n_m", "n_m_axis", "dl_iterations", "kmeans_zero_pin");
 
   static {
     TYPED.put("name", (b, v) -> b.name(v));
