@@ -2,16 +2,11 @@ package org.matcomp.bench;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.matcomp.compressor.KMeansCompressor;
 import org.matcomp.compressor.KMeansFactorization;
 import org.matcomp.io.Npy;
@@ -32,7 +27,6 @@ public final class KMeansBenchmark {
   static final int SIZE = 1024;
   static final int REPEATS = 3;
   static final long SEED = 1;
-  static final String PYTHON = "/usr/bin/python3";
   /** (clusters, block size) of each workload. */
   static final int[][] WORKLOADS = {{16, 1}, {256, 1}, {256, 4}};
 
@@ -45,12 +39,8 @@ public final class KMeansBenchmark {
 
   public static JsonObject run(Path workDir, Path script) {
     try {
-      if (!Files.isRegularFile(script)) {
-        throw new IllegalArgumentException("scikit-learn reference script " + script.toAbsolutePath()
-            + " not found; run from the project root or pass its path");
-      }
       Files.createDirectories(workDir);
-      FloatMatrix a = FloatMatrix.adopt(SIZE, SIZE, gaussian(SIZE * SIZE, SEED));
+      FloatMatrix a = FloatMatrix.adopt(SIZE, SIZE, PythonReference.gaussian(SIZE * SIZE, SEED, 0.05));
       Path npy = workDir.resolve("kmeans_W_1024.npy");
       Npy.write(npy, a);
 
@@ -88,7 +78,8 @@ public final class KMeansBenchmark {
     for (int r = 1; r <= REPEATS; r++) {
       warm = Math.min(warm, seconds[r]);
     }
-    JsonObject sk = runSklearn(script, npy, clusters, blockSize, workDir);
+    JsonObject sk = PythonReference.runForJson(script, 600, npy.toString(), "--clusters",
+        Integer.toString(clusters), "--block-size", Integer.toString(blockSize));
     double skSeconds = sk.get("seconds").getAsDouble();
 
     JsonObject o = new JsonObject();
@@ -109,30 +100,4 @@ public final class KMeansBenchmark {
     return o;
   }
 
-  private static JsonObject runSklearn(Path script, Path npy, int clusters, int blockSize, Path workDir)
-      throws IOException, InterruptedException {
-    Path log = workDir.resolve("kmeans_reference.stderr");
-    Process p = new ProcessBuilder(List.of(PYTHON, script.toString(), npy.toString(), "--clusters",
-        Integer.toString(clusters), "--block-size", Integer.toString(blockSize)))
-        .redirectError(log.toFile()).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("scikit-learn reference " + script + " did not finish in 10 minutes");
-    }
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException("scikit-learn reference " + script + " exited " + p.exitValue() + ": "
-          + Files.readString(log, StandardCharsets.UTF_8).strip());
-    }
-    return JsonParser.parseString(new String(out, StandardCharsets.UTF_8).strip()).getAsJsonObject();
-  }
-
-  private static float[] gaussian(int n, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    float[] w = new float[n];
-    for (int i = 0; i < n; i++) {
-      w[i] = (float) (0.05 * rnd.nextGaussian());
-    }
-    return w;
-  }
 }

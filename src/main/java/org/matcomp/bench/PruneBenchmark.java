@@ -2,15 +2,10 @@ package org.matcomp.bench;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.matcomp.compressor.prune.MagnitudeMask;
 import org.matcomp.compressor.prune.MagnitudeScore;
 import org.matcomp.compressor.prune.PruneCompressor;
@@ -29,7 +24,6 @@ public final class PruneBenchmark {
   static final double SPARSITY = 0.9;
   static final int REPEATS = 5;
   static final long SEED = 1;
-  static final String PYTHON = "/usr/bin/python3";
 
   private PruneBenchmark() {}
 
@@ -40,12 +34,8 @@ public final class PruneBenchmark {
 
   public static JsonObject run(Path workDir, Path script) {
     try {
-      if (!Files.isRegularFile(script)) {
-        throw new IllegalArgumentException("numpy reference script " + script.toAbsolutePath()
-            + " not found; run from the project root or pass its path");
-      }
       Files.createDirectories(workDir);
-      float[] w = gaussian(SIZE * SIZE, SEED);
+      float[] w = PythonReference.gaussian(SIZE * SIZE, SEED, 0.05);
       FloatMatrix a = FloatMatrix.adopt(SIZE, SIZE, w);
       Path npy = workDir.resolve("prune_W_4096.npy");
       Npy.write(npy, a);
@@ -70,7 +60,8 @@ public final class PruneBenchmark {
         compressSeconds[r] = (System.nanoTime() - t0) / 1e9;
       }
 
-      JsonObject numpy = runNumpy(script, npy);
+      JsonObject numpy = PythonReference.runForJson(script, 600, npy.toString(), Double.toString(SPARSITY),
+          Integer.toString(REPEATS));
       double numpySeconds = numpy.get("seconds").getAsDouble();
       double numpyError = numpy.get("rel_error").getAsDouble();
 
@@ -101,31 +92,6 @@ public final class PruneBenchmark {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the numpy reference", e);
     }
-  }
-
-  private static JsonObject runNumpy(Path script, Path npy) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(List.of(PYTHON, script.toString(), npy.toString(), Double.toString(SPARSITY),
-        Integer.toString(REPEATS))).redirectErrorStream(false).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("numpy reference " + script + " did not finish in 10 minutes");
-    }
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException("numpy reference " + script + " exited " + p.exitValue() + ": "
-          + new String(err, StandardCharsets.UTF_8).strip());
-    }
-    return JsonParser.parseString(new String(out, StandardCharsets.UTF_8)).getAsJsonObject();
-  }
-
-  private static float[] gaussian(int n, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    float[] w = new float[n];
-    for (int i = 0; i < n; i++) {
-      w[i] = (float) (0.05 * rnd.nextGaussian());
-    }
-    return w;
   }
 
   private static double min(double[] v) {
