@@ -105,13 +105,7 @@ final class AtomSeeding {
 
   private static void innerProducts(float[] c, float[][] t, float[] dots, int n, int dim) {
     java.util.Arrays.fill(dots, 0, n, 0f);
-    int p = 0;
-    for (; p + 3 < dim; p += 4) {
-      Kernels.axpy4(c, p, t, dots, n);
-    }
-    for (; p < dim; p++) {
-      Kernels.axpy(c[p], t[p], dots, n);
-    }
+    Kernels.gemv4(c, t, dim, dots, n);
   }
 
   private static double gaussian(SplittableRandom random) {

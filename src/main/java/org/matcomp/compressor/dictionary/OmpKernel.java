@@ -32,8 +32,11 @@ final class OmpKernel {
   private final double[] xd;
   private final float[] alpha0;
   private final float[] alpha;
+  /** K zeros, to clear α⁰ by an array copy (an intrinsic in every tier, where a fill loop must first be compiled). */
+  private final float[] zeros;
   private final double[] alpha0Selected;
-  private final double[] chol;
+  /** Rows of the Cholesky factor L of G_II (row i holds L[i][0..i]); separate arrays keep the JIT's range checks simple. */
+  private final double[][] chol;
   private final double[] w;
   private final int[] position;
   private final int[] atomAt;
@@ -44,9 +47,16 @@ final class OmpKernel {
   final int[] selected;
   /** Least-squares coefficients of {@link #selected} for the last signal. */
   final double[] coefficients;
+  /** y = L⁻¹α⁰_I, the forward half of the coefficient solve, grown by one entry per chosen atom. */
+  private final double[] forward;
   int count;
-  /** ‖x − D_Iᵀγ‖² of the last signal by the Gram identity ‖x‖² − γᵀα⁰_I. */
+  /**
+   * ‖x − D_Iᵀv‖² of the last signal for the coefficients v as stored (rounded to float), by the Gram identity
+   * ‖x‖² − 2vᵀα⁰_I + vᵀG_IIv in double; NaN or infinite if the signal has a non-finite entry (it is then not coded).
+   */
   double residual;
+  /** ‖x‖² of the last signal, in double. */
+  double squaredNorm;
 
   /**
    * @param tolerance stop once the squared residual is at most this; negative for none (then exactly
@@ -61,8 +71,9 @@ final class OmpKernel {
     xd = new double[g.dim];
     alpha0 = new float[k];
     alpha = new float[k];
+    zeros = new float[k];
     alpha0Selected = new double[maxAtoms];
-    chol = new double[maxAtoms * maxAtoms];
+    chol = new double[maxAtoms][maxAtoms];
     w = new double[maxAtoms];
     position = new int[k];
     atomAt = new int[k];
@@ -73,6 +84,7 @@ final class OmpKernel {
     swappedWith = new int[maxAtoms];
     selected = new int[maxAtoms];
     coefficients = new double[maxAtoms];
+    forward = new double[maxAtoms];
   }
 
   /** Codes the signal signals[offset .. offset+dim); results in the fields. */
@@ -81,23 +93,28 @@ final class OmpKernel {
     // JVM they reach the optimising compiler after a few hundred signals, where one big method would run
     // profiled C1 code until thousands of signals had passed.
     double norm2 = load(signals, offset);
+    squaredNorm = norm2;
+    if (!Double.isFinite(norm2)) {
+      // A NaN or infinite entry (a finite float squared and summed over a row cannot overflow a double). The
+      // caller reports it by name; coding it would only propagate NaN.
+      count = 0;
+      residual = norm2;
+      return;
+    }
     correlations();
     float[] ranked = alpha0;
     int n = 0;
-    double resid = norm2;
     while (true) {
       int lam = choose(ranked, n);
       if (lam < 0) {
         break;
       }
       accept(lam, n);
+      forwardStep(n);
       n++;
-      solveCoefficients(n);
-      if (tolerance >= 0) {
-        resid = norm2 - dotSelected(n);
-        if (Math.abs(resid) <= tolerance) {
-          break;
-        }
+      backSubstitute(n);
+      if (tolerance >= 0 && Math.abs(norm2 - dotSelected(n)) <= tolerance) {
+        break;
       }
       if (n == maxAtoms) {
         break;
@@ -106,8 +123,30 @@ final class OmpKernel {
       ranked = alpha;
     }
     count = n;
-    residual = tolerance >= 0 && n > 0 ? resid : norm2 - dotSelected(n);
+    residual = storedResidual(norm2, n);
     restoreWorkingOrder(n);
+  }
+
+  /**
+   * The squared residual of the first n coefficients rounded to float, as they are stored: ‖x‖² − 2vᵀα⁰_I +
+   * vᵀG_IIv. Exact algebra on the float data (only double round-off, ~1e-16·‖x‖²), so a relative error summed
+   * from these needs no second pass over the signals.
+   */
+  private double storedResidual(double norm2, int n) {
+    final double[][] gram = g.gram;
+    double linear = 0;
+    double quadratic = 0;
+    for (int s = 0; s < n; s++) {
+      double vs = (float) coefficients[s];
+      double[] gs = gram[selected[s]];
+      double row = 0;
+      for (int t = 0; t < n; t++) {
+        row += (double) (float) coefficients[t] * gs[selected[t]];
+      }
+      linear += vs * alpha0Selected[s];
+      quadratic += vs * row;
+    }
+    return norm2 - 2 * linear + quadratic;
   }
 
   /** Copies the signal into the work arrays; returns ‖x‖². */
@@ -142,30 +181,49 @@ final class OmpKernel {
       return -1;
     }
     if (n == 0) {
-      chol[0] = Math.sqrt(gram[lam][lam]);
+      chol[0][0] = Math.sqrt(gram[lam][lam]);
     } else {
-      // w = L⁻¹ G_{I,λ}: the new row of the Cholesky factor of G_II.
-      double v = 0;
-      for (int i = 0; i < n; i++) {
-        double s = gram[selected[i]][lam];
-        int row = i * maxAtoms;
-        for (int j = 0; j < i; j++) {
-          s -= chol[row + j] * w[j];
-        }
-        s /= chol[row + i];
-        w[i] = s;
-        v += s * s;
-      }
-      double pivot = gram[lam][lam] - v;
+      double pivot = choleskyRow(lam, n);
       if (pivot <= EPS) {
         return -1;
       }
-      int row = n * maxAtoms;
-      System.arraycopy(w, 0, chol, row, n);
-      chol[row + n] = Math.sqrt(pivot);
+      appendCholeskyRow(n, pivot);
     }
     pendingAlpha0 = a0;
     return lam;
+  }
+
+  /**
+   * w = L⁻¹·G_{I,λ} over the n active atoms, the new row of the Cholesky factor of G_II; returns the pivot
+   * G_λλ − ‖w‖².
+   */
+  private double choleskyRow(int lam, int n) {
+    final double[][] gram = g.gram;
+    if (n == 0) {
+      return gram[lam][lam];
+    }
+    // Row 0 peeled: with i ≥ 1 in the loop, the JIT's hoisted range check on w[i − 1] holds from the start (with
+    // i = 0 it failed at once, and the method was deoptimised and recompiled over and over in a cold run).
+    double s0 = gram[selected[0]][lam] / chol[0][0];
+    w[0] = s0;
+    double v = s0 * s0;
+    for (int i = 1; i < n; i++) {
+      double[] li = chol[i];
+      double s = gram[selected[i]][lam];
+      for (int j = 0; j < i; j++) {
+        s -= li[j] * w[j];
+      }
+      s /= li[i];
+      w[i] = s;
+      v += s * s;
+    }
+    return gram[lam][lam] - v;
+  }
+
+  private void appendCholeskyRow(int n, double pivot) {
+    double[] ln = chol[n];
+    System.arraycopy(w, 0, ln, 0, n);
+    ln[n] = Math.sqrt(pivot);
   }
 
   /** Makes λ the n-th active atom, mirroring scikit-learn's swap of it into working position n. */
@@ -210,83 +268,74 @@ final class OmpKernel {
     int n = 0;
     for (int t = 0; t < supportCount; t++) {
       int lam = support[supportOffset + t];
-      double v = 0;
-      for (int i = 0; i < n; i++) {
-        double s = gram[selected[i]][lam];
-        int row = i * maxAtoms;
-        for (int j = 0; j < i; j++) {
-          s -= chol[row + j] * w[j];
-        }
-        s /= chol[row + i];
-        w[i] = s;
-        v += s * s;
-      }
-      double pivot = gram[lam][lam] - v;
+      double pivot = choleskyRow(lam, n);
       if (pivot <= EPS) {
         continue;
       }
-      int row = n * maxAtoms;
-      System.arraycopy(w, 0, chol, row, n);
-      chol[row + n] = Math.sqrt(pivot);
+      appendCholeskyRow(n, pivot);
       selected[n] = lam;
       alpha0Selected[n] = Kernels.dot(xd, g.atomRows[lam], d);
+      forwardStep(n);
       n++;
     }
-    solveCoefficients(n);
+    backSubstitute(n);
     count = n;
-    residual = norm2 - dotSelected(n);
+    squaredNorm = norm2;
+    residual = storedResidual(norm2, n);
   }
 
   /** α⁰ = D·x, four dictionary dimensions per pass over the K correlations. */
   private void correlations() {
-    final int k = g.atoms;
-    final int d = g.dim;
-    Arrays.fill(alpha0, 0f);
-    int p = 0;
-    for (; p + 3 < d; p += 4) {
-      Kernels.axpy4(x, p, g.transposed, alpha0, k);
-    }
-    for (; p < d; p++) {
-      Kernels.axpy(x[p], g.transposed[p], alpha0, k);
-    }
+    System.arraycopy(zeros, 0, alpha0, 0, g.atoms);
+    Kernels.gemv4(x, g.transposed, g.dim, alpha0, g.atoms);
   }
 
-  /** α = α⁰ − G_I·γ, four Gram rows per pass. */
+  /** α = α⁰ − G_I·γ, four Gram rows per pass; −γ so that the one kernel {@link Kernels#axpy4} serves. */
   private void updateCorrelations(int n) {
     final int k = g.atoms;
     final float[][] gf = g.gramFloat;
-    float[] src = alpha0;
+    System.arraycopy(alpha0, 0, alpha, 0, k);
     for (int i = 0; i < n; i += 4) {
       float[] g0 = gf[selected[i]];
-      float c0 = (float) coefficients[i];
+      float c0 = -(float) coefficients[i];
       float[] g1 = i + 1 < n ? gf[selected[i + 1]] : g0;
-      float c1 = i + 1 < n ? (float) coefficients[i + 1] : 0f;
+      float c1 = i + 1 < n ? -(float) coefficients[i + 1] : -0f;
       float[] g2 = i + 2 < n ? gf[selected[i + 2]] : g0;
-      float c2 = i + 2 < n ? (float) coefficients[i + 2] : 0f;
+      float c2 = i + 2 < n ? -(float) coefficients[i + 2] : -0f;
       float[] g3 = i + 3 < n ? gf[selected[i + 3]] : g0;
-      float c3 = i + 3 < n ? (float) coefficients[i + 3] : 0f;
-      Kernels.subtract4(src, alpha, c0, g0, c1, g1, c2, g2, c3, g3, k);
-      src = alpha;
+      float c3 = i + 3 < n ? -(float) coefficients[i + 3] : -0f;
+      Kernels.axpy4(c0, g0, c1, g1, c2, g2, c3, g3, alpha, k);
     }
   }
 
-  /** γ = (L Lᵀ)⁻¹ α⁰_I by a forward and a backward substitution. */
-  private void solveCoefficients(int n) {
-    double[] y = coefficients;
-    for (int i = 0; i < n; i++) {
-      double s = alpha0Selected[i];
-      int row = i * maxAtoms;
-      for (int j = 0; j < i; j++) {
-        s -= chol[row + j] * y[j];
-      }
-      y[i] = s / chol[row + i];
+  /**
+   * Forward substitution for the newest row m only: y = L⁻¹α⁰_I changes in entry m alone when L and α⁰_I grow by
+   * one row, so the earlier entries are kept (the same numbers a full substitution recomputes).
+   */
+  private void forwardStep(int m) {
+    double[] lm = chol[m];
+    double s = alpha0Selected[m];
+    for (int j = 0; j < m; j++) {
+      s -= lm[j] * forward[j];
     }
-    for (int i = n - 1; i >= 0; i--) {
-      double s = y[i];
+    forward[m] = s / lm[m];
+  }
+
+  /** γ = L⁻ᵀy by backward substitution: the coefficients of the n active atoms. */
+  private void backSubstitute(int n) {
+    if (n == 0) {
+      return;
+    }
+    // The last row peeled, so that every pass of the outer loop runs the inner one (see choleskyRow).
+    double[] y = coefficients;
+    int last = n - 1;
+    y[last] = forward[last] / chol[last][last];
+    for (int i = last - 1; i >= 0; i--) {
+      double s = forward[i];
       for (int j = i + 1; j < n; j++) {
-        s -= chol[j * maxAtoms + i] * y[j];
+        s -= chol[j][i] * y[j];
       }
-      y[i] = s / chol[i * maxAtoms + i];
+      y[i] = s / chol[i][i];
     }
   }
 
