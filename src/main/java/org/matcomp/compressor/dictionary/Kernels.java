@@ -139,6 +139,14 @@ final class Kernels {
     return dot(x, xo, x, xo, n);
   }
 
+  /** y[0..n) = x[xo..xo+n) in double; returns Σ y², summed like {@link #dot(double[], double[], int)}. */
+  static double widen(float[] x, int xo, double[] y, int n) {
+    for (int i = 0; i < n; i++) {
+      y[i] = x[xo + i];
+    }
+    return dot(y, y, n);
+  }
+
   /** Row r of a row-major matrix as its own array. */
   static float[][] rows(float[] data, int rows, int cols) {
     float[][] out = new float[rows][cols];

@@ -51,8 +51,8 @@ final class OmpKernel {
   private final double[] forward;
   int count;
   /**
-   * ‖x − D_Iᵀv‖² of the last signal for the coefficients v as stored (rounded to float), by the Gram identity
-   * ‖x‖² − 2vᵀα⁰_I + vᵀG_IIv in double; NaN or infinite if the signal has a non-finite entry (it is then not coded).
+   * ‖x − D_Iᵀv‖² of the last signal for the coefficients v as stored (see {@link #storedResidual}), by the Gram
+   * identity in double; NaN or infinite if the signal has a non-finite entry (it is then not coded).
    */
   double residual;
   /** ‖x‖² of the last signal, in double. */
@@ -128,25 +128,13 @@ final class OmpKernel {
   }
 
   /**
-   * The squared residual of the first n coefficients rounded to float, as they are stored: ‖x‖² − 2vᵀα⁰_I +
-   * vᵀG_IIv. Exact algebra on the float data (only double round-off, ~1e-16·‖x‖²), so a relative error summed
-   * from these needs no second pass over the signals.
+   * ‖x − D_Iᵀv‖² for the first n coefficients v = γ rounded to float, as they are stored. For the least-squares γ
+   * (G_II·γ = α⁰_I) the Gram identity ‖x‖² − 2vᵀα⁰_I + vᵀG_IIv reduces to ‖x‖² − γᵀα⁰_I + δᵀG_IIδ with δ = v − γ;
+   * float rounding makes δ ~6e-8·|γ|, so that last term (~4e-15·‖γ‖²) lies below the double round-off of the
+   * first two, and the residual of the stored code is ‖x‖² − γᵀα⁰_I to working precision.
    */
   private double storedResidual(double norm2, int n) {
-    final double[][] gram = g.gram;
-    double linear = 0;
-    double quadratic = 0;
-    for (int s = 0; s < n; s++) {
-      double vs = (float) coefficients[s];
-      double[] gs = gram[selected[s]];
-      double row = 0;
-      for (int t = 0; t < n; t++) {
-        row += (double) (float) coefficients[t] * gs[selected[t]];
-      }
-      linear += vs * alpha0Selected[s];
-      quadratic += vs * row;
-    }
-    return norm2 - 2 * linear + quadratic;
+    return norm2 - dotSelected(n);
   }
 
   /** Copies the signal into the work arrays; returns ‖x‖². */
@@ -255,16 +243,12 @@ final class OmpKernel {
   /**
    * Least-squares coefficients of signals[offset..offset+dim) on a fixed support (the previous code's atoms under
    * an updated dictionary), by the same Cholesky route; results in the fields like {@link #code}. Atoms that turn
-   * out dependent (pivot ≤ epsilon) are dropped, so {@link #count} may shrink.
+   * out dependent (pivot ≤ epsilon) are dropped, so {@link #count} may shrink. The row comes in double (the
+   * learner keeps X so, making its inner products and accumulations vectorisable), with its ‖x‖².
    */
-  void refit(float[] signals, int offset, int[] support, int supportOffset, int supportCount) {
+  void refit(double[] xRow, double norm2, int[] support, int supportOffset, int supportCount) {
+    final double[][] atomsD = g.atomRowsDouble;
     final int d = g.dim;
-    final double[][] gram = g.gram;
-    double norm2 = 0;
-    for (int p = 0; p < d; p++) {
-      xd[p] = signals[offset + p];
-      norm2 += xd[p] * xd[p];
-    }
     int n = 0;
     for (int t = 0; t < supportCount; t++) {
       int lam = support[supportOffset + t];
@@ -274,7 +258,7 @@ final class OmpKernel {
       }
       appendCholeskyRow(n, pivot);
       selected[n] = lam;
-      alpha0Selected[n] = Kernels.dot(xd, g.atomRows[lam], d);
+      alpha0Selected[n] = Kernels.dot(xRow, atomsD[lam], d);
       forwardStep(n);
       n++;
     }
