@@ -41,7 +41,6 @@ final class OmpKernel {
   private final int[] position;
   private final int[] atomAt;
   private final int[] swappedWith;
-  private double pendingAlpha0;
 
   /** Atoms chosen for the last signal, in the order chosen; the first {@link #count} entries are valid. */
   final int[] selected;
@@ -105,14 +104,15 @@ final class OmpKernel {
     float[] ranked = alpha0;
     int n = 0;
     while (true) {
-      int lam = choose(ranked, n);
-      if (lam < 0) {
+      int lam = argmaxAbs(ranked, g.atoms);
+      if (n > 0) {
+        lam = earliestInWorkingOrder(ranked, lam, n);
+      }
+      int grown = adopt(lam, n, Kernels.dot(xd, g.atomRows[lam], g.dim), true);
+      if (grown < 0) {
         break;
       }
-      accept(lam, n);
-      forwardStep(n);
-      n++;
-      backSubstitute(n);
+      n = grown;
       if (tolerance >= 0 && Math.abs(norm2 - dotSelected(n)) <= tolerance) {
         break;
       }
@@ -150,81 +150,88 @@ final class OmpKernel {
   }
 
   /**
-   * The next atom given the current ranking with n atoms active, with its Cholesky row written to row n of the
-   * factor and its exact correlation to {@link #pendingAlpha0}; −1 when OMP stops (the atom is already active,
-   * its correlation has vanished, or it depends on the active atoms).
+   * Makes λ the n-th active atom and returns n + 1, with the Cholesky factor of G_II grown by one row, y = L⁻¹α⁰_I
+   * by one entry (the earlier entries do not change) and γ = L⁻ᵀy solved afresh; or returns −1, changing nothing,
+   * when λ depends on the active atoms (the new pivot is ≤ epsilon). For OMP ({@code omp}) it also returns −1 when
+   * scikit-learn stops: λ is already active or its residual correlation α⁰_λ − G_{λ,I}·γ has vanished; and it
+   * swaps λ into working position n as scikit-learn does.
+   *
+   * <p>One method for the whole step, not one per stage: in a cold JVM each small method with loops was compiled
+   * on its own, several of them twice (on-stack and standard), and the optimising compiler's queue, not the
+   * arithmetic, set the pace. Rows 0 and n − 1 of the triangular loops are peeled, so that every pass of an outer
+   * loop runs its inner loop: with i = 0 the JIT's hoisted range check on w[i − 1] failed at once, and the method
+   * was deoptimised and recompiled repeatedly.
    */
-  private int choose(float[] ranked, int n) {
+  private int adopt(int lam, int n, double a0, boolean omp) {
     final double[][] gram = g.gram;
-    int lam = argmaxAbs(ranked, g.atoms);
-    if (n > 0) {
-      lam = earliestInWorkingOrder(ranked, lam, n);
+    if (omp) {
+      double a = a0;
+      for (int i = 0; i < n; i++) {
+        a -= coefficients[i] * gram[selected[i]][lam];
+      }
+      if (position[lam] < n || a * a < EPS) {
+        return -1;
+      }
     }
-    double a0 = Kernels.dot(xd, g.atomRows[lam], g.dim);
-    double a = a0;
-    for (int i = 0; i < n; i++) {
-      a -= coefficients[i] * gram[selected[i]][lam];
-    }
-    if (position[lam] < n || a * a < EPS) {
-      return -1;
-    }
+    double[] ln = chol[n];
     if (n == 0) {
-      chol[0][0] = Math.sqrt(gram[lam][lam]);
+      // scikit-learn takes the first atom without a pivot test; a refit still drops a (near-)zero atom.
+      if (!omp && gram[lam][lam] <= EPS) {
+        return -1;
+      }
+      ln[0] = Math.sqrt(gram[lam][lam]);
     } else {
-      double pivot = choleskyRow(lam, n);
+      // w = L⁻¹·G_{I,λ}, the new row of the factor; pivot G_λλ − ‖w‖².
+      double s0 = gram[selected[0]][lam] / chol[0][0];
+      w[0] = s0;
+      double v = s0 * s0;
+      for (int i = 1; i < n; i++) {
+        double[] li = chol[i];
+        double s = gram[selected[i]][lam];
+        for (int j = 0; j < i; j++) {
+          s -= li[j] * w[j];
+        }
+        s /= li[i];
+        w[i] = s;
+        v += s * s;
+      }
+      double pivot = gram[lam][lam] - v;
       if (pivot <= EPS) {
         return -1;
       }
-      appendCholeskyRow(n, pivot);
+      System.arraycopy(w, 0, ln, 0, n);
+      ln[n] = Math.sqrt(pivot);
     }
-    pendingAlpha0 = a0;
-    return lam;
-  }
-
-  /**
-   * w = L⁻¹·G_{I,λ} over the n active atoms, the new row of the Cholesky factor of G_II; returns the pivot
-   * G_λλ − ‖w‖².
-   */
-  private double choleskyRow(int lam, int n) {
-    final double[][] gram = g.gram;
-    if (n == 0) {
-      return gram[lam][lam];
+    if (omp) {
+      int p = position[lam];
+      int displaced = atomAt[n];
+      atomAt[p] = displaced;
+      position[displaced] = p;
+      atomAt[n] = lam;
+      position[lam] = n;
+      swappedWith[n] = p;
     }
-    // Row 0 peeled: with i ≥ 1 in the loop, the JIT's hoisted range check on w[i − 1] holds from the start (with
-    // i = 0 it failed at once, and the method was deoptimised and recompiled over and over in a cold run).
-    double s0 = gram[selected[0]][lam] / chol[0][0];
-    w[0] = s0;
-    double v = s0 * s0;
-    for (int i = 1; i < n; i++) {
-      double[] li = chol[i];
-      double s = gram[selected[i]][lam];
-      for (int j = 0; j < i; j++) {
-        s -= li[j] * w[j];
-      }
-      s /= li[i];
-      w[i] = s;
-      v += s * s;
-    }
-    return gram[lam][lam] - v;
-  }
-
-  private void appendCholeskyRow(int n, double pivot) {
-    double[] ln = chol[n];
-    System.arraycopy(w, 0, ln, 0, n);
-    ln[n] = Math.sqrt(pivot);
-  }
-
-  /** Makes λ the n-th active atom, mirroring scikit-learn's swap of it into working position n. */
-  private void accept(int lam, int n) {
-    int p = position[lam];
-    int displaced = atomAt[n];
-    atomAt[p] = displaced;
-    position[displaced] = p;
-    atomAt[n] = lam;
-    position[lam] = n;
-    swappedWith[n] = p;
     selected[n] = lam;
-    alpha0Selected[n] = pendingAlpha0;
+    alpha0Selected[n] = a0;
+    double f = a0;
+    for (int j = 0; j < n; j++) {
+      f -= ln[j] * forward[j];
+    }
+    forward[n] = f / ln[n];
+    // γ = L⁻ᵀy from the last row up, counted forwards: a counting-down loop that starts below its bound (n = 0)
+    // failed the JIT's loop-limit predicate and cost a recompilation.
+    double[] y = coefficients;
+    int m = n + 1;
+    y[n] = forward[n] / ln[n];
+    for (int q = 1; q < m; q++) {
+      int i = n - q;
+      double s = forward[i];
+      for (int j = i + 1; j < m; j++) {
+        s -= chol[j][i] * y[j];
+      }
+      y[i] = s / chol[i][i];
+    }
+    return m;
   }
 
   /** Undoes the swaps in reverse, so the working order is the identity again for the next signal. */
@@ -252,17 +259,11 @@ final class OmpKernel {
     int n = 0;
     for (int t = 0; t < supportCount; t++) {
       int lam = support[supportOffset + t];
-      double pivot = choleskyRow(lam, n);
-      if (pivot <= EPS) {
-        continue;
+      int grown = adopt(lam, n, Kernels.dot(xRow, atomsD[lam], d), false);
+      if (grown > 0) {
+        n = grown;
       }
-      appendCholeskyRow(n, pivot);
-      selected[n] = lam;
-      alpha0Selected[n] = Kernels.dot(xRow, atomsD[lam], d);
-      forwardStep(n);
-      n++;
     }
-    backSubstitute(n);
     count = n;
     squaredNorm = norm2;
     residual = storedResidual(norm2, n);
@@ -289,37 +290,6 @@ final class OmpKernel {
       float[] g3 = i + 3 < n ? gf[selected[i + 3]] : g0;
       float c3 = i + 3 < n ? -(float) coefficients[i + 3] : -0f;
       Kernels.axpy4(c0, g0, c1, g1, c2, g2, c3, g3, alpha, k);
-    }
-  }
-
-  /**
-   * Forward substitution for the newest row m only: y = L⁻¹α⁰_I changes in entry m alone when L and α⁰_I grow by
-   * one row, so the earlier entries are kept (the same numbers a full substitution recomputes).
-   */
-  private void forwardStep(int m) {
-    double[] lm = chol[m];
-    double s = alpha0Selected[m];
-    for (int j = 0; j < m; j++) {
-      s -= lm[j] * forward[j];
-    }
-    forward[m] = s / lm[m];
-  }
-
-  /** γ = L⁻ᵀy by backward substitution: the coefficients of the n active atoms. */
-  private void backSubstitute(int n) {
-    if (n == 0) {
-      return;
-    }
-    // The last row peeled, so that every pass of the outer loop runs the inner one (see choleskyRow).
-    double[] y = coefficients;
-    int last = n - 1;
-    y[last] = forward[last] / chol[last][last];
-    for (int i = last - 1; i >= 0; i--) {
-      double s = forward[i];
-      for (int j = i + 1; j < n; j++) {
-        s -= chol[j][i] * y[j];
-      }
-      y[i] = s / chol[i][i];
     }
   }
 
