@@ -89,7 +89,7 @@ public final class DictionaryLearner {
    *     finite
    */
   public DictionaryLearningResult learn(String name, float[] signals, int n, int dim) {
-    DictionaryChecks.requireMatrix(name, signals, n, dim);
+    DictionaryChecks.requireShape(name, signals, n, dim);
     checkArgument(atoms <= n, "%s (%sx%s): %s atoms exceed its %s rows; a dictionary larger than the table it codes "
         + "stores more than the table", name, n, dim, atoms, n);
     int k = nonzeros;
@@ -108,6 +108,10 @@ public final class DictionaryLearner {
       norms[r] = Kernels.widen(signals, r * dim, rows[r], dim);
       errors[r] = norms[r];
       total += errors[r];
+    }
+    if (!Double.isFinite(total)) {
+      // Some entry is NaN or infinite (finite floats squared and summed in double cannot overflow): name it.
+      DictionaryChecks.requireFinite(name, signals, n, dim);
     }
     double initial = total;
     float[][] dictionary = AtomSeeding.seed(signals, n, dim, atoms, seed);
@@ -176,10 +180,7 @@ public final class DictionaryLearner {
     }, (w, from, to) -> {
       OmpKernel kernel = (OmpKernel) w[0];
       NormalEquations delta = (NormalEquations) w[1];
-      for (int r = from; r < to; r++) {
-        if (r % stride != phase) {
-          continue;
-        }
+      for (int r = from + Math.floorMod(phase - from, stride); r < to; r += stride) {
         kernel.code(x, r * dim);
         if (kernel.residual < errors[r]) {
           delta.add(rows[r], r * k, indices, values, counts[r], -1);
