@@ -31,8 +31,9 @@ import org.matcomp.linalg.FloatMatrix;
  * raise it, the update is undone, so the recorded objective is monotone. After the last iteration every row gets a
  * fresh OMP code under the final dictionary (kept only where better), as scikit-learn's {@code transform} does.
  *
- * <p>Coefficients stay in double while learning (so rescaling them keeps ZᵀZ and ZᵀX exact) and X is held as double
- * rows (so the refit's inner products and the accumulations vectorise); the code is rounded to float at the end.
+ * <p>Coefficients stay in double while learning (so that ZᵀZ and ZᵀX are sums of exactly the stored values) and are
+ * rounded to float at the end. Beyond X the learner holds O(n·k) code and O(K² + K·d) normal equations per thread,
+ * so a 1 000 000-row table still learns within a small heap.
  */
 public final class DictionaryLearner {
   /**
@@ -100,12 +101,10 @@ public final class DictionaryLearner {
     int[] counts = new int[n];
     double[] errors = new double[n];
     double[] norms = new double[n];
-    // X in double rows: the refits' inner products and the accumulations of ZᵀX then run on whole double rows,
-    // which the JIT vectorises (a float row with an offset, converted per element, it does not).
-    double[][] rows = new double[n][dim];
+    double[] row = new double[dim];
     double total = 0;
     for (int r = 0; r < n; r++) {
-      norms[r] = Kernels.widen(signals, r * dim, rows[r], dim);
+      norms[r] = Kernels.widen(signals, r * dim, row, dim);
       errors[r] = norms[r];
       total += errors[r];
     }
@@ -121,8 +120,8 @@ public final class DictionaryLearner {
     int reverted = 0;
     int replaced = 0;
     for (int t = 0; t < iterations; t++) {
-      double coded = codeSubset(gram, signals, rows, n, indices, values, counts, errors, CODING_STRIDE,
-          t % CODING_STRIDE, normal);
+      double coded = codeSubset(gram, signals, n, indices, values, counts, errors, CODING_STRIDE, t % CODING_STRIDE,
+          normal);
       int[] savedIndices = indices.clone();
       double[] savedValues = values.clone();
       int[] savedCounts = counts.clone();
@@ -133,7 +132,7 @@ public final class DictionaryLearner {
       if (update != null) {
         GramDictionary next = GramDictionary.of(flatten(update.dictionary(), dim), atoms, dim);
         NormalEquations refitted = new NormalEquations(atoms, dim);
-        double objective = refit(next, rows, norms, n, indices, values, counts, errors, refitted);
+        double objective = refit(next, signals, norms, n, indices, values, counts, errors, refitted);
         if (objective <= coded) {
           dictionary = update.dictionary();
           gram = next;
@@ -168,24 +167,23 @@ public final class DictionaryLearner {
    * current one (exact: refitted under this dictionary), and moving the changed rows' shares of A and B. Returns
    * ‖X − Z·D‖².
    */
-  private double codeSubset(GramDictionary gram, float[] x, double[][] rows, int n, int[] indices, double[] values,
-      int[] counts, double[] errors, int stride, int phase, NormalEquations normal) {
+  private double codeSubset(GramDictionary gram, float[] x, int n, int[] indices, double[] values, int[] counts,
+      double[] errors, int stride, int phase, NormalEquations normal) {
     int k = nonzeros;
     int dim = gram.dim;
     List<NormalEquations> deltas = Collections.synchronizedList(new ArrayList<>());
     Workers.forRanges(n, 256, () -> {
-      NormalEquations delta = new NormalEquations(atoms, dim);
-      deltas.add(delta);
-      return new Object[] {new OmpKernel(gram, k, -1), delta};
+      Workspace w = new Workspace(gram, k, new NormalEquations(atoms, dim));
+      deltas.add(w.normal);
+      return w;
     }, (w, from, to) -> {
-      OmpKernel kernel = (OmpKernel) w[0];
-      NormalEquations delta = (NormalEquations) w[1];
       for (int r = from + Math.floorMod(phase - from, stride); r < to; r += stride) {
-        kernel.code(x, r * dim);
-        if (kernel.residual < errors[r]) {
-          delta.add(rows[r], r * k, indices, values, counts[r], -1);
-          store(kernel, r, indices, values, counts, errors);
-          delta.add(rows[r], r * k, indices, values, counts[r], 1);
+        w.kernel.code(x, r * dim);
+        if (w.kernel.residual < errors[r]) {
+          Kernels.widen(x, r * dim, w.row, dim);
+          w.normal.add(w.row, r * k, indices, values, counts[r], -1);
+          store(w.kernel, r, indices, values, counts, errors);
+          w.normal.add(w.row, r * k, indices, values, counts[r], 1);
         }
       }
     });
@@ -199,25 +197,24 @@ public final class DictionaryLearner {
    * Least-squares coefficients of every row on its current support under a new dictionary, with exact residuals,
    * accumulating the refitted code's normal equations into {@code normal} in the same pass.
    */
-  private double refit(GramDictionary gram, double[][] rows, double[] norms, int n, int[] indices, double[] values,
+  private double refit(GramDictionary gram, float[] x, double[] norms, int n, int[] indices, double[] values,
       int[] counts, double[] errors, NormalEquations normal) {
     int k = nonzeros;
     int dim = gram.dim;
     List<NormalEquations> partials = Collections.synchronizedList(new ArrayList<>());
     Workers.forRanges(n, 512, () -> {
-      NormalEquations part;
+      Workspace w;
       synchronized (partials) {
-        part = partials.isEmpty() ? normal : new NormalEquations(atoms, dim);
-        partials.add(part);
+        w = new Workspace(gram, k, partials.isEmpty() ? normal : new NormalEquations(atoms, dim));
+        partials.add(w.normal);
       }
-      return new Object[] {new OmpKernel(gram, k, -1), part};
+      return w;
     }, (w, from, to) -> {
-      OmpKernel kernel = (OmpKernel) w[0];
-      NormalEquations part = (NormalEquations) w[1];
       for (int r = from; r < to; r++) {
-        kernel.refit(rows[r], norms[r], indices, r * k, counts[r]);
-        store(kernel, r, indices, values, counts, errors);
-        part.add(rows[r], r * k, indices, values, counts[r], 1);
+        Kernels.widen(x, r * dim, w.row, dim);
+        w.kernel.refit(w.row, norms[r], indices, r * k, counts[r]);
+        store(w.kernel, r, indices, values, counts, errors);
+        w.normal.add(w.row, r * k, indices, values, counts[r], 1);
       }
     });
     for (NormalEquations part : partials) {
@@ -226,6 +223,23 @@ public final class DictionaryLearner {
       }
     }
     return sum(errors);
+  }
+
+  /**
+   * One thread's tools for a pass: a coder, its share of the normal equations, and the current row in double (the
+   * refit's inner products and the accumulation of ZᵀX then run on whole double rows, which the JIT vectorises; a
+   * float row at an offset, converted per element, it does not).
+   */
+  private static final class Workspace {
+    final OmpKernel kernel;
+    final NormalEquations normal;
+    final double[] row;
+
+    Workspace(GramDictionary gram, int k, NormalEquations normal) {
+      this.kernel = new OmpKernel(gram, k, -1);
+      this.normal = normal;
+      this.row = new double[gram.dim];
+    }
   }
 
   /**

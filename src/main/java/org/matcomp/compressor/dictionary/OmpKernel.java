@@ -1,6 +1,5 @@
 package org.matcomp.compressor.dictionary;
 
-import java.util.Arrays;
 
 /**
  * One thread's Batch-OMP (Rubinstein, Zibulevsky &amp; Elad 2008, Alg. 1) for one signal at a time, with every work
