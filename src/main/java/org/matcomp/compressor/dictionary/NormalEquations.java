@@ -3,8 +3,8 @@ package org.matcomp.compressor.dictionary;
 /**
  * The normal equations of the MOD dictionary step for a code Z of signals X: A = ZᵀZ (atoms × atoms), B = ZᵀX
  * (atoms × dim) and how many rows use each atom. Kept up to date by adding and subtracting the rows whose codes
- * change, so an iteration that re-codes a subset of the rows costs work in that subset only; and they give the
- * objective ‖X − Z·D‖² = ‖X‖² − 2⟨D, B⟩ + ⟨D·Dᵀ, A⟩ for any dictionary D without touching X.
+ * change, so an iteration that re-codes a subset of the rows costs work in that subset only. One instance per thread
+ * during a pass, summed after it.
  */
 final class NormalEquations {
   final double[][] a;
@@ -45,17 +45,6 @@ final class NormalEquations {
       Kernels.axpy(1.0, other.b[i], b[i], dim);
       uses[i] += other.uses[i];
     }
-  }
-
-  /** ‖X − Z·D‖² for the dictionary of {@code g}, given ‖X‖²_F. */
-  double objective(double squaredNormX, GramDictionary g) {
-    double cross = 0;
-    double quadratic = 0;
-    for (int i = 0; i < atoms; i++) {
-      cross += Kernels.dot(b[i], g.atomRows[i], dim);
-      quadratic += Kernels.dot(a[i], g.gram[i], atoms);
-    }
-    return squaredNormX - 2 * cross + quadratic;
   }
 
   NormalEquations copy() {
