@@ -10,7 +10,12 @@ import java.util.SplittableRandom;
  * {@link #SAMPLE_PER_ATOM}·K rows: enough candidates to spread K atoms, at a cost independent of the table's height.
  */
 final class AtomSeeding {
-  static final int SAMPLE_PER_ATOM = 8;
+  /**
+   * Two candidates per atom. Eight cost four times the seeding work for no better dictionary: on the issue's
+   * 10 000 × 64 table (256 atoms, k = 8, 10 iterations) the final error was 0.1589 from eight, 0.1570 from two and
+   * 0.1589 from one, the learning iterations deciding it rather than the seeds.
+   */
+  static final int SAMPLE_PER_ATOM = 2;
 
   private AtomSeeding() {}
 
@@ -57,9 +62,7 @@ final class AtomSeeding {
           chosen[a][p] = t[p][pick];
         }
         innerProducts(chosen[a], t, dots, usable, dim);
-        for (int i = 0; i < usable; i++) {
-          dist[i] = Math.min(dist[i], Math.max(0f, 1f - dots[i] * dots[i]));
-        }
+        shrinkDistances(dots, dist, usable);
         dist[pick] = 0f;
       }
     }
@@ -77,6 +80,13 @@ final class AtomSeeding {
       }
     }
     return chosen;
+  }
+
+  /** dist = min(dist, 1 − dots²): each candidate's distance to its nearest chosen atom so far. */
+  private static void shrinkDistances(float[] dots, float[] dist, int n) {
+    for (int i = 0; i < n; i++) {
+      dist[i] = Math.min(dist[i], Math.max(0f, 1f - dots[i] * dots[i]));
+    }
   }
 
   /** An index drawn with probability ∝ dist, or −1 if every distance is zero. */
@@ -105,13 +115,7 @@ final class AtomSeeding {
 
   private static void innerProducts(float[] c, float[][] t, float[] dots, int n, int dim) {
     java.util.Arrays.fill(dots, 0, n, 0f);
-    int p = 0;
-    for (; p + 3 < dim; p += 4) {
-      Kernels.axpy4(c, p, t, dots, n);
-    }
-    for (; p < dim; p++) {
-      Kernels.axpy(c[p], t[p], dots, n);
-    }
+    Kernels.gemv4(c, t, dim, dots, n);
   }
 
   private static double gaussian(SplittableRandom random) {

@@ -65,15 +65,34 @@ public final class BatchOmp {
    */
   public SparseCode encode(String dictionaryName, float[] dictionary, int atoms, String signalsName,
       float[] signals, int n, int dim) {
+    return encode(dictionaryName, dictionary, atoms, signalsName, signals, n, dim, new double[n]);
+  }
+
+  /** As the public {@link #encode}, also writing each signal's ‖x‖² to {@code squaredNorms} (length n). */
+  SparseCode encode(String dictionaryName, float[] dictionary, int atoms, String signalsName, float[] signals, int n,
+      int dim, double[] squaredNorms) {
     DictionaryChecks.requireDictionary(dictionaryName, dictionary, atoms, dim);
-    DictionaryChecks.requireMatrix(signalsName, signals, n, dim);
+    DictionaryChecks.requireShape(signalsName, signals, n, dim);
     checkArgument(nonzeros <= atoms, "nonzeros k=%s exceeds the %s atoms of %s (%sx%s)", nonzeros, atoms,
         dictionaryName, atoms, dim);
-    return encodeValidated(GramDictionary.of(dictionary, atoms, dim), signals, n);
+    SparseCode code = encodeValidated(GramDictionary.of(dictionary, atoms, dim), signals, n, squaredNorms);
+    // The signals' finiteness rides on the coder's pass: a row norm is finite exactly when its entries are (a
+    // float squared cannot overflow a double). Only on failure is the matrix scanned, to name the first culprit.
+    for (double v : squaredNorms) {
+      if (!Double.isFinite(v)) {
+        DictionaryChecks.requireFinite(signalsName, signals, n, dim);
+      }
+    }
+    return code;
   }
 
   /** Coding without the input checks, for callers (dictionary learning) that own both arrays. */
   SparseCode encodeValidated(GramDictionary g, float[] signals, int n) {
+    return encodeValidated(g, signals, n, new double[n]);
+  }
+
+  /** As {@link #encodeValidated(GramDictionary, float[], int)}, writing each ‖x‖² to {@code squaredNorms}. */
+  SparseCode encodeValidated(GramDictionary g, float[] signals, int n, double[] squaredNorms) {
     int k = nonzeros;
     int dim = g.dim;
     int[] indices = new int[n * k];
@@ -90,6 +109,7 @@ public final class BatchOmp {
         }
         counts[r] = c;
         residuals[r] = kernel.residual;
+        squaredNorms[r] = kernel.squaredNorm;
       }
     });
     return new SparseCode(n, k, indices, values, counts, residuals);

@@ -8,9 +8,19 @@ final class DictionaryChecks {
 
   /** Shape and finiteness of a rows × cols row-major matrix. */
   static void requireMatrix(String name, float[] data, int rows, int cols) {
+    requireShape(name, data, rows, cols);
+    requireFinite(name, data, rows, cols);
+  }
+
+  /** Shape only: for callers that detect non-finite entries on their own pass over the data. */
+  static void requireShape(String name, float[] data, int rows, int cols) {
     checkArgument(rows > 0 && cols > 0, "%s has an empty shape %sx%s", name, rows, cols);
     checkArgument(data.length == (long) rows * cols, "%s has %s entries, shape %sx%s needs %s", name, data.length,
         rows, cols, (long) rows * cols);
+  }
+
+  /** Throws naming the first non-finite entry, if any. */
+  static void requireFinite(String name, float[] data, int rows, int cols) {
     for (int i = 0; i < data.length; i++) {
       if (!Float.isFinite(data[i])) {
         throw new IllegalArgumentException(String.format("%s (%dx%d) has a non-finite entry %s at [%d, %d]", name,

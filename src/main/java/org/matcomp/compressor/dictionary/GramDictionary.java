@@ -12,6 +12,8 @@ final class GramDictionary {
   final int dim;
   /** The atoms, one row each (atoms × dim). */
   final float[][] atomRows;
+  /** The atoms in double (exact copies), for double inner products. */
+  final double[][] atomRowsDouble;
   /** dim rows of length atoms: transposed[p][j] = D[j][p], for α⁰ = D·x as saxpys. */
   final float[][] transposed;
   /** G = D·Dᵀ in double, symmetric. */
@@ -19,11 +21,12 @@ final class GramDictionary {
   /** G rounded to float, for the α updates. */
   final float[][] gramFloat;
 
-  private GramDictionary(int atoms, int dim, float[][] atomRows, float[][] transposed, double[][] gram,
-      float[][] gramFloat) {
+  private GramDictionary(int atoms, int dim, float[][] atomRows, double[][] atomRowsDouble, float[][] transposed,
+      double[][] gram, float[][] gramFloat) {
     this.atoms = atoms;
     this.dim = dim;
     this.atomRows = atomRows;
+    this.atomRowsDouble = atomRowsDouble;
     this.transposed = transposed;
     this.gram = gram;
     this.gramFloat = gramFloat;
@@ -35,23 +38,37 @@ final class GramDictionary {
     float[][] t = new float[dim][atoms];
     double[][] rowsD = new double[atoms][dim];
     for (int a = 0; a < atoms; a++) {
-      for (int p = 0; p < dim; p++) {
-        t[p][a] = rows[a][p];
-        rowsD[a][p] = rows[a][p];
-      }
+      spread(rows[a], a, t, rowsD[a], dim);
     }
     // K²/2 dot products of length d in double: 2·10⁶ multiply-adds for 256 × 64, a millisecond, so no threads.
     double[][] g = new double[atoms][atoms];
     float[][] gf = new float[atoms][atoms];
     for (int i = 0; i < atoms; i++) {
-      for (int j = 0; j <= i; j++) {
-        double v = Kernels.dot(rowsD[i], rowsD[j], dim);
-        g[i][j] = v;
-        g[j][i] = v;
-        gf[i][j] = (float) v;
-        gf[j][i] = (float) v;
-      }
+      gramRow(rowsD, i, dim, g, gf);
     }
-    return new GramDictionary(atoms, dim, rows, t, g, gf);
+    return new GramDictionary(atoms, dim, rows, rowsD, t, g, gf);
+  }
+
+  /** Atom a into column a of the transposed copy and into its double row. */
+  private static void spread(float[] atom, int a, float[][] t, double[] atomD, int dim) {
+    for (int p = 0; p < dim; p++) {
+      t[p][a] = atom[p];
+      atomD[p] = atom[p];
+    }
+  }
+
+  /**
+   * Entries (i, j ≤ i) and their mirrors. The loops of {@link #of} are split into per-atom methods like this one:
+   * {@code of} runs once per dictionary, and a long loop inside it would make a cold JVM compile all of it on-stack.
+   */
+  private static void gramRow(double[][] rowsD, int i, int dim, double[][] g, float[][] gf) {
+    double[] ri = rowsD[i];
+    for (int j = 0; j <= i; j++) {
+      double v = Kernels.dot(ri, rowsD[j], dim);
+      g[i][j] = v;
+      g[j][i] = v;
+      gf[i][j] = (float) v;
+      gf[j][i] = (float) v;
+    }
   }
 }

@@ -37,29 +37,36 @@ final class Kernels {
   }
 
   /**
-   * y[0..n) += Σ_{q<4} a[o+q] · x[o+q][0..n): four rows per pass, so y is loaded and stored once per four. Four
-   * is the sweet spot on HotSpot 17: eight rows measured 4× slower (too many live array bases), two or one
-   * 20–70% slower (more passes over y).
+   * y[0..n) += c0·x0 + c1·x1 + c2·x2 + c3·x3, four rows per pass so y is loaded and stored once per four. This is
+   * the one vectorised float kernel of coding and learning: the correlations D·x (four dictionary dimensions per
+   * call), the updates α = α⁰ − G_I·γ (four Gram rows per call, coefficients negated) and the seeding's inner
+   * products all go through it, so a cold JVM compiles a single hot loop with C2 instead of one copy per use.
+   * Four is the sweet spot on HotSpot 17: eight rows measured 4× slower (too many live array bases), two or one
+   * 20–70% slower (more passes over y). Unused slots take coefficient 0 with any finite row.
+   *
+   * <p>The sum is formed as y + (((c0·x0 + c1·x1) + c2·x2) + c3·x3) in float, as Java evaluates it; negating all
+   * four coefficients gives exactly y − (c0·x0 + ... ), since rounding is symmetric in sign.
    */
-  static void axpy4(float[] a, int o, float[][] x, float[] y, int n) {
-    float a0 = a[o];
-    float a1 = a[o + 1];
-    float a2 = a[o + 2];
-    float a3 = a[o + 3];
-    float[] x0 = x[o];
-    float[] x1 = x[o + 1];
-    float[] x2 = x[o + 2];
-    float[] x3 = x[o + 3];
+  static void axpy4(float c0, float[] x0, float c1, float[] x1, float c2, float[] x2, float c3, float[] x3,
+      float[] y, int n) {
     for (int i = 0; i < n; i++) {
-      y[i] += a0 * x0[i] + a1 * x1[i] + a2 * x2[i] + a3 * x3[i];
+      y[i] += c0 * x0[i] + c1 * x1[i] + c2 * x2[i] + c3 * x3[i];
     }
   }
 
-  /** dst[0..n) = src[0..n) − (c0·g0 + c1·g1 + c2·g2 + c3·g3)[0..n); src may be dst. */
-  static void subtract4(float[] src, float[] dst, float c0, float[] g0, float c1, float[] g1, float c2, float[] g2,
-      float c3, float[] g3, int n) {
-    for (int i = 0; i < n; i++) {
-      dst[i] = src[i] - (c0 * g0[i] + c1 * g1[i] + c2 * g2[i] + c3 * g3[i]);
+  /**
+   * y[0..n) += Σ_{p<count} c[p] · rows[p][0..n), a matrix-vector product as {@link #axpy4} passes. A last partial
+   * group is padded with zero coefficients, which changes no magnitude (only, possibly, the sign of a zero).
+   */
+  static void gemv4(float[] c, float[][] rows, int count, float[] y, int n) {
+    int p = 0;
+    for (; p + 3 < count; p += 4) {
+      axpy4(c[p], rows[p], c[p + 1], rows[p + 1], c[p + 2], rows[p + 2], c[p + 3], rows[p + 3], y, n);
+    }
+    if (p < count) {
+      float[] r0 = rows[p];
+      axpy4(c[p], r0, p + 1 < count ? c[p + 1] : 0f, p + 1 < count ? rows[p + 1] : r0,
+          p + 2 < count ? c[p + 2] : 0f, p + 2 < count ? rows[p + 2] : r0, 0f, r0, y, n);
     }
   }
 
@@ -130,6 +137,14 @@ final class Kernels {
   /** Σ x[xo+i]² in double. */
   static double squaredNorm(float[] x, int xo, int n) {
     return dot(x, xo, x, xo, n);
+  }
+
+  /** y[0..n) = x[xo..xo+n) in double; returns Σ y², summed like {@link #dot(double[], double[], int)}. */
+  static double widen(float[] x, int xo, double[] y, int n) {
+    for (int i = 0; i < n; i++) {
+      y[i] = x[xo + i];
+    }
+    return dot(y, y, n);
   }
 
   /** Row r of a row-major matrix as its own array. */

@@ -1,7 +1,6 @@
 package org.matcomp.compressor.dictionary;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.PriorityQueue;
 
@@ -15,51 +14,28 @@ import java.util.PriorityQueue;
 final class ModUpdate {
   private ModUpdate() {}
 
-  /** What one update did. */
-  record Outcome(float[][] dictionary, int replacedAtoms) {}
+  /**
+   * What one update did: the new unit atoms, the norm each solved atom had (the factor moved into its column of
+   * Z; 0 for atoms no row used), and how many unused atoms were replaced.
+   */
+  record Outcome(float[][] dictionary, double[] scales, int replacedAtoms) {}
 
   /**
-   * Computes the new dictionary and rescales {@code values} in place. Returns null, leaving {@code values}
-   * untouched, when the normal equations are singular even after a tiny ridge (the caller keeps its dictionary).
+   * The MOD step from given normal equations A = ZᵀZ and B = ZᵀX (left unchanged): D = A⁻¹B over the used atoms,
+   * normalised, with {@code values} rescaled in place and unused atoms replaced. Null, leaving {@code values}
+   * untouched, when A is singular even after a tiny ridge.
    *
-   * @param squaredErrors each row's current ‖x − z·D‖², to find the worst-represented rows
+   * @param uses how many rows use each atom; atoms with none are replaced
    */
-  static Outcome update(float[] x, int n, int dim, int atoms, int width, int[] indices, float[] values,
-      int[] counts, double[] squaredErrors) {
-    List<double[][][]> partials = Collections.synchronizedList(new ArrayList<>());
-    Workers.forRanges(n, 2048, () -> {
-      double[][][] p = {new double[atoms][atoms], new double[atoms][dim]};
-      partials.add(p);
-      return p;
-    }, (p, from, to) -> {
-      double[][] a = p[0];
-      double[][] b = p[1];
-      for (int r = from; r < to; r++) {
-        int base = r * width;
-        for (int s = 0; s < counts[r]; s++) {
-          int i = indices[base + s];
-          double v = values[base + s];
-          Kernels.axpy(v, x, r * dim, b[i], dim);
-          double[] ai = a[i];
-          for (int t = 0; t < counts[r]; t++) {
-            ai[indices[base + t]] += v * values[base + t];
-          }
-        }
-      }
-    });
-    double[][] a = partials.get(0)[0];
-    double[][] b = partials.get(0)[1];
-    for (int q = 1; q < partials.size(); q++) {
-      for (int i = 0; i < atoms; i++) {
-        Kernels.axpy(1.0, partials.get(q)[0][i], a[i], atoms);
-        Kernels.axpy(1.0, partials.get(q)[1][i], b[i], dim);
-      }
-    }
+  static Outcome fromNormalEquations(double[][] a, double[][] b, int[] uses, float[] x, int n, int dim, int atoms,
+      int width, int[] indices, double[] values, int[] counts, double[] squaredErrors) {
     int[] used = new int[atoms];
     int m = 0;
     double maxDiag = 0;
     for (int j = 0; j < atoms; j++) {
-      if (a[j][j] > 0) {
+      // Usage counts, not A's diagonal: A is updated incrementally, so an atom whose last user left may keep a
+      // round-off residue there.
+      if (uses[j] > 0 && a[j][j] > 0) {
         used[m++] = j;
         maxDiag = Math.max(maxDiag, a[j][j]);
       }
@@ -72,24 +48,32 @@ final class ModUpdate {
     double[] scale = new double[atoms];
     for (int u = 0; u < m; u++) {
       int j = used[u];
-      double norm = Math.sqrt(Kernels.dot(solution[u], solution[u], dim));
-      if (norm > 0) {
-        float[] atom = new float[dim];
-        for (int p = 0; p < dim; p++) {
-          atom[p] = (float) (solution[u][p] / norm);
-        }
-        dictionary[j] = atom;
-        scale[j] = norm;
+      scale[j] = Math.sqrt(Kernels.dot(solution[u], solution[u], dim));
+      if (scale[j] > 0) {
+        dictionary[j] = unit(solution[u], scale[j], dim);
       }
     }
-    for (int r = 0; r < n; r++) {
-      int base = r * width;
-      for (int s = 0; s < counts[r]; s++) {
-        values[base + s] = (float) (values[base + s] * scale[indices[base + s]]);
-      }
-    }
+    scaleValues(values, indices, n * width, scale);
     int replaced = replaceUnused(dictionary, x, dim, width, indices, values, counts, squaredErrors);
-    return new Outcome(dictionary, replaced);
+    return new Outcome(dictionary, scale, replaced);
+  }
+
+  private static float[] unit(double[] v, double norm, int dim) {
+    float[] atom = new float[dim];
+    for (int p = 0; p < dim; p++) {
+      atom[p] = (float) (v[p] / norm);
+    }
+    return atom;
+  }
+
+  /**
+   * values[i] *= scale[indices[i]] over all slots (unused slots hold 0). A small method of its own: a long loop in
+   * the rarely called update would get that whole method compiled on-stack in a cold JVM.
+   */
+  private static void scaleValues(double[] values, int[] indices, int slots, double[] scale) {
+    for (int i = 0; i < slots; i++) {
+      values[i] *= scale[indices[i]];
+    }
   }
 
   /** D_U = A_UU⁻¹·B_U over the used atoms U, or null if singular even with a ridge of 1e-9·max diag. */
@@ -98,10 +82,7 @@ final class ModUpdate {
       double[][] l = new double[m][m];
       double[][] rhs = new double[m][];
       for (int u = 0; u < m; u++) {
-        double[] src = a[used[u]];
-        for (int v = 0; v <= u; v++) {
-          l[u][v] = src[used[v]];
-        }
+        gather(a[used[u]], used, l[u], u + 1);
         l[u][u] += ridge;
         rhs[u] = b[used[u]].clone();
       }
@@ -113,12 +94,18 @@ final class ModUpdate {
     return null;
   }
 
+  private static void gather(double[] src, int[] at, double[] dst, int n) {
+    for (int v = 0; v < n; v++) {
+      dst[v] = src[at[v]];
+    }
+  }
+
   /**
    * Fills the null rows of {@code dictionary} with the normalised residuals of the rows with the largest errors,
    * one row each; returns how many were filled.
    */
   private static int replaceUnused(float[][] dictionary, float[] x, int dim, int width, int[] indices,
-      float[] values, int[] counts, double[] squaredErrors) {
+      double[] values, int[] counts, double[] squaredErrors) {
     int missing = 0;
     for (float[] atom : dictionary) {
       if (atom == null) {
@@ -162,7 +149,7 @@ final class ModUpdate {
         for (int s = 0; s < counts[r]; s++) {
           float[] d = dictionary[indices[r * width + s]];
           if (d != null) {
-            Kernels.axpy(-(double) values[r * width + s], d, residual, dim);
+            Kernels.axpy(-values[r * width + s], d, residual, dim);
           }
         }
         double norm = Math.sqrt(Kernels.dot(residual, residual, dim));

@@ -32,11 +32,30 @@ public final class OmpCoder {
     float[] x = signals.copyData();
     int atoms = dictionary.rows();
     int dim = dictionary.cols();
+    double[] norms = new double[signals.rows()];
     SparseCode code = BatchOmp.withNonzeros(nonzeros).encode(dictionaryName, d, atoms, signalsName, x,
-        signals.rows(), dim);
-    double relError = code.relativeError(x, d, dim);
+        signals.rows(), dim, norms);
+    double relError = relativeError(code, norms);
     DictionaryFactorization f = new DictionaryFactorization(signals.rows(), dim, atoms, nonzeros, code.indices(),
         code.values(), d, Map.of("atoms", (double) atoms, "nonzeros", (double) nonzeros));
     return new Coding(code, relError, f);
+  }
+
+  /**
+   * ‖X − Z·D‖_F / ‖X‖_F from the coder's per-row residuals, which are exact Gram-identity values for the stored
+   * float code (see {@link SparseCode#squaredResiduals()}); the same number {@link SparseCode#relativeError}
+   * computes by a second pass over X, to double round-off.
+   */
+  static double relativeError(SparseCode code, double[] squaredNorms) {
+    double e = 0;
+    double x = 0;
+    for (int r = 0; r < squaredNorms.length; r++) {
+      e += Math.max(0, code.squaredResidual(r));
+      x += squaredNorms[r];
+    }
+    if (x == 0) {
+      return e == 0 ? 0 : Double.POSITIVE_INFINITY;
+    }
+    return Math.sqrt(e / x);
   }
 }

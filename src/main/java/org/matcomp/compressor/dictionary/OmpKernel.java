@@ -1,6 +1,5 @@
 package org.matcomp.compressor.dictionary;
 
-import java.util.Arrays;
 
 /**
  * One thread's Batch-OMP (Rubinstein, Zibulevsky &amp; Elad 2008, Alg. 1) for one signal at a time, with every work
@@ -32,21 +31,30 @@ final class OmpKernel {
   private final double[] xd;
   private final float[] alpha0;
   private final float[] alpha;
+  /** K zeros, to clear α⁰ by an array copy (an intrinsic in every tier, where a fill loop must first be compiled). */
+  private final float[] zeros;
   private final double[] alpha0Selected;
-  private final double[] chol;
+  /** Rows of the Cholesky factor L of G_II (row i holds L[i][0..i]); separate arrays keep the JIT's range checks simple. */
+  private final double[][] chol;
   private final double[] w;
   private final int[] position;
   private final int[] atomAt;
   private final int[] swappedWith;
-  private double pendingAlpha0;
 
   /** Atoms chosen for the last signal, in the order chosen; the first {@link #count} entries are valid. */
   final int[] selected;
   /** Least-squares coefficients of {@link #selected} for the last signal. */
   final double[] coefficients;
+  /** y = L⁻¹α⁰_I, the forward half of the coefficient solve, grown by one entry per chosen atom. */
+  private final double[] forward;
   int count;
-  /** ‖x − D_Iᵀγ‖² of the last signal by the Gram identity ‖x‖² − γᵀα⁰_I. */
+  /**
+   * ‖x − D_Iᵀv‖² of the last signal for the coefficients v as stored (see {@link #storedResidual}), by the Gram
+   * identity in double; NaN or infinite if the signal has a non-finite entry (it is then not coded).
+   */
   double residual;
+  /** ‖x‖² of the last signal, in double. */
+  double squaredNorm;
 
   /**
    * @param tolerance stop once the squared residual is at most this; negative for none (then exactly
@@ -61,8 +69,9 @@ final class OmpKernel {
     xd = new double[g.dim];
     alpha0 = new float[k];
     alpha = new float[k];
+    zeros = new float[k];
     alpha0Selected = new double[maxAtoms];
-    chol = new double[maxAtoms * maxAtoms];
+    chol = new double[maxAtoms][maxAtoms];
     w = new double[maxAtoms];
     position = new int[k];
     atomAt = new int[k];
@@ -73,6 +82,7 @@ final class OmpKernel {
     swappedWith = new int[maxAtoms];
     selected = new int[maxAtoms];
     coefficients = new double[maxAtoms];
+    forward = new double[maxAtoms];
   }
 
   /** Codes the signal signals[offset .. offset+dim); results in the fields. */
@@ -81,23 +91,29 @@ final class OmpKernel {
     // JVM they reach the optimising compiler after a few hundred signals, where one big method would run
     // profiled C1 code until thousands of signals had passed.
     double norm2 = load(signals, offset);
+    squaredNorm = norm2;
+    if (!Double.isFinite(norm2)) {
+      // A NaN or infinite entry (a finite float squared and summed over a row cannot overflow a double). The
+      // caller reports it by name; coding it would only propagate NaN.
+      count = 0;
+      residual = norm2;
+      return;
+    }
     correlations();
     float[] ranked = alpha0;
     int n = 0;
-    double resid = norm2;
     while (true) {
-      int lam = choose(ranked, n);
-      if (lam < 0) {
+      int lam = argmaxAbs(ranked, g.atoms);
+      if (n > 0) {
+        lam = earliestInWorkingOrder(ranked, lam, n);
+      }
+      int grown = adopt(lam, n, Kernels.dot(xd, g.atomRows[lam], g.dim), true);
+      if (grown < 0) {
         break;
       }
-      accept(lam, n);
-      n++;
-      solveCoefficients(n);
-      if (tolerance >= 0) {
-        resid = norm2 - dotSelected(n);
-        if (Math.abs(resid) <= tolerance) {
-          break;
-        }
+      n = grown;
+      if (tolerance >= 0 && Math.abs(norm2 - dotSelected(n)) <= tolerance) {
+        break;
       }
       if (n == maxAtoms) {
         break;
@@ -106,8 +122,18 @@ final class OmpKernel {
       ranked = alpha;
     }
     count = n;
-    residual = tolerance >= 0 && n > 0 ? resid : norm2 - dotSelected(n);
+    residual = storedResidual(norm2, n);
     restoreWorkingOrder(n);
+  }
+
+  /**
+   * ‖x − D_Iᵀv‖² for the first n coefficients v = γ rounded to float, as they are stored. For the least-squares γ
+   * (G_II·γ = α⁰_I) the Gram identity ‖x‖² − 2vᵀα⁰_I + vᵀG_IIv reduces to ‖x‖² − γᵀα⁰_I + δᵀG_IIδ with δ = v − γ;
+   * float rounding makes δ ~6e-8·|γ|, so that last term (~4e-15·‖γ‖²) lies below the double round-off of the
+   * first two, and the residual of the stored code is ‖x‖² − γᵀα⁰_I to working precision.
+   */
+  private double storedResidual(double norm2, int n) {
+    return norm2 - dotSelected(n);
   }
 
   /** Copies the signal into the work arrays; returns ‖x‖². */
@@ -123,36 +149,48 @@ final class OmpKernel {
   }
 
   /**
-   * The next atom given the current ranking with n atoms active, with its Cholesky row written to row n of the
-   * factor and its exact correlation to {@link #pendingAlpha0}; −1 when OMP stops (the atom is already active,
-   * its correlation has vanished, or it depends on the active atoms).
+   * Makes λ the n-th active atom and returns n + 1, with the Cholesky factor of G_II grown by one row, y = L⁻¹α⁰_I
+   * by one entry (the earlier entries do not change) and γ = L⁻ᵀy solved afresh; or returns −1, changing nothing,
+   * when λ depends on the active atoms (the new pivot is ≤ epsilon). For OMP ({@code omp}) it also returns −1 when
+   * scikit-learn stops: λ is already active or its residual correlation α⁰_λ − G_{λ,I}·γ has vanished; and it
+   * swaps λ into working position n as scikit-learn does.
+   *
+   * <p>One method for the whole step, not one per stage: in a cold JVM each small method with loops was compiled
+   * on its own, several of them twice (on-stack and standard), and the optimising compiler's queue, not the
+   * arithmetic, set the pace. Rows 0 and n − 1 of the triangular loops are peeled, so that every pass of an outer
+   * loop runs its inner loop: with i = 0 the JIT's hoisted range check on w[i − 1] failed at once, and the method
+   * was deoptimised and recompiled repeatedly.
    */
-  private int choose(float[] ranked, int n) {
+  private int adopt(int lam, int n, double a0, boolean omp) {
     final double[][] gram = g.gram;
-    int lam = argmaxAbs(ranked, g.atoms);
-    if (n > 0) {
-      lam = earliestInWorkingOrder(ranked, lam, n);
-    }
-    double a0 = Kernels.dot(xd, g.atomRows[lam], g.dim);
-    double a = a0;
-    for (int i = 0; i < n; i++) {
-      a -= coefficients[i] * gram[selected[i]][lam];
-    }
-    if (position[lam] < n || a * a < EPS) {
-      return -1;
-    }
-    if (n == 0) {
-      chol[0] = Math.sqrt(gram[lam][lam]);
-    } else {
-      // w = L⁻¹ G_{I,λ}: the new row of the Cholesky factor of G_II.
-      double v = 0;
+    if (omp) {
+      double a = a0;
       for (int i = 0; i < n; i++) {
+        a -= coefficients[i] * gram[selected[i]][lam];
+      }
+      if (position[lam] < n || a * a < EPS) {
+        return -1;
+      }
+    }
+    double[] ln = chol[n];
+    if (n == 0) {
+      // scikit-learn takes the first atom without a pivot test; a refit still drops a (near-)zero atom.
+      if (!omp && gram[lam][lam] <= EPS) {
+        return -1;
+      }
+      ln[0] = Math.sqrt(gram[lam][lam]);
+    } else {
+      // w = L⁻¹·G_{I,λ}, the new row of the factor; pivot G_λλ − ‖w‖².
+      double s0 = gram[selected[0]][lam] / chol[0][0];
+      w[0] = s0;
+      double v = s0 * s0;
+      for (int i = 1; i < n; i++) {
+        double[] li = chol[i];
         double s = gram[selected[i]][lam];
-        int row = i * maxAtoms;
         for (int j = 0; j < i; j++) {
-          s -= chol[row + j] * w[j];
+          s -= li[j] * w[j];
         }
-        s /= chol[row + i];
+        s /= li[i];
         w[i] = s;
         v += s * s;
       }
@@ -160,25 +198,39 @@ final class OmpKernel {
       if (pivot <= EPS) {
         return -1;
       }
-      int row = n * maxAtoms;
-      System.arraycopy(w, 0, chol, row, n);
-      chol[row + n] = Math.sqrt(pivot);
+      System.arraycopy(w, 0, ln, 0, n);
+      ln[n] = Math.sqrt(pivot);
     }
-    pendingAlpha0 = a0;
-    return lam;
-  }
-
-  /** Makes λ the n-th active atom, mirroring scikit-learn's swap of it into working position n. */
-  private void accept(int lam, int n) {
-    int p = position[lam];
-    int displaced = atomAt[n];
-    atomAt[p] = displaced;
-    position[displaced] = p;
-    atomAt[n] = lam;
-    position[lam] = n;
-    swappedWith[n] = p;
+    if (omp) {
+      int p = position[lam];
+      int displaced = atomAt[n];
+      atomAt[p] = displaced;
+      position[displaced] = p;
+      atomAt[n] = lam;
+      position[lam] = n;
+      swappedWith[n] = p;
+    }
     selected[n] = lam;
-    alpha0Selected[n] = pendingAlpha0;
+    alpha0Selected[n] = a0;
+    double f = a0;
+    for (int j = 0; j < n; j++) {
+      f -= ln[j] * forward[j];
+    }
+    forward[n] = f / ln[n];
+    // γ = L⁻ᵀy from the last row up, counted forwards: a counting-down loop that starts below its bound (n = 0)
+    // failed the JIT's loop-limit predicate and cost a recompilation.
+    double[] y = coefficients;
+    int m = n + 1;
+    y[n] = forward[n] / ln[n];
+    for (int q = 1; q < m; q++) {
+      int i = n - q;
+      double s = forward[i];
+      for (int j = i + 1; j < m; j++) {
+        s -= chol[j][i] * y[j];
+      }
+      y[i] = s / chol[i][i];
+    }
+    return m;
   }
 
   /** Undoes the swaps in reverse, so the working order is the identity again for the next signal. */
@@ -197,96 +249,46 @@ final class OmpKernel {
   /**
    * Least-squares coefficients of signals[offset..offset+dim) on a fixed support (the previous code's atoms under
    * an updated dictionary), by the same Cholesky route; results in the fields like {@link #code}. Atoms that turn
-   * out dependent (pivot ≤ epsilon) are dropped, so {@link #count} may shrink.
+   * out dependent (pivot ≤ epsilon) are dropped, so {@link #count} may shrink. The row comes in double (the
+   * learner keeps X so, making its inner products and accumulations vectorisable), with its ‖x‖².
    */
-  void refit(float[] signals, int offset, int[] support, int supportOffset, int supportCount) {
+  void refit(double[] xRow, double norm2, int[] support, int supportOffset, int supportCount) {
+    final double[][] atomsD = g.atomRowsDouble;
     final int d = g.dim;
-    final double[][] gram = g.gram;
-    double norm2 = 0;
-    for (int p = 0; p < d; p++) {
-      xd[p] = signals[offset + p];
-      norm2 += xd[p] * xd[p];
-    }
     int n = 0;
     for (int t = 0; t < supportCount; t++) {
       int lam = support[supportOffset + t];
-      double v = 0;
-      for (int i = 0; i < n; i++) {
-        double s = gram[selected[i]][lam];
-        int row = i * maxAtoms;
-        for (int j = 0; j < i; j++) {
-          s -= chol[row + j] * w[j];
-        }
-        s /= chol[row + i];
-        w[i] = s;
-        v += s * s;
+      int grown = adopt(lam, n, Kernels.dot(xRow, atomsD[lam], d), false);
+      if (grown > 0) {
+        n = grown;
       }
-      double pivot = gram[lam][lam] - v;
-      if (pivot <= EPS) {
-        continue;
-      }
-      int row = n * maxAtoms;
-      System.arraycopy(w, 0, chol, row, n);
-      chol[row + n] = Math.sqrt(pivot);
-      selected[n] = lam;
-      alpha0Selected[n] = Kernels.dot(xd, g.atomRows[lam], d);
-      n++;
     }
-    solveCoefficients(n);
     count = n;
-    residual = norm2 - dotSelected(n);
+    squaredNorm = norm2;
+    residual = storedResidual(norm2, n);
   }
 
   /** α⁰ = D·x, four dictionary dimensions per pass over the K correlations. */
   private void correlations() {
-    final int k = g.atoms;
-    final int d = g.dim;
-    Arrays.fill(alpha0, 0f);
-    int p = 0;
-    for (; p + 3 < d; p += 4) {
-      Kernels.axpy4(x, p, g.transposed, alpha0, k);
-    }
-    for (; p < d; p++) {
-      Kernels.axpy(x[p], g.transposed[p], alpha0, k);
-    }
+    System.arraycopy(zeros, 0, alpha0, 0, g.atoms);
+    Kernels.gemv4(x, g.transposed, g.dim, alpha0, g.atoms);
   }
 
-  /** α = α⁰ − G_I·γ, four Gram rows per pass. */
+  /** α = α⁰ − G_I·γ, four Gram rows per pass; −γ so that the one kernel {@link Kernels#axpy4} serves. */
   private void updateCorrelations(int n) {
     final int k = g.atoms;
     final float[][] gf = g.gramFloat;
-    float[] src = alpha0;
+    System.arraycopy(alpha0, 0, alpha, 0, k);
     for (int i = 0; i < n; i += 4) {
       float[] g0 = gf[selected[i]];
-      float c0 = (float) coefficients[i];
+      float c0 = -(float) coefficients[i];
       float[] g1 = i + 1 < n ? gf[selected[i + 1]] : g0;
-      float c1 = i + 1 < n ? (float) coefficients[i + 1] : 0f;
+      float c1 = i + 1 < n ? -(float) coefficients[i + 1] : -0f;
       float[] g2 = i + 2 < n ? gf[selected[i + 2]] : g0;
-      float c2 = i + 2 < n ? (float) coefficients[i + 2] : 0f;
+      float c2 = i + 2 < n ? -(float) coefficients[i + 2] : -0f;
       float[] g3 = i + 3 < n ? gf[selected[i + 3]] : g0;
-      float c3 = i + 3 < n ? (float) coefficients[i + 3] : 0f;
-      Kernels.subtract4(src, alpha, c0, g0, c1, g1, c2, g2, c3, g3, k);
-      src = alpha;
-    }
-  }
-
-  /** γ = (L Lᵀ)⁻¹ α⁰_I by a forward and a backward substitution. */
-  private void solveCoefficients(int n) {
-    double[] y = coefficients;
-    for (int i = 0; i < n; i++) {
-      double s = alpha0Selected[i];
-      int row = i * maxAtoms;
-      for (int j = 0; j < i; j++) {
-        s -= chol[row + j] * y[j];
-      }
-      y[i] = s / chol[row + i];
-    }
-    for (int i = n - 1; i >= 0; i--) {
-      double s = y[i];
-      for (int j = i + 1; j < n; j++) {
-        s -= chol[j * maxAtoms + i] * y[j];
-      }
-      y[i] = s / chol[i * maxAtoms + i];
+      float c3 = i + 3 < n ? -(float) coefficients[i + 3] : -0f;
+      Kernels.axpy4(c0, g0, c1, g1, c2, g2, c3, g3, alpha, k);
     }
   }
 

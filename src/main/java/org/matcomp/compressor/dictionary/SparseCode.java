@@ -95,11 +95,15 @@ public final class SparseCode {
   }
 
   /**
-   * ‖x_r − z_r·D‖² per row as the coder computed it (Batch-OMP: by the Gram identity, in double); NaN for a code
-   * built with {@link #of}.
+   * ‖x_r − z_r·D‖² per row as the coder computed it for the stored (float) values, by the Gram identity
+   * ‖x‖² − 2z·D·x + z·G·zᵀ in double; NaN for a code built with {@link #of}.
    */
   public double[] squaredResiduals() {
     return squaredResiduals.clone();
+  }
+
+  double squaredResidual(int row) {
+    return squaredResiduals[row];
   }
 
   /** Z·D as a dense rows × dim array, for a dictionary of {@code atoms} rows of length {@code dim}. */
