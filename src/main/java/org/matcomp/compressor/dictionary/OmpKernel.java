@@ -1,6 +1,5 @@
 package org.matcomp.compressor.dictionary;
 
-
 /**
  * One thread's Batch-OMP (Rubinstein, Zibulevsky &amp; Elad 2008, Alg. 1) for one signal at a time, with every work
  * array allocated once. Per signal it costs one product D·x (K·d) plus, per chosen atom, a triangular solve on the
