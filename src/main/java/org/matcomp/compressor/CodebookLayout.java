@@ -36,6 +36,14 @@ final class CodebookLayout {
         clusters, available, what, blockSize);
   }
 
+  /** Clusters {@code data} as 1×{@code blockSize} blocks: the exact 1-D method for scalars, block Lloyd otherwise. */
+  static org.matcomp.compressor.kmeans.Clustering cluster(float[] data, int blockSize,
+      org.matcomp.compressor.kmeans.KMeansOptions options) {
+    return blockSize == 1
+        ? org.matcomp.compressor.kmeans.ScalarKMeans.fit(data, options)
+        : org.matcomp.compressor.kmeans.BlockKMeans.fit(data, data.length / blockSize, blockSize, options);
+  }
+
   static List<FactorSpec> specs(int rows, int cols, int blockSize, int clusters, boolean withMask) {
     FactorType codeType = clusters <= UINT8_CODES_MAX_CLUSTERS ? FactorType.UINT8 : FactorType.INT32;
     List<FactorSpec> out = new ArrayList<>();

@@ -90,9 +90,7 @@ public final class KMeansCompressor implements MatrixCompressor {
     List<FactorSpec> specs = layout(name, rows, cols);
     float[] data = a.copyData();
     KMeansOptions options = new KMeansOptions(clusters, init, seed, pinZero, maxIterations, tolerance);
-    Clustering c = blockSize == 1
-        ? ScalarKMeans.fit(data, options)
-        : BlockKMeans.fit(data, data.length / blockSize, blockSize, options);
+    Clustering c = CodebookLayout.cluster(data, blockSize, options);
     return new KMeansFactorization(CompressionMethod.KMEANS, Factor.ofFloats(specs.get(0), c.centroids()),
         Factor.ofInts(specs.get(1), c.codes()), null, rows, cols, blockSize, -1, c.inertia());
   }

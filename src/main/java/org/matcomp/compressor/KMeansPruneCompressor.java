@@ -4,12 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.List;
 import java.util.Objects;
-import org.matcomp.compressor.kmeans.BlockKMeans;
 import org.matcomp.compressor.kmeans.CentroidInit;
 import org.matcomp.compressor.kmeans.Clustering;
 import org.matcomp.compressor.kmeans.KMeansOptions;
 import org.matcomp.compressor.kmeans.MagnitudePruning;
-import org.matcomp.compressor.kmeans.ScalarKMeans;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
@@ -107,9 +105,7 @@ public final class KMeansPruneCompressor implements MatrixCompressor {
     }
     KMeansOptions options = new KMeansOptions(clusters - 1, init, seed, false, KMeansOptions.DEFAULT_MAX_ITERATIONS,
         KMeansOptions.DEFAULT_TOLERANCE);
-    Clustering c = blockSize == 1
-        ? ScalarKMeans.fit(kept, options)
-        : BlockKMeans.fit(kept, survivors, blockSize, options);
+    Clustering c = CodebookLayout.cluster(kept, blockSize, options);
 
     float[] codebook = new float[clusters * blockSize]; // row 0 stays the zero codeword
     System.arraycopy(c.centroids(), 0, codebook, blockSize, (clusters - 1) * blockSize);

@@ -189,7 +189,7 @@ public final class CompressedMatrix implements CompressedWeight {
   @Override
   public Operand<TFloat32> exportMatmul(Ops target, org.tensorflow.Session trained, Operand<TFloat32> x) {
     Phase phase = phase(trained);
-    String prefix = name.replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    String prefix = MatrixCompression.prefixOf(name);
     Operand<TFloat32> dense = phase.readsDense()
         ? ExportedValues.variable(target, prefix, trained, a)
         : null;

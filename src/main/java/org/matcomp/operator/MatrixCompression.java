@@ -177,7 +177,7 @@ public final class MatrixCompression {
   }
 
   /** Variables are named {@code <prefix>_<factor>}: A's name with anything a variable name rejects replaced. */
-  private static String prefixOf(String name) {
+  static String prefixOf(String name) {
     return name.replaceAll("[^A-Za-z0-9_.\\-]", "_");
   }
 

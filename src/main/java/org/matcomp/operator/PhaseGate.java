@@ -98,7 +98,7 @@ public final class PhaseGate {
    */
   public static Operand<TFloat32> matmul(Ops tf, CompressedMatrix cm, Operand<TFloat32> x) {
     GraphProductRule rule = GraphProductRules.forMethod(cm.spec().method());
-    String scope = cm.name().replaceAll("[^A-Za-z0-9_.\\-]", "_") + "_gate";
+    String scope = MatrixCompression.prefixOf(cm.name()) + "_gate";
     return gate(tf.withSubScope(scope), afterUpdate(tf, cm, cm.alphaVariable()), x,
         (t, xin) -> t.linalg.matMul(xin, afterUpdate(t, cm, cm.dense())),
         (t, xin) -> rule.applyTo(t, xin, cm.factors(), cm.rows(), cm.cols()));

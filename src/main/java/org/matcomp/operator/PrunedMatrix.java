@@ -67,7 +67,7 @@ public final class PrunedMatrix implements CompressedWeight {
     this.schedule = SparsitySchedule.fromSpec(spec);
     this.score = compressor.newScore();
     compressor.rule().keptCount(name, rows, cols, schedule.targetSparsity()); // shape errors now, not mid-training
-    String prefix = name.replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    String prefix = MatrixCompression.prefixOf(name);
     Operand<TInt64> dims = tf.constant(new long[] {rows, cols});
     this.mask = tf.withName(prefix + "_mask").variable(tf.fill(dims, tf.constant(1f)));
     this.lastMaskUpdate = tf.withName(prefix + "_last_mask_update_step")
@@ -157,7 +157,7 @@ public final class PrunedMatrix implements CompressedWeight {
    */
   @Override
   public Operand<TFloat32> exportMatmul(Ops target, Session trained, Operand<TFloat32> x) {
-    String prefix = name.replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    String prefix = MatrixCompression.prefixOf(name);
     if (phase(trained) == Phase.DENSE) {
       return target.linalg.matMul(x, ExportedValues.variable(target, prefix, trained, a));
     }
