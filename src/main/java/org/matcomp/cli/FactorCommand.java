@@ -11,6 +11,7 @@ import org.matcomp.compressor.Compressors;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.compressor.MatrixCompressor;
+import org.matcomp.compressor.dictionary.NativeKernels;
 import org.matcomp.compressor.dictionary.OmpCoder;
 import org.matcomp.io.FactorFiles;
 import org.matcomp.io.Npy;
@@ -49,8 +50,16 @@ final class FactorCommand implements Callable<Integer> {
   @Option(names = "--dictionary", description = "omp: the dictionary (atoms x cols .npy, atoms as rows) to code against")
   Path dictionary;
 
+  /** Which kernels coded the dictionary methods ({@link NativeKernels#status()}); null for other methods. */
+  private String kernels;
+
   @Override
   public Integer call() throws Exception {
+    if ("omp".equals(specOptions.method) || "dictionary".equals(specOptions.method)) {
+      // Loading the native kernels (and TensorFlow's library, which ours links against) is process start-up,
+      // like the JVM's own, so it happens before anything is timed; the report says which kernels ran.
+      kernels = NativeKernels.status();
+    }
     FloatMatrix a = Npy.readFloatMatrix(input);
     if ("omp".equals(specOptions.method)) {
       Integer nonzeros = specOptions.nonzeros;
@@ -83,6 +92,9 @@ final class FactorCommand implements Callable<Integer> {
     List<Path> files = output == null ? List.of() : FactorFiles.write(output, f.factors());
     JsonObject report = report(f, relError, seconds, files);
     report.addProperty("method", method);
+    if (kernels != null) {
+      report.addProperty("kernels", kernels);
+    }
     System.out.println(JsonOutput.toJson(report));
     if (json != null) {
       JsonOutput.write(json, report);

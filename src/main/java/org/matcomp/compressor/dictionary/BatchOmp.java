@@ -75,7 +75,9 @@ public final class BatchOmp {
     DictionaryChecks.requireShape(signalsName, signals, n, dim);
     checkArgument(nonzeros <= atoms, "nonzeros k=%s exceeds the %s atoms of %s (%sx%s)", nonzeros, atoms,
         dictionaryName, atoms, dim);
-    SparseCode code = encodeValidated(GramDictionary.of(dictionary, atoms, dim), signals, n, squaredNorms);
+    SparseCode code = NativeKernels.load()
+        ? encodeNative(dictionary, atoms, dim, signals, n, squaredNorms)
+        : encodeValidated(GramDictionary.of(dictionary, atoms, dim), signals, n, squaredNorms);
     // The signals' finiteness rides on the coder's pass: a row norm is finite exactly when its entries are (a
     // float squared cannot overflow a double). Only on failure is the matrix scanned, to name the first culprit.
     for (double v : squaredNorms) {
@@ -84,6 +86,19 @@ public final class BatchOmp {
       }
     }
     return code;
+  }
+
+  /** The same coding on the native kernels (see {@link NativeKernels}): identical results, no JIT warm-up. */
+  private SparseCode encodeNative(float[] dictionary, int atoms, int dim, float[] signals, int n,
+      double[] squaredNorms) {
+    int k = nonzeros;
+    int[] indices = new int[n * k];
+    float[] values = new float[n * k];
+    int[] counts = new int[n];
+    double[] residuals = new double[n];
+    NativeKernels.encode(dictionary, atoms, dim, signals, n, k, tolerance, indices, values, counts, residuals,
+        squaredNorms);
+    return new SparseCode(n, k, indices, values, counts, residuals);
   }
 
   /** Coding without the input checks, for callers (dictionary learning) that own both arrays. */

@@ -90,9 +90,17 @@ public final class DictionaryLearner {
    *     finite
    */
   public DictionaryLearningResult learn(String name, float[] signals, int n, int dim) {
+    return learn(name, signals, n, dim, NativeKernels.load());
+  }
+
+  /** As {@link #learn(String, float[], int, int)} on the chosen kernels (tests compare the two). */
+  DictionaryLearningResult learn(String name, float[] signals, int n, int dim, boolean nativeKernels) {
     DictionaryChecks.requireShape(name, signals, n, dim);
     checkArgument(atoms <= n, "%s (%sx%s): %s atoms exceed its %s rows; a dictionary larger than the table it codes "
         + "stores more than the table", name, n, dim, atoms, n);
+    if (nativeKernels) {
+      return learnNative(name, signals, n, dim);
+    }
     int k = nonzeros;
     int[] indices = new int[n * k];
     // Coefficients in double while learning, so that rescaling them after each MOD step keeps A = ZᵀZ and B = ZᵀX
@@ -160,6 +168,32 @@ public final class DictionaryLearner {
     SparseCode code = new SparseCode(n, k, indices, stored, counts, errors);
     double relError = initial == 0 ? (objective == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.sqrt(objective / initial);
     return new DictionaryLearningResult(atoms, dim, flat, code, initial, history, reverted, replaced, relError);
+  }
+
+  /**
+   * The same learning on the native kernels ({@link NativeKernels}): seeded here, then every iteration and the final
+   * coding in one call, with no JIT warm-up.
+   */
+  private DictionaryLearningResult learnNative(String name, float[] signals, int n, int dim) {
+    int k = nonzeros;
+    float[] dictionary = flatten(AtomSeeding.seed(signals, n, dim, atoms, seed), dim);
+    int[] indices = new int[n * k];
+    float[] values = new float[n * k];
+    int[] counts = new int[n];
+    double[] errors = new double[n];
+    NativeKernels.Learning l = NativeKernels.learn(signals, n, dim, atoms, k, iterations, CODING_STRIDE, dictionary,
+        indices, values, counts, errors);
+    if (l == null) {
+      DictionaryChecks.requireFinite(name, signals, n, dim);
+      throw new IllegalStateException(name + ": the native learner found a non-finite row the check did not");
+    }
+    double[] history = l.history();
+    double objective = history[history.length - 1];
+    double initial = l.initialObjective();
+    SparseCode code = new SparseCode(n, k, indices, values, counts, errors);
+    double relError = initial == 0 ? (objective == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.sqrt(objective / initial);
+    return new DictionaryLearningResult(atoms, dim, dictionary, code, initial, history, l.reverted(), l.replaced(),
+        relError);
   }
 
   /**
