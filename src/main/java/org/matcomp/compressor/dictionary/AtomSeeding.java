@@ -21,6 +21,11 @@ final class AtomSeeding {
 
   /** K unit atoms (rows) for signals x (n × dim, row-major), deterministic in {@code seed}. */
   static float[][] seed(float[] x, int n, int dim, int atoms, long seed) {
+    return seed(x, n, dim, atoms, seed, NativeKernels.load());
+  }
+
+  /** As {@link #seed(float[], int, int, int, long)} on the chosen kernels (tests compare the two). */
+  static float[][] seed(float[] x, int n, int dim, int atoms, long seed, boolean nativeKernels) {
     SplittableRandom random = new SplittableRandom(seed);
     int m = (int) Math.min(n, (long) SAMPLE_PER_ATOM * atoms);
     int[] order = new int[n];
@@ -49,22 +54,17 @@ final class AtomSeeding {
       }
     }
     float[][] chosen = new float[atoms][dim];
-    float[] dots = new float[m];
     int a = 0;
     if (usable > 0) {
       int first = random.nextInt(usable);
-      for (; a < atoms; a++) {
-        int pick = a == 0 ? first : draw(dist, usable, random);
-        if (pick < 0) {
-          break;
-        }
-        for (int p = 0; p < dim; p++) {
-          chosen[a][p] = t[p][pick];
-        }
-        innerProducts(chosen[a], t, dots, usable, dim);
-        shrinkDistances(dots, dist, usable);
-        dist[pick] = 0f;
+      // One uniform per pick after the first, drawn up front: the native picks and these then consume the same
+      // stream, whatever number of picks happens.
+      double[] uniforms = new double[atoms];
+      for (int i = 1; i < atoms; i++) {
+        uniforms[i] = random.nextDouble();
       }
+      a = nativeKernels ? pickNative(t, usable, m, dim, first, uniforms, chosen)
+          : pick(t, dist, usable, dim, first, uniforms, chosen);
     }
     // Fewer distinct directions than atoms: the rest are random unit vectors (unused atoms get replaced later).
     for (; a < atoms; a++) {
@@ -82,6 +82,44 @@ final class AtomSeeding {
     return chosen;
   }
 
+  /**
+   * The k-means++ picks: atom a is the sample row drawn by uniforms[a] with probability ∝ its distance to the atoms
+   * so far (atom 0 is row {@code first}). Returns how many atoms were picked: fewer when every distance is zero.
+   */
+  private static int pick(float[][] t, float[] dist, int usable, int dim, int first, double[] uniforms,
+      float[][] chosen) {
+    float[] dots = new float[usable];
+    int a = 0;
+    for (; a < chosen.length; a++) {
+      int pick = a == 0 ? first : draw(dist, usable, uniforms[a]);
+      if (pick < 0) {
+        break;
+      }
+      for (int p = 0; p < dim; p++) {
+        chosen[a][p] = t[p][pick];
+      }
+      innerProducts(chosen[a], t, dots, usable, dim);
+      shrinkDistances(dots, dist, usable);
+      dist[pick] = 0f;
+    }
+    return a;
+  }
+
+  /** {@link #pick} on the native kernels: the same arithmetic, so the same atoms. */
+  private static int pickNative(float[][] t, int usable, int m, int dim, int first, double[] uniforms,
+      float[][] chosen) {
+    float[] flat = new float[dim * m];
+    for (int p = 0; p < dim; p++) {
+      System.arraycopy(t[p], 0, flat, p * m, m);
+    }
+    float[] picked = new float[chosen.length * dim];
+    int a = NativeKernels.seedAtoms(flat, usable, m, dim, chosen.length, first, uniforms, picked);
+    for (int i = 0; i < a; i++) {
+      System.arraycopy(picked, i * dim, chosen[i], 0, dim);
+    }
+    return a;
+  }
+
   /** dist = min(dist, 1 − dots²): each candidate's distance to its nearest chosen atom so far. */
   private static void shrinkDistances(float[] dots, float[] dist, int n) {
     for (int i = 0; i < n; i++) {
@@ -89,8 +127,8 @@ final class AtomSeeding {
     }
   }
 
-  /** An index drawn with probability ∝ dist, or −1 if every distance is zero. */
-  private static int draw(float[] dist, int n, SplittableRandom random) {
+  /** An index drawn with probability ∝ dist by the uniform u, or −1 if every distance is zero. */
+  private static int draw(float[] dist, int n, double u) {
     double total = 0;
     for (int i = 0; i < n; i++) {
       total += dist[i];
@@ -98,7 +136,7 @@ final class AtomSeeding {
     if (!(total > 1e-12)) {
       return -1;
     }
-    double target = random.nextDouble() * total;
+    double target = u * total;
     double acc = 0;
     int last = -1;
     for (int i = 0; i < n; i++) {

@@ -121,7 +121,7 @@ public final class DictionaryLearner {
       DictionaryChecks.requireFinite(name, signals, n, dim);
     }
     double initial = total;
-    float[][] dictionary = AtomSeeding.seed(signals, n, dim, atoms, seed);
+    float[][] dictionary = AtomSeeding.seed(signals, n, dim, atoms, seed, false);
     GramDictionary gram = GramDictionary.of(flatten(dictionary, dim), atoms, dim);
     NormalEquations normal = new NormalEquations(atoms, dim);
     double[] history = new double[iterations];
@@ -176,7 +176,7 @@ public final class DictionaryLearner {
    */
   private DictionaryLearningResult learnNative(String name, float[] signals, int n, int dim) {
     int k = nonzeros;
-    float[] dictionary = flatten(AtomSeeding.seed(signals, n, dim, atoms, seed), dim);
+    float[] dictionary = flatten(AtomSeeding.seed(signals, n, dim, atoms, seed, true), dim);
     int[] indices = new int[n * k];
     float[] values = new float[n * k];
     int[] counts = new int[n];

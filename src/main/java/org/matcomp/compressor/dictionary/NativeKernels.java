@@ -105,6 +105,24 @@ public final class NativeKernels {
       int threads, float[] dictionary, int[] indices, float[] values, int[] counts, double[] errors,
       double[] history, double[] initial, int[] stats);
 
+  /**
+   * AtomSeeding's k-means++ picks over the sample's unit rows {@code t} (dim rows of stride m, the first
+   * {@code usable} columns valid) into {@code chosen} (atoms × dim); returns how many atoms were picked.
+   *
+   * @throws OutOfMemoryError if the native side cannot allocate its work arrays
+   */
+  static int seedAtoms(float[] t, int usable, int m, int dim, int atoms, int first, double[] uniforms,
+      float[] chosen) {
+    int a = nSeedAtoms(t, usable, m, dim, atoms, first, uniforms, chosen);
+    if (a < 0) {
+      throw new OutOfMemoryError("native atom seeding could not allocate its work arrays (" + usable + " rows)");
+    }
+    return a;
+  }
+
+  private static native int nSeedAtoms(float[] t, int usable, int m, int dim, int atoms, int first,
+      double[] uniforms, float[] chosen);
+
   private static native int nEncode(float[] dictionary, int atoms, int dim, float[] signals, int n, int k,
       double tolerance, int threads, int[] indices, float[] values, int[] counts, double[] residuals,
       double[] norms);

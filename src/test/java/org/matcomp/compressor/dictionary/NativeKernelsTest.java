@@ -100,6 +100,19 @@ class NativeKernelsTest {
     }
   }
 
+  @ParameterizedTest(name = "n={0} K={1} d={2}")
+  @CsvSource({"5000, 256, 64", "300, 200, 7", "40, 30, 5", "10, 40, 3"})
+  void seedingEqualsTheJavaSeeding(int n, int atoms, int dim) {
+    // The last case has fewer sample rows than atoms: the picks stop early and random atoms fill the rest.
+    Random random = new Random(n);
+    float[] x = mixtures(random, unitRows(random, 12, dim), n, 12, dim, 2, 0.01);
+    float[][] viaNative = AtomSeeding.seed(x, n, dim, atoms, 9, true);
+    float[][] viaJava = AtomSeeding.seed(x, n, dim, atoms, 9, false);
+    for (int a = 0; a < atoms; a++) {
+      assertArrayEquals(viaJava[a], viaNative[a], "atom " + a);
+    }
+  }
+
   @Test
   void unusedAtomsAreReplacedNatively() {
     // 40 atoms for rows spanning only 3 directions: most atoms go unused after the first update and are refilled.

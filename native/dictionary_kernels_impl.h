@@ -1,0 +1,1085 @@
+/*
+ * The compute half of the dictionary kernels (see dictionary_kernels.c for what they are and why). This file is
+ * compiled twice, by dictionary_kernels_avx2.c and dictionary_kernels_generic.c, each defining MC_ENTRY to name
+ * its entry points; the JNI bridge picks one per call by what the CPU supports. Whole-file builds rather than
+ * per-function clones let the compiler inline the small kernels into the loops that call them.
+ */
+#include "dictionary_kernels.h"
+
+/* Math.ulp(1.0): scikit-learn's min_float for float64 Gram matrices. */
+#define OMP_EPS 2.220446049250313e-16
+/* Rows per dynamically scheduled block of the passes that accumulate nothing. */
+#define BLOCK 256
+
+/* The passes of one learning iteration (DictionaryLearner's codeSubset, refit and finalCoding). */
+enum { PASS_CODE_SUBSET = 0, PASS_REFIT = 1, PASS_FINAL = 2, PASS_NORMAL = 3 };
+/* The normal equations are summed in this many fixed row ranges, each into its own partial sums, added in order
+ * afterwards: the result does not depend on the number of threads or on scheduling. */
+#define NORMAL_CHUNKS 2
+
+typedef struct {
+  int atoms, dim;
+  const float* atom_rows; /* atoms x dim */
+  double* atom_rows_d;    /* atoms x dim, exact widening */
+  float* transposed;      /* dim x atoms */
+  double* gram;           /* atoms x atoms */
+  float* gram_f;          /* atoms x atoms, rounded */
+} Dict;
+
+/* One thread's Batch-OMP state; the fields mirror OmpKernel's. */
+typedef struct {
+  int k;
+  float* x;
+  double* xd;
+  double* row; /* the learner's current row in double */
+  float* alpha0;
+  float* alpha;
+  int* position;
+  int* atom_at;
+  double* chol; /* k x k, row i holds L[i][0..i] */
+  double* w;
+  int* swapped_with;
+  int* selected;
+  double* coefficients;
+  double* forward;
+  double* alpha0_selected;
+  int count;
+  double residual;
+  double squared_norm;
+} Coder;
+
+/* ---- the small kernels (Kernels.java) ---- */
+
+/* Kernels.dot: four partial sums, tail into the first, (s0 + s1) + (s2 + s3). */
+static double dot(const double* x, const double* y, int n) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += x[i] * y[i];
+    s1 += x[i + 1] * y[i + 1];
+    s2 += x[i + 2] * y[i + 2];
+    s3 += x[i + 3] * y[i + 3];
+  }
+  for (; i < n; i++) s0 += x[i] * y[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
+/* Kernels.axpy4; each vector lane computes the scalar expression, so every build gives identical results. */
+static void axpy4(float c0, const float* restrict x0, float c1, const float* restrict x1, float c2,
+                  const float* restrict x2, float c3, const float* restrict x3, float* restrict y, int n) {
+  for (int i = 0; i < n; i++) y[i] += c0 * x0[i] + c1 * x1[i] + c2 * x2[i] + c3 * x3[i];
+}
+
+/* Kernels.axpy over doubles. */
+static void axpy_d(double a, const double* restrict x, double* restrict y, int n) {
+  for (int i = 0; i < n; i++) y[i] += a * x[i];
+}
+
+/* Kernels.gemv4: y += sum_p c[p] * rows[p], four rows per pass, a partial group padded with zero weights. */
+static void gemv4(const float* c, const float* rows, int count, int stride, float* y, int n) {
+  int p = 0;
+  for (; p + 3 < count; p += 4) {
+    axpy4(c[p], rows + (size_t)p * stride, c[p + 1], rows + (size_t)(p + 1) * stride, c[p + 2],
+          rows + (size_t)(p + 2) * stride, c[p + 3], rows + (size_t)(p + 3) * stride, y, n);
+  }
+  if (p < count) {
+    const float* r0 = rows + (size_t)p * stride;
+    axpy4(c[p], r0, p + 1 < count ? c[p + 1] : 0.0f, p + 1 < count ? rows + (size_t)(p + 1) * stride : r0,
+          p + 2 < count ? c[p + 2] : 0.0f, p + 2 < count ? rows + (size_t)(p + 2) * stride : r0, 0.0f, r0, y, n);
+  }
+}
+
+/* VL floats: one register of the build's vector unit (8 for AVX2, 4 for SSE2). Generic vectors wider than the
+ * target's registers are lowered through the stack, which made them slower than scalar code. */
+#ifndef MC_VECTOR_FLOATS
+#define MC_VECTOR_FLOATS 4
+#endif
+#define VL MC_VECTOR_FLOATS
+typedef float vf __attribute__((vector_size(VL * 4)));
+typedef int vi __attribute__((vector_size(VL * 4)));
+
+static inline vf loadv(const float* p) {
+  vf v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/* One group of gemv4 for VL atoms: acc + (((x0 t0 + x1 t1) + x2 t2) + x3 t3), as Kernels.axpy4 evaluates it. */
+static inline vf group(vf acc, const float* x, const float* t, size_t stride, size_t j) {
+  return acc + (((x[0] * loadv(t + j) + x[1] * loadv(t + stride + j)) + x[2] * loadv(t + 2 * stride + j))
+                + x[3] * loadv(t + 3 * stride + j));
+}
+
+/*
+ * alpha0 = D x as OmpKernel.correlations computes it (zeroed, then gemv4's four-dimension groups added in order),
+ * but with the running sums of 4·VL atoms held in four registers across all dimensions instead of loaded and stored
+ * once per group: four independent chains keep the adder busy. Each element sees the same operations in the same
+ * order, so the values are identical. Dimensions beyond the last whole group of four, and atoms beyond the last
+ * whole group of 4·VL, go through gemv4 itself.
+ */
+static void correlations(const float* x, const float* t, int d, int K, float* alpha0) {
+  const int full = d - d % 4;
+  const size_t stride = (size_t)K;
+  int j = 0;
+  for (; j + 4 * VL - 1 < K; j += 4 * VL) {
+    vf a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+    for (int p = 0; p < full; p += 4) {
+      const float* tp = t + (size_t)p * stride;
+      a0 = group(a0, x + p, tp, stride, j);
+      a1 = group(a1, x + p, tp, stride, j + VL);
+      a2 = group(a2, x + p, tp, stride, j + 2 * VL);
+      a3 = group(a3, x + p, tp, stride, j + 3 * VL);
+    }
+    memcpy(alpha0 + j, &a0, sizeof a0);
+    memcpy(alpha0 + j + VL, &a1, sizeof a1);
+    memcpy(alpha0 + j + 2 * VL, &a2, sizeof a2);
+    memcpy(alpha0 + j + 3 * VL, &a3, sizeof a3);
+  }
+  memset(alpha0 + j, 0, sizeof(float) * (K - j));
+  if (j < K) gemv4(x, t + j, full, K, alpha0 + j, K - j);
+  if (full < d) gemv4(x + full, t + (size_t)full * stride, d - full, K, alpha0, K);
+}
+
+/*
+ * OmpKernel.argmaxAbs: the first index of the largest |a[j]|. 2·VL lanes (two registers) each keep their
+ * running maximum and the first index reaching it, as a float (exact below 2^24); the answer is the smallest index
+ * among the lanes holding the overall maximum, which is the first index of that maximum. The scalar
+ * compare-and-select chain had taken half of all coding time.
+ */
+static int argmax_abs(const float* a, int n) {
+  const vi abs_mask = (vi){0} + 0x7fffffff;
+  vf m0 = (vf){0} - 1.0f, m1 = m0;
+  vf at0 = {0}, at1 = {0};
+  vf index0;
+  for (int l = 0; l < VL; l++) index0[l] = (float)l;
+  vf index1 = index0 + (float)VL;
+  int i = 0;
+  for (; i + 2 * VL - 1 < n; i += 2 * VL) {
+    vf v0 = (vf)((vi)loadv(a + i) & abs_mask);
+    vf v1 = (vf)((vi)loadv(a + i + VL) & abs_mask);
+    vi g0 = v0 > m0;
+    vi g1 = v1 > m1;
+    at0 = (vf)(((vi)index0 & g0) | ((vi)at0 & ~g0));
+    at1 = (vf)(((vi)index1 & g1) | ((vi)at1 & ~g1));
+    m0 = (vf)(((vi)v0 & g0) | ((vi)m0 & ~g0));
+    m1 = (vf)(((vi)v1 & g1) | ((vi)m1 & ~g1));
+    index0 += (float)(2 * VL);
+    index1 += (float)(2 * VL);
+  }
+  int best = 0;
+  float best_value = -1.0f;
+  for (int l = 0; l < 2 * VL; l++) {
+    float m = l < VL ? m0[l] : m1[l - VL];
+    int at = (int)(l < VL ? at0[l] : at1[l - VL]);
+    if (m > best_value || (m == best_value && at < best)) {
+      best = at;
+      best_value = m;
+    }
+  }
+  for (; i < n; i++) {
+    float v = fabsf(a[i]);
+    if (v > best_value) {
+      best = i;
+      best_value = v;
+    }
+  }
+  return best;
+}
+
+/* ---- the dictionary (GramDictionary.java) ---- */
+
+static void dict_free(Dict* g) {
+  free(g->atom_rows_d);
+  free(g->transposed);
+  free(g->gram);
+  free(g->gram_f);
+}
+
+static int dict_alloc(Dict* g, int atoms, int dim) {
+  g->atoms = atoms;
+  g->dim = dim;
+  g->atom_rows = NULL;
+  g->atom_rows_d = malloc(sizeof(double) * (size_t)atoms * dim);
+  g->transposed = malloc(sizeof(float) * (size_t)atoms * dim);
+  g->gram = malloc(sizeof(double) * (size_t)atoms * atoms);
+  g->gram_f = malloc(sizeof(float) * (size_t)atoms * atoms);
+  if (!g->atom_rows_d || !g->transposed || !g->gram || !g->gram_f) {
+    dict_free(g);
+    return -1;
+  }
+  return 0;
+}
+
+/* GramDictionary.of into buffers from dict_alloc (reused across a learner's iterations: freeing and mapping these
+ * half-megabyte arrays again every pass cost page faults and cross-CPU TLB flushes). */
+static void dict_fill(Dict* g, const float* atom_rows) {
+  const int atoms = g->atoms, dim = g->dim;
+  g->atom_rows = atom_rows;
+  for (int a = 0; a < atoms; a++) {
+    for (int p = 0; p < dim; p++) {
+      float v = atom_rows[(size_t)a * dim + p];
+      g->transposed[(size_t)p * atoms + a] = v;
+      g->atom_rows_d[(size_t)a * dim + p] = v;
+    }
+  }
+  for (int i = 0; i < atoms; i++) {
+    const double* ri = g->atom_rows_d + (size_t)i * dim;
+    for (int j = 0; j <= i; j++) {
+      double v = dot(ri, g->atom_rows_d + (size_t)j * dim, dim);
+      g->gram[(size_t)i * atoms + j] = v;
+      g->gram[(size_t)j * atoms + i] = v;
+      g->gram_f[(size_t)i * atoms + j] = (float)v;
+      g->gram_f[(size_t)j * atoms + i] = (float)v;
+    }
+  }
+}
+
+static int dict_init(Dict* g, const float* atom_rows, int atoms, int dim) {
+  if (dict_alloc(g, atoms, dim) != 0) return -1;
+  dict_fill(g, atom_rows);
+  return 0;
+}
+
+/* ---- one thread's coder (OmpKernel.java) ---- */
+
+static void coder_free(Coder* c) {
+  if (!c) return;
+  free(c->x);
+  free(c->xd);
+  free(c->row);
+  free(c->alpha0);
+  free(c->alpha);
+  free(c->position);
+  free(c->atom_at);
+  free(c->chol);
+  free(c->w);
+  free(c->swapped_with);
+  free(c->selected);
+  free(c->coefficients);
+  free(c->forward);
+  free(c->alpha0_selected);
+  free(c);
+}
+
+static Coder* coder_new(const Dict* g, int k) {
+  Coder* c = calloc(1, sizeof(Coder));
+  if (!c) return NULL;
+  int K = g->atoms, d = g->dim;
+  c->k = k;
+  c->x = malloc(sizeof(float) * d);
+  c->xd = malloc(sizeof(double) * d);
+  c->row = malloc(sizeof(double) * d);
+  c->alpha0 = malloc(sizeof(float) * K);
+  c->alpha = malloc(sizeof(float) * K);
+  c->position = malloc(sizeof(int) * K);
+  c->atom_at = malloc(sizeof(int) * K);
+  c->chol = calloc((size_t)k * k, sizeof(double));
+  c->w = calloc(k, sizeof(double));
+  c->swapped_with = calloc(k, sizeof(int));
+  c->selected = calloc(k, sizeof(int));
+  c->coefficients = calloc(k, sizeof(double));
+  c->forward = calloc(k, sizeof(double));
+  c->alpha0_selected = calloc(k, sizeof(double));
+  if (!c->x || !c->xd || !c->row || !c->alpha0 || !c->alpha || !c->position || !c->atom_at || !c->chol || !c->w
+      || !c->swapped_with || !c->selected || !c->coefficients || !c->forward || !c->alpha0_selected) {
+    coder_free(c);
+    return NULL;
+  }
+  for (int i = 0; i < K; i++) {
+    c->position[i] = i;
+    c->atom_at[i] = i;
+  }
+  return c;
+}
+
+static double dot_selected(const Coder* c, int n) {
+  double s = 0;
+  for (int i = 0; i < n; i++) s += c->coefficients[i] * c->alpha0_selected[i];
+  return s;
+}
+
+/* The first half of OmpKernel.adopt: grows the Cholesky factor and y = L^-1 alpha0_I by atom lam, returning the new
+ * count; -1 changes nothing. {@link back_substitute} then gives the coefficients. */
+static int adopt(Coder* c, const Dict* g, int lam, int n, double a0, int omp) {
+  const int K = g->atoms, k = c->k;
+  const double* gram = g->gram;
+  if (omp) {
+    double a = a0;
+    for (int i = 0; i < n; i++) a -= c->coefficients[i] * gram[(size_t)c->selected[i] * K + lam];
+    if (c->position[lam] < n || a * a < OMP_EPS) return -1;
+  }
+  double* ln = c->chol + (size_t)n * k;
+  double glam = gram[(size_t)lam * K + lam];
+  if (n == 0) {
+    if (!omp && glam <= OMP_EPS) return -1;
+    ln[0] = sqrt(glam);
+  } else {
+    double s0 = gram[(size_t)c->selected[0] * K + lam] / c->chol[0];
+    c->w[0] = s0;
+    double v = s0 * s0;
+    for (int i = 1; i < n; i++) {
+      const double* li = c->chol + (size_t)i * k;
+      double s = gram[(size_t)c->selected[i] * K + lam];
+      for (int j = 0; j < i; j++) s -= li[j] * c->w[j];
+      s /= li[i];
+      c->w[i] = s;
+      v += s * s;
+    }
+    double pivot = glam - v;
+    if (pivot <= OMP_EPS) return -1;
+    memcpy(ln, c->w, sizeof(double) * n);
+    ln[n] = sqrt(pivot);
+  }
+  if (omp) {
+    int p = c->position[lam];
+    int displaced = c->atom_at[n];
+    c->atom_at[p] = displaced;
+    c->position[displaced] = p;
+    c->atom_at[n] = lam;
+    c->position[lam] = n;
+    c->swapped_with[n] = p;
+  }
+  c->selected[n] = lam;
+  c->alpha0_selected[n] = a0;
+  double f = a0;
+  for (int j = 0; j < n; j++) f -= ln[j] * c->forward[j];
+  c->forward[n] = f / ln[n];
+  return n + 1;
+}
+
+/* The second half of OmpKernel.adopt: gamma = L^-T y for the first m atoms, afresh (it depends only on L and y, so
+ * a refit, which needs only the last gamma, calls it once instead of after every atom: same values). */
+static void back_substitute(Coder* c, int m) {
+  const int k = c->k;
+  const int n = m - 1;
+  double* y = c->coefficients;
+  y[n] = c->forward[n] / c->chol[(size_t)n * k + n];
+  for (int q = 1; q < m; q++) {
+    int i = n - q;
+    double s = c->forward[i];
+    for (int j = i + 1; j < m; j++) s -= c->chol[(size_t)j * k + i] * y[j];
+    y[i] = s / c->chol[(size_t)i * k + i];
+  }
+}
+
+static void restore_working_order(Coder* c, int n) {
+  for (int i = n - 1; i >= 0; i--) {
+    int p = c->swapped_with[i];
+    int a = c->atom_at[i];
+    int b = c->atom_at[p];
+    c->atom_at[i] = b;
+    c->atom_at[p] = a;
+    c->position[b] = i;
+    c->position[a] = p;
+  }
+}
+
+static int earliest_in_working_order(const Coder* c, const float* a, int K, int best, int n) {
+  float m = fabsf(a[best]);
+  if (c->position[best] != best) {
+    for (int j = 0; j < K; j++) {
+      if (fabsf(a[j]) == m && c->position[j] < c->position[best]) best = j;
+    }
+    return best;
+  }
+  for (int i = 0; i < n; i++) {
+    int x = c->atom_at[i];
+    if (fabsf(a[x]) == m && c->position[x] < c->position[best]) best = x;
+    x = c->atom_at[c->swapped_with[i]];
+    if (fabsf(a[x]) == m && c->position[x] < c->position[best]) best = x;
+  }
+  return best;
+}
+
+static void update_correlations(Coder* c, const Dict* g, int n) {
+  const int K = g->atoms;
+  memcpy(c->alpha, c->alpha0, sizeof(float) * K);
+  for (int i = 0; i < n; i += 4) {
+    const float* g0 = g->gram_f + (size_t)c->selected[i] * K;
+    float c0 = -(float)c->coefficients[i];
+    const float* g1 = i + 1 < n ? g->gram_f + (size_t)c->selected[i + 1] * K : g0;
+    float c1 = i + 1 < n ? -(float)c->coefficients[i + 1] : -0.0f;
+    const float* g2 = i + 2 < n ? g->gram_f + (size_t)c->selected[i + 2] * K : g0;
+    float c2 = i + 2 < n ? -(float)c->coefficients[i + 2] : -0.0f;
+    const float* g3 = i + 3 < n ? g->gram_f + (size_t)c->selected[i + 3] * K : g0;
+    float c3 = i + 3 < n ? -(float)c->coefficients[i + 3] : -0.0f;
+    axpy4(c0, g0, c1, g1, c2, g2, c3, g3, c->alpha, K);
+  }
+}
+
+/* OmpKernel.code: Batch-OMP of one signal; tolerance < 0 for none. */
+static void code(Coder* c, const Dict* g, const float* signal, double tolerance) {
+  const int K = g->atoms, d = g->dim;
+  double norm2 = 0;
+  for (int p = 0; p < d; p++) {
+    c->x[p] = signal[p];
+    c->xd[p] = c->x[p];
+    norm2 += c->xd[p] * c->xd[p];
+  }
+  c->squared_norm = norm2;
+  if (!isfinite(norm2)) {
+    c->count = 0;
+    c->residual = norm2;
+    return;
+  }
+  correlations(c->x, g->transposed, d, K, c->alpha0);
+  const float* ranked = c->alpha0;
+  int n = 0;
+  for (;;) {
+    int lam = argmax_abs(ranked, K);
+    if (n > 0) lam = earliest_in_working_order(c, ranked, K, lam, n);
+    int grown = adopt(c, g, lam, n, dot(c->xd, g->atom_rows_d + (size_t)lam * d, d), 1);
+    if (grown < 0) break;
+    n = grown;
+    back_substitute(c, n);
+    if (tolerance >= 0 && fabs(norm2 - dot_selected(c, n)) <= tolerance) break;
+    if (n == c->k) break;
+    update_correlations(c, g, n);
+    ranked = c->alpha;
+  }
+  c->count = n;
+  c->residual = norm2 - dot_selected(c, n);
+  restore_working_order(c, n);
+}
+
+/* OmpKernel.refit: least squares on a fixed support; dependent atoms are dropped. */
+static void refit(Coder* c, const Dict* g, const double* x_row, double norm2, const int* support, int count) {
+  const int d = g->dim;
+  int n = 0;
+  for (int t = 0; t < count; t++) {
+    int lam = support[t];
+    int grown = adopt(c, g, lam, n, dot(x_row, g->atom_rows_d + (size_t)lam * d, d), 0);
+    if (grown > 0) n = grown;
+  }
+  if (n > 0) back_substitute(c, n);
+  c->count = n;
+  c->squared_norm = norm2;
+  c->residual = norm2 - dot_selected(c, n);
+}
+
+/* ---- the learner's passes (DictionaryLearner.java) ---- */
+
+/* Normal equations A = Z'Z (atoms x atoms), B = Z'X (atoms x dim), atom use counts. */
+typedef struct {
+  double* a;
+  double* b;
+  int* uses;
+} Normal;
+
+/* DictionaryLearner.store, values in double. */
+static void store_d(const Coder* c, int k, int* idx, double* val, int* count, double* error) {
+  for (int s = 0; s < c->count; s++) {
+    idx[s] = c->selected[s];
+    val[s] = c->coefficients[s];
+  }
+  for (int s = c->count; s < k; s++) {
+    idx[s] = 0;
+    val[s] = 0;
+  }
+  *count = c->count;
+  double r = c->residual;
+  *error = isnan(r) ? r : (r > 0 ? r : 0.0); /* Math.max(0, r) */
+}
+
+/* Kernels.widen: the row in double (its returned norm is not needed here). */
+static void widen(const float* x, double* y, int n) {
+  for (int i = 0; i < n; i++) y[i] = x[i];
+}
+
+typedef struct {
+  int mode; /* -1: plain encoding; else a PASS_ value */
+  const Dict* g;
+  const float* x;
+  int n, k;
+  double tolerance;
+  int stride, phase;
+  int threads;
+  /* encoding */
+  int* indices;
+  float* values_f;
+  int* counts;
+  double* residuals;
+  double* norms_out;
+  /* learning */
+  double* values_d;
+  double* errors;
+  const double* norms_in;
+  float* stored;
+  Normal* partials; /* PASS_NORMAL: one per chunk */
+  atomic_int next_block;
+  atomic_int failed;
+} Pass;
+
+static void encode_rows(Pass* p, Coder* c, int from, int to) {
+  const int d = p->g->dim, k = p->k;
+  for (int r = from; r < to; r++) {
+    code(c, p->g, p->x + (size_t)r * d, p->tolerance);
+    for (int s = 0; s < c->count; s++) {
+      p->indices[(size_t)r * k + s] = c->selected[s];
+      p->values_f[(size_t)r * k + s] = (float)c->coefficients[s];
+    }
+    p->counts[r] = c->count;
+    p->residuals[r] = c->residual;
+    p->norms_out[r] = c->squared_norm;
+  }
+}
+
+static void code_subset_rows(Pass* p, Coder* c, int from, int to) {
+  const int d = p->g->dim, k = p->k, stride = p->stride;
+  int start = from + (((p->phase - from) % stride) + stride) % stride; /* Math.floorMod */
+  for (int r = start; r < to; r += stride) {
+    code(c, p->g, p->x + (size_t)r * d, -1);
+    if (c->residual < p->errors[r]) {
+      store_d(c, k, p->indices + (size_t)r * k, p->values_d + (size_t)r * k, &p->counts[r], &p->errors[r]);
+    }
+  }
+}
+
+static void refit_rows(Pass* p, Coder* c, int from, int to) {
+  const int d = p->g->dim, k = p->k;
+  for (int r = from; r < to; r++) {
+    int* idx = p->indices + (size_t)r * k;
+    double* val = p->values_d + (size_t)r * k;
+    widen(p->x + (size_t)r * d, c->row, d);
+    refit(c, p->g, c->row, p->norms_in[r], idx, p->counts[r]);
+    store_d(c, k, idx, val, &p->counts[r], &p->errors[r]);
+  }
+}
+
+static void final_rows(Pass* p, Coder* c, int from, int to) {
+  const int d = p->g->dim, k = p->k;
+  for (int r = from; r < to; r++) {
+    code(c, p->g, p->x + (size_t)r * d, -1);
+    int* idx = p->indices + (size_t)r * k;
+    double* val = p->values_d + (size_t)r * k;
+    if (c->residual < p->errors[r]) store_d(c, k, idx, val, &p->counts[r], &p->errors[r]);
+    for (int s = 0; s < k; s++) p->stored[(size_t)r * k + s] = (float)val[s];
+  }
+}
+
+/*
+ * The normal equations of rows [from, to)'s current code into `ne` (zeroed): A += z_r z_r' (lower triangle j <= i
+ * only: the MOD solve reads nothing else, and the upper one holds the same products) and B += z_r x_r, rows in
+ * order, as NormalEquations.add accumulates a row's share.
+ */
+static void normal_rows(Pass* p, Coder* c, Normal* ne, int from, int to) {
+  const int d = p->g->dim, K = p->g->atoms, k = p->k;
+  for (int r = from; r < to; r++) {
+    const int* idx = p->indices + (size_t)r * k;
+    const double* val = p->values_d + (size_t)r * k;
+    int count = p->counts[r];
+    widen(p->x + (size_t)r * d, c->row, d);
+    for (int s = 0; s < count; s++) {
+      int i = idx[s];
+      double v = val[s];
+      axpy_d(v, c->row, ne->b + (size_t)i * d, d);
+      double* ai = ne->a + (size_t)i * K;
+      for (int t = 0; t < count; t++) {
+        if (idx[t] <= i) ai[idx[t]] += v * val[t];
+      }
+      ne->uses[i]++;
+    }
+  }
+}
+
+typedef struct {
+  Pass* pass;
+  int tid;
+} Worker;
+
+/* Threads take blocks of rows as they come: every row's result depends on that row alone. */
+static void* run_worker(void* arg) {
+  Worker* wk = arg;
+  Pass* p = wk->pass;
+  Coder* c = coder_new(p->g, p->k);
+  if (!c) {
+    atomic_store(&p->failed, 1);
+    return NULL;
+  }
+  if (p->mode == PASS_NORMAL) {
+    for (int b = atomic_fetch_add(&p->next_block, 1); b < NORMAL_CHUNKS; b = atomic_fetch_add(&p->next_block, 1)) {
+      normal_rows(p, c, &p->partials[b], (int)((long)p->n * b / NORMAL_CHUNKS),
+                  (int)((long)p->n * (b + 1) / NORMAL_CHUNKS));
+    }
+    coder_free(c);
+    return NULL;
+  }
+  int blocks = (p->n + BLOCK - 1) / BLOCK;
+  for (int b = atomic_fetch_add(&p->next_block, 1); b < blocks; b = atomic_fetch_add(&p->next_block, 1)) {
+    int from = b * BLOCK;
+    int to = from + BLOCK < p->n ? from + BLOCK : p->n;
+    switch (p->mode) {
+      case PASS_CODE_SUBSET:
+        code_subset_rows(p, c, from, to);
+        break;
+      case PASS_REFIT:
+        refit_rows(p, c, from, to);
+        break;
+      case PASS_FINAL:
+        final_rows(p, c, from, to);
+        break;
+      default:
+        encode_rows(p, c, from, to);
+    }
+  }
+  coder_free(c);
+  return NULL;
+}
+
+/* Runs the pass on p->threads threads (the caller's among them); 0 on success, -1 if memory ran out. */
+static int run_pass(Pass* p) {
+  int threads = p->threads < 1 ? 1 : p->threads;
+  if (threads > p->n) threads = p->n < 1 ? 1 : p->n;
+  p->threads = threads;
+  atomic_store(&p->next_block, 0);
+  atomic_store(&p->failed, 0);
+  Worker* workers = malloc(sizeof(Worker) * threads);
+  pthread_t* ids = malloc(sizeof(pthread_t) * threads);
+  char* started = calloc(threads, 1);
+  if (!workers || !ids || !started) {
+    free(workers);
+    free(ids);
+    free(started);
+    return -1;
+  }
+  for (int t = 0; t < threads; t++) {
+    workers[t].pass = p;
+    workers[t].tid = t;
+  }
+  for (int t = 1; t < threads; t++) {
+    started[t] = pthread_create(&ids[t], NULL, run_worker, &workers[t]) == 0;
+  }
+  run_worker(&workers[0]);
+  for (int t = 1; t < threads; t++) {
+    if (started[t]) {
+      pthread_join(ids[t], NULL);
+    } else {
+      run_worker(&workers[t]); /* could not start a thread: do its share here */
+    }
+  }
+  free(workers);
+  free(ids);
+  free(started);
+  return atomic_load(&p->failed) ? -1 : 0;
+}
+
+/* ---- the MOD update (DenseCholesky.java, ModUpdate.java) ---- */
+
+/* DenseCholesky.factor on a flat m x m matrix (lower triangle used): 1 on success, 0 at a pivot <= min_pivot. */
+static int cholesky_factor(double* a, int m, double min_pivot) {
+  for (int j = 0; j < m; j++) {
+    double* lj = a + (size_t)j * m;
+    double pivot = lj[j] - dot(lj, lj, j);
+    if (!(pivot > min_pivot)) return 0;
+    double ljj = sqrt(pivot);
+    lj[j] = ljj;
+    for (int i = j + 1; i < m; i++) {
+      double* li = a + (size_t)i * m;
+      li[j] = (li[j] - dot(li, lj, j)) / ljj;
+    }
+  }
+  return 1;
+}
+
+static void scale_d(double* x, double s, int n) {
+  for (int i = 0; i < n; i++) x[i] *= s;
+}
+
+/* DenseCholesky.solve: L L' X = B in place, B as m rows of length n. */
+static void cholesky_solve(const double* l, int m, double* b, int n) {
+  for (int i = 0; i < m; i++) {
+    const double* li = l + (size_t)i * m;
+    for (int j = 0; j < i; j++) axpy_d(-li[j], b + (size_t)j * n, b + (size_t)i * n, n);
+    scale_d(b + (size_t)i * n, 1.0 / li[i], n);
+  }
+  for (int i = m - 1; i >= 0; i--) {
+    for (int j = i + 1; j < m; j++) axpy_d(-l[(size_t)j * m + i], b + (size_t)j * n, b + (size_t)i * n, n);
+    scale_d(b + (size_t)i * n, 1.0 / l[(size_t)i * m + i], n);
+  }
+}
+
+/* Rows ordered by error, largest first, ties to the lower row (ModUpdate.replaceUnused's order). */
+static int by_error_desc(const void* p, const void* q, void* errors) {
+  int i = *(const int*)p, j = *(const int*)q;
+  double ei = ((const double*)errors)[i], ej = ((const double*)errors)[j];
+  if (ei != ej) return ei > ej ? -1 : 1;
+  return (i > j) - (i < j);
+}
+
+/*
+ * ModUpdate.fromNormalEquations: D = A^-1 B over the used atoms, normalised into `dictionary` (atoms x dim), values
+ * rescaled in place, unused atoms replaced by the normalised residuals of the worst rows. Returns the number of
+ * replaced atoms, -1 when A is singular even with the ridge (nothing changed), -2 when memory ran out.
+ */
+static int mod_update(const Normal* ne, const float* x, int n, int dim, int atoms, int width, const int* indices,
+                      double* values, const int* counts, const double* errors, float* dictionary) {
+  int* used = malloc(sizeof(int) * atoms);
+  double* scale = calloc(atoms, sizeof(double));
+  char* present = calloc(atoms, 1);
+  double* l = malloc(sizeof(double) * (size_t)atoms * atoms);
+  double* rhs = malloc(sizeof(double) * (size_t)atoms * dim);
+  double* residual = malloc(sizeof(double) * dim);
+  int rc = -2;
+  if (!used || !scale || !present || !l || !rhs || !residual) goto done;
+  int m = 0;
+  double max_diag = 0;
+  for (int j = 0; j < atoms; j++) {
+    double ajj = ne->a[(size_t)j * atoms + j];
+    if (ne->uses[j] > 0 && ajj > 0) {
+      used[m++] = j;
+      max_diag = max_diag > ajj ? max_diag : ajj; /* Math.max: no NaN here */
+    }
+  }
+  int solved = 0;
+  double ridges[2] = {0, 1e-9 * max_diag};
+  for (int attempt = 0; attempt < 2 && !solved; attempt++) {
+    for (int u = 0; u < m; u++) {
+      const double* src = ne->a + (size_t)used[u] * atoms;
+      for (int v = 0; v <= u; v++) l[(size_t)u * m + v] = src[used[v]];
+      l[(size_t)u * m + u] += ridges[attempt];
+      memcpy(rhs + (size_t)u * dim, ne->b + (size_t)used[u] * dim, sizeof(double) * dim);
+    }
+    if (cholesky_factor(l, m, 1e-12 * max_diag)) {
+      cholesky_solve(l, m, rhs, dim);
+      solved = 1;
+    }
+  }
+  if (!solved) {
+    rc = -1;
+    goto done;
+  }
+  for (int u = 0; u < m; u++) {
+    int j = used[u];
+    const double* sol = rhs + (size_t)u * dim;
+    scale[j] = sqrt(dot(sol, sol, dim));
+    if (scale[j] > 0) {
+      for (int p = 0; p < dim; p++) dictionary[(size_t)j * dim + p] = (float)(sol[p] / scale[j]);
+      present[j] = 1;
+    }
+  }
+  size_t slots = (size_t)n * width;
+  for (size_t i = 0; i < slots; i++) values[i] *= scale[indices[i]];
+  int missing = 0;
+  for (int j = 0; j < atoms; j++) missing += !present[j];
+  rc = 0;
+  if (missing > 0) {
+    int* order = malloc(sizeof(int) * n);
+    if (!order) {
+      rc = -2;
+      goto done;
+    }
+    for (int r = 0; r < n; r++) order[r] = r;
+    qsort_r(order, n, sizeof(int), by_error_desc, (void*)errors);
+    int rows = missing < n ? missing : n;
+    int next = 0;
+    for (int j = 0; j < atoms; j++) {
+      if (present[j]) continue;
+      float* atom = dictionary + (size_t)j * dim;
+      int found = 0;
+      while (!found && next < rows) {
+        int r = order[next++];
+        for (int p = 0; p < dim; p++) residual[p] = x[(size_t)r * dim + p];
+        for (int s = 0; s < counts[r]; s++) {
+          int a = indices[(size_t)r * width + s];
+          if (present[a]) {
+            double v = -values[(size_t)r * width + s];
+            const float* d = dictionary + (size_t)a * dim;
+            for (int p = 0; p < dim; p++) residual[p] += v * d[p];
+          }
+        }
+        double norm = sqrt(dot(residual, residual, dim));
+        if (norm > 1e-12) {
+          for (int p = 0; p < dim; p++) atom[p] = (float)(residual[p] / norm);
+          found = 1;
+        }
+      }
+      if (!found) {
+        memset(atom, 0, sizeof(float) * dim);
+        atom[j % dim] = 1.0f;
+      }
+      present[j] = 1;
+      rc++;
+    }
+    free(order);
+  }
+done:
+  free(used);
+  free(scale);
+  free(present);
+  free(l);
+  free(rhs);
+  free(residual);
+  return rc;
+}
+
+/* ---- the learner (DictionaryLearner.learn) ---- */
+
+static Normal normal_new(int atoms, int dim) {
+  Normal ne = {calloc((size_t)atoms * atoms, sizeof(double)), calloc((size_t)atoms * dim, sizeof(double)),
+               calloc(atoms, sizeof(int))};
+  return ne;
+}
+
+static int normal_ok(const Normal* ne) { return ne->a && ne->b && ne->uses; }
+
+static void normal_free(Normal* ne) {
+  free(ne->a);
+  free(ne->b);
+  free(ne->uses);
+}
+
+
+/* One pass over all rows on `threads` threads. Returns sum(errors) as Java sums it, or NaN when memory ran out. */
+static double learn_pass(int mode, const Dict* g, const float* x, int n, int k, int stride, int phase, int threads,
+                         int* idx, double* val, int* cnt, double* err, const double* norms, float* stored) {
+  Pass p = {0};
+  p.mode = mode;
+  p.g = g;
+  p.x = x;
+  p.n = n;
+  p.k = k;
+  p.tolerance = -1;
+  p.stride = stride;
+  p.phase = phase;
+  p.threads = threads;
+  p.indices = idx;
+  p.values_d = val;
+  p.counts = cnt;
+  p.errors = err;
+  p.norms_in = norms;
+  p.stored = stored;
+  if (run_pass(&p) != 0) return NAN;
+  double s = 0;
+  for (int r = 0; r < n; r++) s += err[r];
+  return s;
+}
+
+/*
+ * The normal equations of the current code (the Java learner moves each changed row's share in and out of running
+ * sums; recomputing them in a pass of their own keeps the coding passes free of the scattered writes, and costs
+ * less than those did). Partial sums per fixed row range, added in range order. NaN-free; -1 when memory ran out.
+ */
+static int normal_from_code(Normal* ne, Normal* partials, const Dict* g, const float* x, int n, int k, int threads,
+                            int* idx, double* val, int* cnt) {
+  const int atoms = g->atoms, dim = g->dim;
+  const size_t aa = (size_t)atoms * atoms, ab = (size_t)atoms * dim;
+  for (int c = 0; c < NORMAL_CHUNKS; c++) {
+    memset(partials[c].a, 0, sizeof(double) * aa);
+    memset(partials[c].b, 0, sizeof(double) * ab);
+    memset(partials[c].uses, 0, sizeof(int) * atoms);
+  }
+  Pass p = {0};
+  p.mode = PASS_NORMAL;
+  p.g = g;
+  p.x = x;
+  p.n = n;
+  p.k = k;
+  p.threads = threads < NORMAL_CHUNKS ? threads : NORMAL_CHUNKS;
+  p.indices = idx;
+  p.values_d = val;
+  p.counts = cnt;
+  p.partials = partials;
+  if (run_pass(&p) != 0) return -1;
+  memcpy(ne->a, partials[0].a, sizeof(double) * aa);
+  memcpy(ne->b, partials[0].b, sizeof(double) * ab);
+  memcpy(ne->uses, partials[0].uses, sizeof(int) * atoms);
+  for (int c = 1; c < NORMAL_CHUNKS; c++) {
+    for (int i = 0; i < atoms; i++) {
+      for (int j = 0; j <= i; j++) ne->a[(size_t)i * atoms + j] += partials[c].a[(size_t)i * atoms + j];
+      ne->uses[i] += partials[c].uses[i];
+    }
+    for (size_t i = 0; i < ab; i++) ne->b[i] += partials[c].b[i];
+  }
+  return 0;
+}
+
+/*
+ * DictionaryLearner.learn from seeded atoms (dictionary: in the seeds, out the learned atoms). history holds the
+ * objective per iteration, initial[0] the objective of the empty code (sum of squared row norms).
+ */
+int MC_ENTRY(learn)(const float* x, int n, int dim, int atoms, int k, int iterations, int stride, int threads,
+                    float* dictionary, int* indices, float* stored, int* counts, double* errors, double* history,
+                    double* initial, int* stats) {
+  size_t slots = (size_t)n * k;
+  threads = threads < 1 ? 1 : (threads > n ? (n < 1 ? 1 : n) : threads);
+  double* values = calloc(slots, sizeof(double));
+  double* norms = malloc(sizeof(double) * n);
+  double* row = malloc(sizeof(double) * dim);
+  int* saved_indices = malloc(sizeof(int) * slots);
+  double* saved_values = malloc(sizeof(double) * slots);
+  int* saved_counts = malloc(sizeof(int) * n);
+  double* saved_errors = malloc(sizeof(double) * n);
+  float* next_dictionary = malloc(sizeof(float) * (size_t)atoms * dim);
+  Normal normal = normal_new(atoms, dim);
+  Normal partials[NORMAL_CHUNKS];
+  int partials_ok = 1;
+  for (int c = 0; c < NORMAL_CHUNKS; c++) {
+    partials[c] = normal_new(atoms, dim);
+    partials_ok = partials_ok && normal_ok(&partials[c]);
+  }
+  Dict gram = {0}, next = {0};
+  int have_dicts = 0;
+  int status = STATUS_NO_MEMORY;
+  if (!values || !norms || !row || !saved_indices || !saved_values || !saved_counts || !saved_errors
+      || !next_dictionary || !normal_ok(&normal) || !partials_ok) {
+    goto done;
+  }
+  double total = 0;
+  for (int r = 0; r < n; r++) {
+    widen(x + (size_t)r * dim, row, dim);
+    norms[r] = dot(row, row, dim);
+    errors[r] = norms[r];
+    total += errors[r];
+  }
+  *initial = total;
+  if (!isfinite(total)) {
+    status = STATUS_NOT_FINITE;
+    goto done;
+  }
+  memset(indices, 0, sizeof(int) * slots);
+  memset(counts, 0, sizeof(int) * n);
+  if (dict_alloc(&gram, atoms, dim) != 0) goto done;
+  if (dict_alloc(&next, atoms, dim) != 0) {
+    dict_free(&gram);
+    goto done;
+  }
+  have_dicts = 1;
+  dict_fill(&gram, dictionary);
+  int length = iterations, reverted = 0, replaced = 0;
+  for (int t = 0; t < iterations; t++) {
+    double coded = learn_pass(PASS_CODE_SUBSET, &gram, x, n, k, stride, t % stride, threads, indices, values,
+                              counts, errors, NULL, NULL);
+    if (isnan(coded)) goto done;
+    memcpy(saved_indices, indices, sizeof(int) * slots);
+    memcpy(saved_values, values, sizeof(double) * slots);
+    memcpy(saved_counts, counts, sizeof(int) * n);
+    memcpy(saved_errors, errors, sizeof(double) * n);
+    if (normal_from_code(&normal, partials, &gram, x, n, k, threads, indices, values, counts) != 0) goto done;
+    memcpy(next_dictionary, dictionary, sizeof(float) * (size_t)atoms * dim);
+    int update = mod_update(&normal, x, n, dim, atoms, k, indices, values, counts, errors, next_dictionary);
+    if (update == -2) goto done;
+    if (update >= 0) {
+      dict_fill(&next, next_dictionary);
+      double objective = learn_pass(PASS_REFIT, &next, x, n, k, 1, 0, threads, indices, values, counts, errors,
+                                    norms, NULL);
+      if (isnan(objective)) goto done;
+      if (objective <= coded) {
+        memcpy(dictionary, next_dictionary, sizeof(float) * (size_t)atoms * dim);
+        Dict previous = gram;
+        gram = next;
+        gram.atom_rows = dictionary;
+        next = previous;
+        replaced += update;
+        history[t] = objective;
+        continue;
+      }
+    }
+    /* Undo the update; coding is deterministic, so repeating the iteration would only repeat this: stop. */
+    reverted++;
+    memcpy(indices, saved_indices, sizeof(int) * slots);
+    memcpy(values, saved_values, sizeof(double) * slots);
+    memcpy(counts, saved_counts, sizeof(int) * n);
+    memcpy(errors, saved_errors, sizeof(double) * n);
+    history[t] = coded;
+    length = t + 1;
+    break;
+  }
+  double objective = learn_pass(PASS_FINAL, &gram, x, n, k, 1, 0, threads, indices, values, counts, errors, NULL,
+                                stored);
+  if (isnan(objective)) goto done;
+  history[length - 1] = objective;
+  stats[STAT_HISTORY_LENGTH] = length;
+  stats[STAT_REVERTED] = reverted;
+  stats[STAT_REPLACED] = replaced;
+  status = STATUS_OK;
+done:
+  if (have_dicts) {
+    dict_free(&gram);
+    dict_free(&next);
+  }
+  free(values);
+  free(norms);
+  free(row);
+  free(saved_indices);
+  free(saved_values);
+  free(saved_counts);
+  free(saved_errors);
+  free(next_dictionary);
+  normal_free(&normal);
+  for (int c = 0; c < NORMAL_CHUNKS; c++) normal_free(&partials[c]);
+  stats[STAT_STATUS] = status;
+  return status;
+}
+
+/* AtomSeeding.draw: an index drawn with probability proportional to dist by the uniform u, or -1 if all are 0. */
+static int draw(const float* dist, int n, double u) {
+  double total = 0;
+  for (int i = 0; i < n; i++) total += dist[i];
+  if (!(total > 1e-12)) return -1;
+  double target = u * total;
+  double acc = 0;
+  int last = -1;
+  for (int i = 0; i < n; i++) {
+    if (dist[i] > 0) {
+      acc += dist[i];
+      last = i;
+      if (acc > target) return i;
+    }
+  }
+  return last;
+}
+
+/* AtomSeeding.pickAtoms: the k-means++ picks over the sample's unit rows t (dim rows of stride m, `usable` valid
+ * columns). Returns how many atoms were chosen (fewer when every distance reached zero); -1 if memory ran out. */
+int MC_ENTRY(seed_atoms)(const float* t, int usable, int m, int dim, int atoms, int first, const double* uniforms,
+                         float* chosen) {
+  float* dist = malloc(sizeof(float) * usable);
+  float* dots = malloc(sizeof(float) * usable);
+  if (!dist || !dots) {
+    free(dist);
+    free(dots);
+    return -1;
+  }
+  for (int i = 0; i < usable; i++) dist[i] = 1.0f;
+  int a = 0;
+  for (; a < atoms; a++) {
+    int pick = a == 0 ? first : draw(dist, usable, uniforms[a]);
+    if (pick < 0) break;
+    float* atom = chosen + (size_t)a * dim;
+    for (int p = 0; p < dim; p++) atom[p] = t[(size_t)p * m + pick];
+    memset(dots, 0, sizeof(float) * usable);
+    gemv4(atom, t, dim, m, dots, usable);
+    for (int i = 0; i < usable; i++) {
+      float s = 1.0f - dots[i] * dots[i];
+      s = s > 0.0f ? s : 0.0f;
+      dist[i] = dist[i] <= s ? dist[i] : s;
+    }
+    dist[pick] = 0.0f;
+  }
+  free(dist);
+  free(dots);
+  return a;
+}
+
+/* Batch-OMP of n signals (BatchOmp.encodeValidated); 0, or -1 when memory ran out. */
+int MC_ENTRY(encode)(const float* d, int atoms, int dim, const float* x, int n, int k, double tolerance,
+                     int threads, int* idx, float* val, int* cnt, double* res, double* nrm) {
+  Dict g;
+  if (dict_init(&g, d, atoms, dim) != 0) return -1;
+  Pass p = {0};
+  p.mode = -1;
+  p.g = &g;
+  p.x = x;
+  p.n = n;
+  p.k = k;
+  p.tolerance = tolerance;
+  p.threads = threads;
+  p.indices = idx;
+  p.values_f = val;
+  p.counts = cnt;
+  p.residuals = res;
+  p.norms_out = nrm;
+  int rc = run_pass(&p);
+  dict_free(&g);
+  return rc;
+}
