@@ -855,9 +855,8 @@ static double learn_pass(int mode, const Dict* g, const float* x, int n, int k, 
 }
 
 /*
- * The normal equations of the current code (the Java learner moves each changed row's share in and out of running
- * sums; recomputing them in a pass of their own keeps the coding passes free of the scattered writes, and costs
- * less than those did). Partial sums per fixed row range, added in range order. NaN-free; -1 when memory ran out.
+ * NormalEquations.ofCode: the normal equations of the current code, each fixed row range into its own partial sums
+ * (in parallel), added in range order. 0, or -1 when memory ran out.
  */
 static int normal_from_code(Normal* ne, Normal* partials, const Dict* g, const float* x, int n, int k, int threads,
                             int* idx, double* val, int* cnt) {

@@ -26,7 +26,7 @@ public final class DictionaryBenchmark {
   static final int K = 8;
   static final int ITERATIONS = 10;
   static final int LARGE_ROWS = 1_000_000;
-  static final int LARGE_ITERATIONS = 3;
+  static final int LARGE_ITERATIONS = 10;
   static final int WARM_RUNS = 3;
 
   private DictionaryBenchmark() {}

@@ -3,10 +3,7 @@ package org.matcomp.compressor.dictionary;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.base.MoreObjects;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import org.matcomp.linalg.FloatMatrix;
 
 /**
@@ -16,24 +13,27 @@ import org.matcomp.linalg.FloatMatrix;
  * <p>Why MOD rather than K-SVD. Approximate K-SVD (Rubinstein et al. 2008) refits one atom at a time, each update
  * depending on the previous one, so it is inherently sequential and needs the residual matrix (n × d floats) kept
  * in memory. MOD's update is the exact least-squares optimum over all atoms at once: two sums over the rows
- * (ZᵀZ and ZᵀX, parallel, allocation-free) and one K×K Cholesky solve, independent of n — so it costs a few
- * milliseconds for K = 256 on any table height and needs no residual matrix, which is what lets a 1 000 000-row
- * table learn within a small heap. The per-iteration gain K-SVD has from updating coefficients jointly with atoms
- * is recovered by refitting each row's coefficients on its support after the update (a k×k solve per row, which
- * also only lowers the objective).
+ * (ZᵀZ and ZᵀX, one pass) and one K×K Cholesky solve, independent of n — so it costs a few milliseconds for
+ * K = 256 on any table height and needs no residual matrix, which is what lets a 1 000 000-row table learn within a
+ * small heap. The per-iteration gain K-SVD has from updating coefficients jointly with atoms is recovered by
+ * refitting each row's coefficients on its support after the update (a k×k solve per row, which also only lowers
+ * the objective).
  *
  * <p>Each iteration runs: (1) Batch-OMP on a rotating quarter of the rows (see {@link #CODING_STRIDE}), keeping a
- * new code only where it beats the row's current one (OMP is greedy and could be worse), with the changed rows'
- * shares of ZᵀZ and ZᵀX moved incrementally ({@link NormalEquations}); (2) the MOD update with atom
- * renormalisation (the scale moves into Z) and replacement of unused atoms by the normalised residuals of the worst
- * rows; (3) the coefficient refit of every row, which also accumulates the next ZᵀZ and ZᵀX in the same pass. Each
- * of the three can only lower ‖X − Z·D‖² in exact arithmetic; if round-off or a singular system would make an update
- * raise it, the update is undone, so the recorded objective is monotone. After the last iteration every row gets a
- * fresh OMP code under the final dictionary (kept only where better), as scikit-learn's {@code transform} does.
+ * new code only where it beats the row's current one (OMP is greedy and could be worse); (2) the normal equations
+ * of the code ({@link NormalEquations#ofCode}) and the MOD update with atom renormalisation (the scale moves into Z)
+ * and replacement of unused atoms by the normalised residuals of the worst rows; (3) the coefficient refit of every
+ * row. Each of the three can only lower ‖X − Z·D‖² in exact arithmetic; if round-off or a singular system would
+ * make an update raise it, the update is undone, so the recorded objective is monotone. After the last iteration
+ * every row gets a fresh OMP code under the final dictionary (kept only where better), as scikit-learn's
+ * {@code transform} does.
+ *
+ * <p>Every sum has a fixed order (rows in order, the normal equations in fixed row ranges), so the result does not
+ * depend on the number of threads, and {@link NativeKernels} computes the same result bit for bit.
  *
  * <p>Coefficients stay in double while learning (so that ZᵀZ and ZᵀX are sums of exactly the stored values) and are
- * rounded to float at the end. Beyond X the learner holds O(n·k) code and O(K² + K·d) normal equations per thread,
- * so a 1 000 000-row table still learns within a small heap.
+ * rounded to float at the end. Beyond X the learner holds O(n·k) code and O(K² + K·d) normal equations, so a
+ * 1 000 000-row table still learns within a small heap.
  */
 public final class DictionaryLearner {
   /**
@@ -123,28 +123,24 @@ public final class DictionaryLearner {
     double initial = total;
     float[][] dictionary = AtomSeeding.seed(signals, n, dim, atoms, seed, false);
     GramDictionary gram = GramDictionary.of(flatten(dictionary, dim), atoms, dim);
-    NormalEquations normal = new NormalEquations(atoms, dim);
     double[] history = new double[iterations];
     int reverted = 0;
     int replaced = 0;
     for (int t = 0; t < iterations; t++) {
-      double coded = codeSubset(gram, signals, n, indices, values, counts, errors, CODING_STRIDE, t % CODING_STRIDE,
-          normal);
+      double coded = codeSubset(gram, signals, n, indices, values, counts, errors, CODING_STRIDE, t % CODING_STRIDE);
       int[] savedIndices = indices.clone();
       double[] savedValues = values.clone();
       int[] savedCounts = counts.clone();
       double[] savedErrors = errors.clone();
-      NormalEquations saved = normal.copy();
+      NormalEquations normal = NormalEquations.ofCode(signals, n, dim, atoms, k, indices, values, counts);
       ModUpdate.Outcome update = ModUpdate.fromNormalEquations(normal.a, normal.b, normal.uses, signals, n, dim,
           atoms, k, indices, values, counts, errors);
       if (update != null) {
         GramDictionary next = GramDictionary.of(flatten(update.dictionary(), dim), atoms, dim);
-        NormalEquations refitted = new NormalEquations(atoms, dim);
-        double objective = refit(next, signals, norms, n, indices, values, counts, errors, refitted);
+        double objective = refit(next, signals, norms, n, indices, values, counts, errors);
         if (objective <= coded) {
           dictionary = update.dictionary();
           gram = next;
-          normal = refitted;
           replaced += update.replacedAtoms();
           history[t] = objective;
           continue;
@@ -156,7 +152,6 @@ public final class DictionaryLearner {
       System.arraycopy(savedValues, 0, values, 0, values.length);
       System.arraycopy(savedCounts, 0, counts, 0, counts.length);
       System.arraycopy(savedErrors, 0, errors, 0, errors.length);
-      normal = saved;
       history[t] = coded;
       history = Arrays.copyOf(history, t + 1);
       break;
@@ -198,80 +193,48 @@ public final class DictionaryLearner {
 
   /**
    * Batch-OMP on the rows r ≡ phase (mod stride), adopting a new code where its residual is below the row's
-   * current one (exact: refitted under this dictionary), and moving the changed rows' shares of A and B. Returns
-   * ‖X − Z·D‖².
+   * current one (exact: refitted under this dictionary). Returns ‖X − Z·D‖².
    */
   private double codeSubset(GramDictionary gram, float[] x, int n, int[] indices, double[] values, int[] counts,
-      double[] errors, int stride, int phase, NormalEquations normal) {
+      double[] errors, int stride, int phase) {
     int k = nonzeros;
     int dim = gram.dim;
-    List<NormalEquations> deltas = Collections.synchronizedList(new ArrayList<>());
-    Workers.forRanges(n, 256, () -> {
-      Workspace w = new Workspace(gram, k, new NormalEquations(atoms, dim));
-      deltas.add(w.normal);
-      return w;
-    }, (w, from, to) -> {
+    Workers.forRanges(n, 256, () -> new OmpKernel(gram, k, -1), (kernel, from, to) -> {
       for (int r = from + Math.floorMod(phase - from, stride); r < to; r += stride) {
-        w.kernel.code(x, r * dim);
-        if (w.kernel.residual < errors[r]) {
-          Kernels.widen(x, r * dim, w.row, dim);
-          w.normal.add(w.row, r * k, indices, values, counts[r], -1);
-          store(w.kernel, r, indices, values, counts, errors);
-          w.normal.add(w.row, r * k, indices, values, counts[r], 1);
+        kernel.code(x, r * dim);
+        if (kernel.residual < errors[r]) {
+          store(kernel, r, indices, values, counts, errors);
         }
       }
     });
-    for (NormalEquations delta : deltas) {
-      normal.plus(delta);
-    }
     return sum(errors);
   }
 
-  /**
-   * Least-squares coefficients of every row on its current support under a new dictionary, with exact residuals,
-   * accumulating the refitted code's normal equations into {@code normal} in the same pass.
-   */
+  /** Least-squares coefficients of every row on its current support under a new dictionary, exact residuals. */
   private double refit(GramDictionary gram, float[] x, double[] norms, int n, int[] indices, double[] values,
-      int[] counts, double[] errors, NormalEquations normal) {
+      int[] counts, double[] errors) {
     int k = nonzeros;
     int dim = gram.dim;
-    List<NormalEquations> partials = Collections.synchronizedList(new ArrayList<>());
-    Workers.forRanges(n, 512, () -> {
-      Workspace w;
-      synchronized (partials) {
-        w = new Workspace(gram, k, partials.isEmpty() ? normal : new NormalEquations(atoms, dim));
-        partials.add(w.normal);
-      }
-      return w;
-    }, (w, from, to) -> {
+    Workers.forRanges(n, 512, () -> new Workspace(gram, k), (w, from, to) -> {
       for (int r = from; r < to; r++) {
         Kernels.widen(x, r * dim, w.row, dim);
         w.kernel.refit(w.row, norms[r], indices, r * k, counts[r]);
         store(w.kernel, r, indices, values, counts, errors);
-        w.normal.add(w.row, r * k, indices, values, counts[r], 1);
       }
     });
-    for (NormalEquations part : partials) {
-      if (part != normal) {
-        normal.plus(part);
-      }
-    }
     return sum(errors);
   }
 
   /**
-   * One thread's tools for a pass: a coder, its share of the normal equations, and the current row in double (the
-   * refit's inner products and the accumulation of ZᵀX then run on whole double rows, which the JIT vectorises; a
-   * float row at an offset, converted per element, it does not).
+   * One thread's tools for a refit: a coder and the current row in double (the refit's inner products then run on
+   * whole double rows, which the JIT vectorises; a float row at an offset, converted per element, it does not).
    */
   private static final class Workspace {
     final OmpKernel kernel;
-    final NormalEquations normal;
     final double[] row;
 
-    Workspace(GramDictionary gram, int k, NormalEquations normal) {
+    Workspace(GramDictionary gram, int k) {
       this.kernel = new OmpKernel(gram, k, -1);
-      this.normal = normal;
       this.row = new double[gram.dim];
     }
   }

@@ -2,9 +2,7 @@ package org.matcomp.compressor.dictionary;
 
 /**
  * The normal equations of the MOD dictionary step for a code Z of signals X: A = ZᵀZ (atoms × atoms), B = ZᵀX
- * (atoms × dim) and how many rows use each atom. Kept up to date by adding and subtracting the rows whose codes
- * change, so an iteration that re-codes a subset of the rows costs work in that subset only. One instance per thread
- * during a pass, summed after it.
+ * (atoms × dim) and how many rows use each atom, built row by row from the code.
  */
 final class NormalEquations {
   final double[][] a;
@@ -25,17 +23,45 @@ final class NormalEquations {
     this.dim = b.length == 0 ? 0 : b[0].length;
   }
 
-  /** Adds sign × the share of row x (its code: slots [base, base + count)). */
-  void add(double[] x, int base, int[] indices, double[] values, int count, int sign) {
+  /** Row ranges summed separately (in parallel) and then added in order: fixed, so the sums do not depend on threads. */
+  static final int CHUNKS = 2;
+
+  /**
+   * The normal equations of a code (slots [r·k, r·k + counts[r]) of row r) for signals x (n × dim, row-major):
+   * rows in order within each of {@link #CHUNKS} fixed ranges, the ranges' sums added in order. The native learner
+   * computes the same sums in the same order.
+   */
+  static NormalEquations ofCode(float[] x, int n, int dim, int atoms, int k, int[] indices, double[] values,
+      int[] counts) {
+    NormalEquations[] parts = new NormalEquations[CHUNKS];
+    Workers.forRanges(CHUNKS, 1, () -> new double[dim], (row, from, to) -> {
+      for (int c = from; c < to; c++) {
+        NormalEquations part = new NormalEquations(atoms, dim);
+        int end = (int) ((long) n * (c + 1) / CHUNKS);
+        for (int r = (int) ((long) n * c / CHUNKS); r < end; r++) {
+          Kernels.widen(x, r * dim, row, dim);
+          part.add(row, r * k, indices, values, counts[r]);
+        }
+        parts[c] = part;
+      }
+    });
+    for (int c = 1; c < CHUNKS; c++) {
+      parts[0].plus(parts[c]);
+    }
+    return parts[0];
+  }
+
+  /** Adds the share of row x, whose code is the slots [base, base + count). */
+  void add(double[] x, int base, int[] indices, double[] values, int count) {
     for (int s = 0; s < count; s++) {
       int i = indices[base + s];
-      double v = sign * values[base + s];
+      double v = values[base + s];
       Kernels.axpy(v, x, b[i], dim);
       double[] ai = a[i];
       for (int t = 0; t < count; t++) {
         ai[indices[base + t]] += v * values[base + t];
       }
-      uses[i] += sign;
+      uses[i]++;
     }
   }
 
@@ -45,15 +71,5 @@ final class NormalEquations {
       Kernels.axpy(1.0, other.b[i], b[i], dim);
       uses[i] += other.uses[i];
     }
-  }
-
-  NormalEquations copy() {
-    double[][] ac = new double[atoms][];
-    double[][] bc = new double[atoms][];
-    for (int i = 0; i < atoms; i++) {
-      ac[i] = a[i].clone();
-      bc[i] = b[i].clone();
-    }
-    return new NormalEquations(ac, bc, uses.clone());
   }
 }

@@ -43,15 +43,17 @@ class NormalEquationsTest {
   }
 
   @Test
-  void rowSharesSumToZtZAndZtXAndMoveWhenACodeChanges() {
+  void theCodesNormalEquationsAreZtZAndZtX() {
     Random rnd = new Random(4);
     double[][] x = new double[ROWS][DIM];
+    float[] flat = new float[ROWS * DIM];
     int[] indices = new int[ROWS * WIDTH];
     double[] values = new double[ROWS * WIDTH];
     int[] counts = new int[ROWS];
     for (int r = 0; r < ROWS; r++) {
       for (int p = 0; p < DIM; p++) {
-        x[r][p] = rnd.nextGaussian();
+        flat[r * DIM + p] = (float) rnd.nextGaussian();
+        x[r][p] = flat[r * DIM + p];
       }
       counts[r] = r % (WIDTH + 1);
       int[] atoms = rnd.ints(0, ATOMS).distinct().limit(WIDTH).toArray();
@@ -60,34 +62,15 @@ class NormalEquationsTest {
         values[r * WIDTH + s] = rnd.nextGaussian();
       }
     }
-    // Two threads' shares, summed.
-    NormalEquations first = new NormalEquations(ATOMS, DIM);
-    NormalEquations second = new NormalEquations(ATOMS, DIM);
-    for (int r = 0; r < ROWS; r++) {
-      (r < ROWS / 2 ? first : second).add(x[r], r * WIDTH, indices, values, counts[r], 1);
-    }
-    first.plus(second);
-    assertMatches(direct(x, indices, values, counts), first);
+    NormalEquations ne = NormalEquations.ofCode(flat, ROWS, DIM, ATOMS, WIDTH, indices, values, counts);
+    assertMatches(direct(x, indices, values, counts), ne);
     int[] uses = new int[ATOMS];
     for (int r = 0; r < ROWS; r++) {
       for (int s = 0; s < counts[r]; s++) {
         uses[indices[r * WIDTH + s]]++;
       }
     }
-    assertArrayEquals(uses, first.uses);
-
-    // Row 7 changes its code: out with the old share, in with the new.
-    int r = 7;
-    first.add(x[r], r * WIDTH, indices, values, counts[r], -1);
-    counts[r] = 2;
-    indices[r * WIDTH] = 5;
-    values[r * WIDTH] = 1.5;
-    indices[r * WIDTH + 1] = 0;
-    values[r * WIDTH + 1] = -0.25;
-    first.add(x[r], r * WIDTH, indices, values, counts[r], 1);
-    assertMatches(direct(x, indices, values, counts), first);
-    NormalEquations copy = first.copy();
-    first.add(x[r], r * WIDTH, indices, values, counts[r], -1);
-    assertEquals(1.5 * 1.5, copy.a[5][5] - first.a[5][5], 1e-12, "the copy keeps row 7's share of A[5][5]");
+    assertArrayEquals(uses, ne.uses);
+    assertEquals(ROWS / 4 * (0 + 1 + 2 + 3), java.util.Arrays.stream(ne.uses).sum(), "slots used in all");
   }
 }
