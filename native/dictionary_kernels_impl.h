@@ -141,39 +141,50 @@ static void correlations(const float* x, const float* t, int d, int K, float* al
 }
 
 /*
- * OmpKernel.argmaxAbs: the first index of the largest |a[j]|. 2·VL lanes (two registers) each keep their
- * running maximum and the first index reaching it, as a float (exact below 2^24); the answer is the smallest index
- * among the lanes holding the overall maximum, which is the first index of that maximum. The scalar
- * compare-and-select chain had taken half of all coding time.
+ * OmpKernel.argmaxAbs: the first index of the largest |a[j]|. 4·VL lanes (four registers, four independent
+ * compare-and-select chains) each keep their running maximum and the first index reaching it, as a float (exact
+ * below 2^24); the answer is the smallest index among the lanes holding the overall maximum, which is the first
+ * index of that maximum. The scalar compare-and-select chain had taken half of all coding time.
  */
 static int argmax_abs(const float* a, int n) {
   const vi abs_mask = (vi){0} + 0x7fffffff;
-  vf m0 = (vf){0} - 1.0f, m1 = m0;
-  vf at0 = {0}, at1 = {0};
+  vf m0 = (vf){0} - 1.0f, m1 = m0, m2 = m0, m3 = m0;
+  vf at0 = {0}, at1 = {0}, at2 = {0}, at3 = {0};
   vf index0;
   for (int l = 0; l < VL; l++) index0[l] = (float)l;
-  vf index1 = index0 + (float)VL;
+  vf index1 = index0 + (float)VL, index2 = index0 + (float)(2 * VL), index3 = index0 + (float)(3 * VL);
   int i = 0;
-  for (; i + 2 * VL - 1 < n; i += 2 * VL) {
-    vf v0 = (vf)((vi)loadv(a + i) & abs_mask);
-    vf v1 = (vf)((vi)loadv(a + i + VL) & abs_mask);
-    vi g0 = v0 > m0;
-    vi g1 = v1 > m1;
-    at0 = (vf)(((vi)index0 & g0) | ((vi)at0 & ~g0));
-    at1 = (vf)(((vi)index1 & g1) | ((vi)at1 & ~g1));
-    m0 = (vf)(((vi)v0 & g0) | ((vi)m0 & ~g0));
-    m1 = (vf)(((vi)v1 & g1) | ((vi)m1 & ~g1));
-    index0 += (float)(2 * VL);
-    index1 += (float)(2 * VL);
+#define MC_LANE_STEP(m, at, index, off)                             \
+  {                                                                 \
+    vf v = (vf)((vi)loadv(a + i + (off)) & abs_mask);               \
+    vi greater = v > m;                                             \
+    at = (vf)(((vi)index & greater) | ((vi)at & ~greater));         \
+    m = (vf)(((vi)v & greater) | ((vi)m & ~greater));               \
+    index += (float)(4 * VL);                                       \
   }
+  for (; i + 4 * VL - 1 < n; i += 4 * VL) {
+    MC_LANE_STEP(m0, at0, index0, 0)
+    MC_LANE_STEP(m1, at1, index1, VL)
+    MC_LANE_STEP(m2, at2, index2, 2 * VL)
+    MC_LANE_STEP(m3, at3, index3, 3 * VL)
+  }
+#undef MC_LANE_STEP
+  /* Merge the four registers lane by lane (larger value; on a tie the smaller index), then the lanes. */
+  vi g = m1 > m0 | ((m1 == m0) & (at1 < at0));
+  m0 = (vf)(((vi)m1 & g) | ((vi)m0 & ~g));
+  at0 = (vf)(((vi)at1 & g) | ((vi)at0 & ~g));
+  g = m3 > m2 | ((m3 == m2) & (at3 < at2));
+  m2 = (vf)(((vi)m3 & g) | ((vi)m2 & ~g));
+  at2 = (vf)(((vi)at3 & g) | ((vi)at2 & ~g));
+  g = m2 > m0 | ((m2 == m0) & (at2 < at0));
+  m0 = (vf)(((vi)m2 & g) | ((vi)m0 & ~g));
+  at0 = (vf)(((vi)at2 & g) | ((vi)at0 & ~g));
   int best = 0;
   float best_value = -1.0f;
-  for (int l = 0; l < 2 * VL; l++) {
-    float m = l < VL ? m0[l] : m1[l - VL];
-    int at = (int)(l < VL ? at0[l] : at1[l - VL]);
-    if (m > best_value || (m == best_value && at < best)) {
-      best = at;
-      best_value = m;
+  for (int l = 0; l < VL; l++) {
+    if (m0[l] > best_value || (m0[l] == best_value && (int)at0[l] < best)) {
+      best = (int)at0[l];
+      best_value = m0[l];
     }
   }
   for (; i < n; i++) {
@@ -558,9 +569,8 @@ static void final_rows(Pass* p, Coder* c, int from, int to) {
 }
 
 /*
- * The normal equations of rows [from, to)'s current code into `ne` (zeroed): A += z_r z_r' (lower triangle j <= i
- * only: the MOD solve reads nothing else, and the upper one holds the same products) and B += z_r x_r, rows in
- * order, as NormalEquations.add accumulates a row's share.
+ * NormalEquations.add over rows [from, to): the current code's A += z_r z_r' and B += z_r x_r into `ne` (zeroed),
+ * rows in order.
  */
 static void normal_rows(Pass* p, Coder* c, Normal* ne, int from, int to) {
   const int d = p->g->dim, K = p->g->atoms, k = p->k;
@@ -574,9 +584,7 @@ static void normal_rows(Pass* p, Coder* c, Normal* ne, int from, int to) {
       double v = val[s];
       axpy_d(v, c->row, ne->b + (size_t)i * d, d);
       double* ai = ne->a + (size_t)i * K;
-      for (int t = 0; t < count; t++) {
-        if (idx[t] <= i) ai[idx[t]] += v * val[t];
-      }
+      for (int t = 0; t < count; t++) ai[idx[t]] += v * val[t];
       ne->uses[i]++;
     }
   }
@@ -883,11 +891,9 @@ static int normal_from_code(Normal* ne, Normal* partials, const Dict* g, const f
   memcpy(ne->b, partials[0].b, sizeof(double) * ab);
   memcpy(ne->uses, partials[0].uses, sizeof(int) * atoms);
   for (int c = 1; c < NORMAL_CHUNKS; c++) {
-    for (int i = 0; i < atoms; i++) {
-      for (int j = 0; j <= i; j++) ne->a[(size_t)i * atoms + j] += partials[c].a[(size_t)i * atoms + j];
-      ne->uses[i] += partials[c].uses[i];
-    }
+    for (size_t i = 0; i < aa; i++) ne->a[i] += partials[c].a[i];
     for (size_t i = 0; i < ab; i++) ne->b[i] += partials[c].b[i];
+    for (int i = 0; i < atoms; i++) ne->uses[i] += partials[c].uses[i];
   }
   return 0;
 }
