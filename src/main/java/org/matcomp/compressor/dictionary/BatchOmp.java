@@ -80,10 +80,14 @@ public final class BatchOmp {
         : encodeValidated(GramDictionary.of(dictionary, atoms, dim), signals, n, squaredNorms);
     // The signals' finiteness rides on the coder's pass: a row norm is finite exactly when its entries are (a
     // float squared cannot overflow a double). Only on failure is the matrix scanned, to name the first culprit.
+    // One sum, not a test per row: a sum of non-negative finite terms stays finite, and a per-row method call
+    // costs milliseconds in the interpreter, where a single cold call runs this loop.
+    double total = 0;
     for (double v : squaredNorms) {
-      if (!Double.isFinite(v)) {
-        DictionaryChecks.requireFinite(signalsName, signals, n, dim);
-      }
+      total += v;
+    }
+    if (!Double.isFinite(total)) {
+      DictionaryChecks.requireFinite(signalsName, signals, n, dim);
     }
     return code;
   }

@@ -128,8 +128,8 @@ public final class DictionaryCompressor implements MatrixCompressor {
   static DictionaryFactorization fromLearning(DictionaryLearningResult result) {
     SparseCode code = result.code();
     Map<String, Double> diagnostics = DictionaryFactorization.diagnosticsOf(result);
-    return new DictionaryFactorization(code.rows(), result.dim(), result.atoms(), code.width(), code.indices(),
-        code.values(), result.dictionary(), diagnostics);
+    return new DictionaryFactorization(code.rows(), result.dim(), result.atoms(), code.width(),
+        code.indicesShared(), code.valuesShared(), result.dictionary(), diagnostics);
   }
 
   @Override

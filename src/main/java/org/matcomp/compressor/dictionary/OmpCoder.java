@@ -36,8 +36,8 @@ public final class OmpCoder {
     SparseCode code = BatchOmp.withNonzeros(nonzeros).encode(dictionaryName, d, atoms, signalsName, x,
         signals.rows(), dim, norms);
     double relError = relativeError(code, norms);
-    DictionaryFactorization f = new DictionaryFactorization(signals.rows(), dim, atoms, nonzeros, code.indices(),
-        code.values(), d, Map.of("atoms", (double) atoms, "nonzeros", (double) nonzeros));
+    DictionaryFactorization f = new DictionaryFactorization(signals.rows(), dim, atoms, nonzeros,
+        code.indicesShared(), code.valuesShared(), d, Map.of("atoms", (double) atoms, "nonzeros", (double) nonzeros));
     return new Coding(code, relError, f);
   }
 
@@ -47,10 +47,13 @@ public final class OmpCoder {
    * computes by a second pass over X, to double round-off.
    */
   static double relativeError(SparseCode code, double[] squaredNorms) {
+    // Plain array reads, no calls per row: in a single cold call this loop runs in the interpreter.
+    double[] residuals = code.squaredResidualsShared();
     double e = 0;
     double x = 0;
     for (int r = 0; r < squaredNorms.length; r++) {
-      e += Math.max(0, code.squaredResidual(r));
+      double v = residuals[r];
+      e += v > 0 ? v : 0;
       x += squaredNorms[r];
     }
     if (x == 0) {

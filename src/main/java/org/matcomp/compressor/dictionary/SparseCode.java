@@ -102,6 +102,22 @@ public final class SparseCode {
     return squaredResiduals.clone();
   }
 
+  /**
+   * The arrays themselves, for readers in this package that promise not to modify them (a factorization built from
+   * this code shares them instead of copying megabytes).
+   */
+  int[] indicesShared() {
+    return indices;
+  }
+
+  float[] valuesShared() {
+    return values;
+  }
+
+  double[] squaredResidualsShared() {
+    return squaredResiduals;
+  }
+
   double squaredResidual(int row) {
     return squaredResiduals[row];
   }
