@@ -17,9 +17,6 @@ final class CodebookLayout {
   static final String CODES = "codes";
   static final String MASK = "mask";
 
-  /** Largest k whose codes fit a byte, as the reference: uint8 codes when rank ≤ 256. */
-  static final int UINT8_CODES_MAX_CLUSTERS = 256;
-
   private CodebookLayout() {}
 
   /** Number of 1×b blocks of an m×n matrix named {@code name}, after checking that b divides n. */
@@ -45,7 +42,8 @@ final class CodebookLayout {
   }
 
   static List<FactorSpec> specs(int rows, int cols, int blockSize, int clusters, boolean withMask) {
-    FactorType codeType = clusters <= UINT8_CODES_MAX_CLUSTERS ? FactorType.UINT8 : FactorType.INT32;
+    // As the reference: uint8 codes when rank ≤ 256.
+    FactorType codeType = FactorType.indexFor(clusters);
     List<FactorSpec> out = new ArrayList<>();
     out.add(FactorSpec.trainableFloat(CODEBOOK, clusters, blockSize));
     out.add(new FactorSpec(CODES, codeType, new int[] {rows, cols / blockSize}, false));

@@ -176,10 +176,18 @@ class InferenceFormEquivalenceTest {
     return o;
   }
 
-  /** A random 2-slot code over 5 atoms; the product is computed here in plain Java. */
+  /** A random 2-slot code over 5 atoms (indices stored as uint8); the product is computed here in plain Java. */
   static Factorization dictionary(float[] w, int[] s) {
+    return dictionary(s, 5);
+  }
+
+  /** As {@link #dictionary(float[], int[])} over 300 atoms, whose indices need int32. */
+  static Factorization wideDictionary(float[] w, int[] s) {
+    return dictionary(s, 300);
+  }
+
+  private static Factorization dictionary(int[] s, int atoms) {
     Random rnd = new Random(9);
-    int atoms = 5;
     int width = 2;
     float[] d = new float[atoms * s[1]];
     for (int i = 0; i < d.length; i++) {
@@ -199,7 +207,7 @@ class InferenceFormEquivalenceTest {
     }
     return new TestFactorization(CompressionMethod.DICTIONARY, s[0], s[1], List.of(
         Factor.ofFloats(FactorSpec.trainableFloat("dictionary", atoms, s[1]), d),
-        Factor.ofInts(new FactorSpec("code_indices", FactorType.INT32, new int[] {s[0], width}, false), idx),
+        Factor.ofInts(new FactorSpec("code_indices", FactorType.indexFor(atoms), new int[] {s[0], width}, false), idx),
         Factor.ofFloats(FactorSpec.trainableFloat("code_values", s[0], width), vals)), dense);
   }
 
@@ -207,5 +215,7 @@ class InferenceFormEquivalenceTest {
   void dictionaryGathersCodeRowsAndMatchesItsProduct() throws Exception {
     assertFormMatchesDense(TinyModels.TF1, TF1, new DictionaryForm(), InferenceFormEquivalenceTest::dictionary, 2e-5);
     assertFormMatchesDense(TinyModels.TF2, TF2, new DictionaryForm(), InferenceFormEquivalenceTest::dictionary, 2e-5);
+    assertFormMatchesDense(TinyModels.TF1, TF1, new DictionaryForm(), InferenceFormEquivalenceTest::wideDictionary,
+        2e-5);
   }
 }

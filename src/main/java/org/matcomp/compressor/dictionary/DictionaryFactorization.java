@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
+import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.spec.CompressionMethod;
 
 /**
  * A matrix A (rows × cols) as a k-sparse code Z (rows × atoms, stored as k index/value slots per row) times a
- * dictionary D (atoms × cols): A ≈ Z·D. Factors, in order: {@code code_indices} (rows × k, INT32, fixed),
+ * dictionary D (atoms × cols): A ≈ Z·D. Factors, in order: {@code code_indices} (rows × k, fixed; UINT8 for up
+ * to 256 atoms, else INT32),
  * {@code code_values} (rows × k, FLOAT32, trainable), {@code dictionary} (atoms × cols, FLOAT32, trainable). Rows
  * coded with fewer than k atoms carry (index 0, value 0) in their unused slots, so every reader may sum all k slots.
  *
@@ -49,7 +51,7 @@ public final class DictionaryFactorization implements Factorization {
   /** The factor layout for a rows × cols matrix with the given sizes. */
   static List<FactorSpec> layout(int rows, int cols, int atoms, int nonzeros) {
     return List.of(
-        new FactorSpec("code_indices", org.matcomp.compressor.FactorType.INT32, new int[] {rows, nonzeros}, false),
+        new FactorSpec("code_indices", FactorType.indexFor(atoms), new int[] {rows, nonzeros}, false),
         FactorSpec.trainableFloat("code_values", rows, nonzeros),
         FactorSpec.trainableFloat("dictionary", atoms, cols));
   }

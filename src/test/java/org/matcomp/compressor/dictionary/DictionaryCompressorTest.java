@@ -56,9 +56,12 @@ class DictionaryCompressorTest {
   void layoutNamesTypesAndShapes() {
     List<FactorSpec> specs = DictionaryCompressor.withSizes(32, 3, 5, 0).layout("embedding", ROWS, COLS);
     assertEquals(List.of(
-        new FactorSpec("code_indices", FactorType.INT32, new int[] {ROWS, 3}, false),
+        new FactorSpec("code_indices", FactorType.UINT8, new int[] {ROWS, 3}, false),
         FactorSpec.trainableFloat("code_values", ROWS, 3),
         FactorSpec.trainableFloat("dictionary", 32, COLS)), specs);
+    // Indices take a byte while they can: 256 atoms do, 257 need int32.
+    assertEquals(FactorType.UINT8, DictionaryCompressor.withSizes(256, 3, 5, 0).layout("e", ROWS, COLS).get(0).type());
+    assertEquals(FactorType.INT32, DictionaryCompressor.withSizes(257, 3, 5, 0).layout("e", ROWS, COLS).get(0).type());
   }
 
   /** product() is exactly Σ_s value·dictionary[index] over each row's slots, accumulated in float in slot order. */
@@ -84,8 +87,8 @@ class DictionaryCompressorTest {
   void compressesTheTableWell() {
     DictionaryFactorization f = compressed();
     assertTrue(TABLE.relativeErrorTo(f.product()) < 0.3, "rel error " + TABLE.relativeErrorTo(f.product()));
-    // 600·3 indices + 600·3 values + 32·16 atoms, 4 bytes each, against 600·16 floats.
-    assertEquals(4L * (600 * 3 * 2 + 32 * 16), f.size().compressedBytes());
+    // 600·3 one-byte indices (32 atoms) + 600·3 float values + 32·16 float atoms, against 600·16 floats.
+    assertEquals(600 * 3 + 4L * (600 * 3 + 32 * 16), f.size().compressedBytes());
     assertEquals(4L * 600 * 16, f.size().denseBytes());
   }
 
