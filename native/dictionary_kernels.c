@@ -4,15 +4,15 @@
  *
  * Why native: the Java kernels (OmpKernel, DictionaryLearner) reach their speed only once HotSpot has compiled
  * them, and in a single cold call on two cores the compile queue, not the arithmetic, set the pace (a cold
- * 10 000-row coding took 3x its warm time). This file is the same algorithm, operation for operation, so that
- * it has no warm-up at all. It is a transcription, not a second design:
+ * 10 000-row coding took 3x its warm time). The compute code (dictionary_kernels_impl.h) is the same algorithm,
+ * operation for operation, so that it has no warm-up at all. It is a transcription, not a second design:
  *
  *  - Every floating-point expression is evaluated in the order the Java code evaluates it, and the build passes
  *    -ffp-contract=off (no fused multiply-adds; x86-64 floats are IEEE single/double in SSE registers, like
- *    Java's strict arithmetic). Coding therefore gives the Java coder's supports and coefficients bit for bit,
+ *    Java's strict arithmetic). Coding, seeding and learning therefore give the Java code's results bit for bit,
  *    which NativeKernelsTest checks; the Java code stays the documented reference and the fallback.
- *  - Only loops without a reduction are left to the vectoriser (axpy4: lanes are independent, so the vector
- *    code computes exactly the scalar values); reductions keep Java's four partial sums.
+ *  - Vector code only where lanes are independent (axpy4, the correlations' running sums, argmax's lanes), so each
+ *    lane computes exactly the scalar value; reductions keep Java's four partial sums.
  *
  * The caller (Java) validates shapes, k <= atoms and finiteness before calling; arrays are pinned with
  * GetPrimitiveArrayCritical for the duration of a call (no copies; a call holds no JNI locks across threads

@@ -3,16 +3,16 @@ package org.matcomp.compressor.dictionary;
 import org.matcomp.hostcallback.NativeLibrary;
 
 /**
- * Batch-OMP and the dictionary learner's three passes compiled ahead of time, in matcomp's native library
- * ({@code native/dictionary_kernels.c}).
+ * Batch-OMP, the whole dictionary-learning loop and the seeding picks compiled ahead of time, in matcomp's native
+ * library ({@code native/dictionary_kernels_impl.h}, bridged by {@code native/dictionary_kernels.c}).
  *
- * <p>Why they exist beside {@link OmpKernel} and {@link DictionaryLearner}'s Java passes: the Java kernels are as
- * fast as these once HotSpot has compiled them, but a single call in a fresh JVM — what {@code factor} is, and
- * what a training job that compresses once is — spends most of its time waiting for the JIT on two cores (a cold
- * 10 000-row coding took about three times its warm time, a cold dictionary learning about twice). The C code is an
- * operation-for-operation transcription of the Java code, built without fused multiply-adds, so coding gives
- * identical supports and coefficients, bit for bit (tested); the Java code remains the reference, and the fallback
- * wherever the library is not available (platforms other than linux-x86_64, builds without gcc).
+ * <p>Why they exist beside {@link OmpKernel}, {@link DictionaryLearner} and {@link AtomSeeding}: the Java kernels are
+ * as fast as these once HotSpot has compiled them, but a single call in a fresh JVM — what {@code factor} is, and what
+ * a training job that compresses once is — spends most of its time waiting for the JIT on two cores (a cold 10 000-row
+ * coding took about three times its warm time, a cold dictionary learning about twice). The C code is an
+ * operation-for-operation transcription of the Java code, built without fused multiply-adds, so coding, seeding and
+ * learning give the Java code's results bit for bit (NativeKernelsTest); the Java code remains the reference, and the
+ * fallback wherever the library is not available (platforms other than linux-x86_64, builds without gcc).
  *
  * <p>Loading the library also loads TensorFlow's (ours links against it for the host-callback op): about a second,
  * once per process, and nothing for a TF Java program that has TensorFlow loaded already. Callers that time the
@@ -52,7 +52,9 @@ public final class NativeKernels {
     try {
       NativeLibrary.load();
       return true;
-    } catch (UnsupportedOperationException | IllegalStateException | UnsatisfiedLinkError e) {
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      // Whatever kept the library out (platform, build, an unwritable extraction directory), the Java kernels
+      // compute the same results.
       reason = String.valueOf(e.getMessage());
       return false;
     }

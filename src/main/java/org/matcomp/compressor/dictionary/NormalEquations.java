@@ -23,7 +23,7 @@ final class NormalEquations {
     this.dim = b.length == 0 ? 0 : b[0].length;
   }
 
-  /** Row ranges summed separately (in parallel) and then added in order: fixed, so the sums do not depend on threads. */
+  /** Row ranges summed separately (in parallel), then added in order: fixed, so sums do not depend on threads. */
   static final int CHUNKS = 2;
 
   /**
