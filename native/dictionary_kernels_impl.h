@@ -170,13 +170,13 @@ static int argmax_abs(const float* a, int n) {
   }
 #undef MC_LANE_STEP
   /* Merge the four registers lane by lane (larger value; on a tie the smaller index), then the lanes. */
-  vi g = m1 > m0 | ((m1 == m0) & (at1 < at0));
+  vi g = (m1 > m0) | ((m1 == m0) & (at1 < at0));
   m0 = (vf)(((vi)m1 & g) | ((vi)m0 & ~g));
   at0 = (vf)(((vi)at1 & g) | ((vi)at0 & ~g));
-  g = m3 > m2 | ((m3 == m2) & (at3 < at2));
+  g = (m3 > m2) | ((m3 == m2) & (at3 < at2));
   m2 = (vf)(((vi)m3 & g) | ((vi)m2 & ~g));
   at2 = (vf)(((vi)at3 & g) | ((vi)at2 & ~g));
-  g = m2 > m0 | ((m2 == m0) & (at2 < at0));
+  g = (m2 > m0) | ((m2 == m0) & (at2 < at0));
   m0 = (vf)(((vi)m2 & g) | ((vi)m0 & ~g));
   at0 = (vf)(((vi)at2 & g) | ((vi)at0 & ~g));
   int best = 0;
