@@ -107,18 +107,19 @@ JNIEXPORT void JNICALL Java_org_matcomp_compressor_dictionary_NativeKernels_nLea
   unpin_all(&pins);
 }
 
-/* The k-means++ picks of AtomSeeding; returns the number of atoms chosen, or -1 when memory ran out. */
-JNIEXPORT jint JNICALL Java_org_matcomp_compressor_dictionary_NativeKernels_nSeedAtoms(
-    JNIEnv* env, jclass cls, jfloatArray transposed, jint usable, jint m, jint dim, jint atoms, jint first,
-    jdoubleArray uniforms, jfloatArray chosen) {
+/* AtomSeeding.seed up to the random fill: returns the atoms picked (-1 when memory ran out); state[0] comes in as
+ * the seed and leaves as the generator's state. */
+JNIEXPORT jint JNICALL Java_org_matcomp_compressor_dictionary_NativeKernels_nSeed(
+    JNIEnv* env, jclass cls, jfloatArray signals, jint n, jint dim, jint atoms, jlongArray state, jfloatArray chosen) {
   Pins pins = {env, {0}, {0}, 0, 0};
-  const float* t = pin(&pins, transposed);
-  const double* u = pin(&pins, uniforms);
+  const float* x = pin(&pins, signals);
+  jlong* s = pin(&pins, state);
   float* c = pin(&pins, chosen);
   jint a = -1;
   if (!pins.failed) {
-    a = has_avx2() ? seed_atoms_avx2(t, usable, m, dim, atoms, first, u, c)
-                   : seed_atoms_generic(t, usable, m, dim, atoms, first, u, c);
+    uint64_t st = (uint64_t)s[0];
+    a = has_avx2() ? seed_rows_avx2(x, n, dim, atoms, &st, c) : seed_rows_generic(x, n, dim, atoms, &st, c);
+    s[0] = (jlong)st;
   }
   unpin_all(&pins);
   return a;

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +20,7 @@ enum { STATUS_OK = 0, STATUS_NOT_FINITE = 1, STATUS_NO_MEMORY = 2 };
   int learn_##suffix(const float* x, int n, int dim, int atoms, int k, int iterations, int stride, int threads, \
                      float* dictionary, int* indices, float* stored, int* counts, double* errors,              \
                      double* history, double* initial, int* stats);                                   \
-  int seed_atoms_##suffix(const float* t, int usable, int m, int dim, int atoms, int first,                    \
-                          const double* uniforms, float* chosen);
+  int seed_rows_##suffix(const float* x, int n, int dim, int atoms, uint64_t* state, float* chosen);
 
 MC_DECLARE(avx2)
 MC_DECLARE(generic)

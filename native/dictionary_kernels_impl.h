@@ -1036,8 +1036,8 @@ static int draw(const float* dist, int n, double u) {
 
 /* AtomSeeding.pickAtoms: the k-means++ picks over the sample's unit rows t (dim rows of stride m, `usable` valid
  * columns). Returns how many atoms were chosen (fewer when every distance reached zero); -1 if memory ran out. */
-int MC_ENTRY(seed_atoms)(const float* t, int usable, int m, int dim, int atoms, int first, const double* uniforms,
-                         float* chosen) {
+static int seed_atoms(const float* t, int usable, int m, int dim, int atoms, int first, const double* uniforms,
+                      float* chosen) {
   float* dist = malloc(sizeof(float) * usable);
   float* dots = malloc(sizeof(float) * usable);
   if (!dist || !dots) {
@@ -1063,6 +1063,92 @@ int MC_ENTRY(seed_atoms)(const float* t, int usable, int m, int dim, int atoms, 
   }
   free(dist);
   free(dots);
+  return a;
+}
+
+/* java.util.SplittableRandom (JDK 17), enough of it to draw what AtomSeeding draws: the same stream for the same
+ * state, so the native seeding picks the same rows. */
+static uint64_t split_next(uint64_t* state) { return *state += 0x9e3779b97f4a7c15ULL; }
+
+static uint64_t split_mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+static int32_t split_int(uint64_t* state) {
+  uint64_t z = split_next(state);
+  z = (z ^ (z >> 33)) * 0x62a9d9ed799705f5ULL;
+  return (int32_t)(((z ^ (z >> 28)) * 0xcb24d0a5c88c35b3ULL) >> 32);
+}
+
+/* nextInt(bound): RandomSupport.boundedNextInt, Java's wrapping int arithmetic done in uint32. */
+static int32_t split_bounded(uint64_t* state, int32_t bound) {
+  int32_t r = split_int(state);
+  int32_t m = bound - 1;
+  if ((bound & m) == 0) return r & m;
+  for (uint32_t u = (uint32_t)r >> 1;; u = (uint32_t)split_int(state) >> 1) {
+    r = (int32_t)(u % (uint32_t)bound);
+    if ((int32_t)(u + (uint32_t)m - (uint32_t)r) >= 0) return r;
+  }
+}
+
+static double split_double(uint64_t* state) {
+  return (double)(split_mix64(split_next(state)) >> 11) * 0x1.0p-53;
+}
+
+/* Kernels.squaredNorm: a float slice's squared norm in double, four partial sums. */
+static double squared_norm_f(const float* x, int n) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += (double)x[i] * x[i];
+    s1 += (double)x[i + 1] * x[i + 1];
+    s2 += (double)x[i + 2] * x[i + 2];
+    s3 += (double)x[i + 3] * x[i + 3];
+  }
+  for (; i < n; i++) s0 += (double)x[i] * x[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
+/*
+ * AtomSeeding.seed up to the random fill: the sampled rows (a partial Fisher-Yates shuffle), their unit vectors,
+ * the k-means++ picks. `*state` comes in as the seed and leaves as the generator's state, for the caller to fill the
+ * atoms not picked. Returns how many atoms were picked, or -1 when memory ran out.
+ */
+int MC_ENTRY(seed_rows)(const float* x, int n, int dim, int atoms, uint64_t* state, float* chosen) {
+  int m = (int)((long)n < 2L * atoms ? n : 2L * atoms); /* AtomSeeding.SAMPLE_PER_ATOM = 2 */
+  int* order = malloc(sizeof(int) * n);
+  float* t = malloc(sizeof(float) * (size_t)dim * (m > 0 ? m : 1));
+  double* uniforms = malloc(sizeof(double) * atoms);
+  int a = -1;
+  if (order && t && uniforms) {
+    for (int i = 0; i < n; i++) order[i] = i;
+    for (int i = 0; i < m; i++) {
+      int j = i + split_bounded(state, n - i);
+      int swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
+    }
+    int usable = 0;
+    for (int i = 0; i < m; i++) {
+      const float* row = x + (size_t)order[i] * dim;
+      double norm = sqrt(squared_norm_f(row, dim));
+      if (norm > 0) {
+        for (int p = 0; p < dim; p++) t[(size_t)p * m + usable] = (float)(row[p] / norm);
+        usable++;
+      }
+    }
+    a = 0;
+    if (usable > 0) {
+      int first = split_bounded(state, usable);
+      for (int i = 1; i < atoms; i++) uniforms[i] = split_double(state);
+      a = seed_atoms(t, usable, m, dim, atoms, first, uniforms, chosen);
+    }
+  }
+  free(order);
+  free(t);
+  free(uniforms);
   return a;
 }
 

@@ -26,6 +26,9 @@ final class AtomSeeding {
 
   /** As {@link #seed(float[], int, int, int, long)} on the chosen kernels (tests compare the two). */
   static float[][] seed(float[] x, int n, int dim, int atoms, long seed, boolean nativeKernels) {
+    if (nativeKernels) {
+      return seedNative(x, n, dim, atoms, seed);
+    }
     SplittableRandom random = new SplittableRandom(seed);
     int m = (int) Math.min(n, (long) SAMPLE_PER_ATOM * atoms);
     int[] order = new int[n];
@@ -63,11 +66,32 @@ final class AtomSeeding {
       for (int i = 1; i < atoms; i++) {
         uniforms[i] = random.nextDouble();
       }
-      a = nativeKernels ? pickNative(t, usable, m, dim, first, uniforms, chosen)
-          : pick(t, dist, usable, dim, first, uniforms, chosen);
+      a = pick(t, dist, usable, dim, first, uniforms, chosen);
     }
-    // Fewer distinct directions than atoms: the rest are random unit vectors (unused atoms get replaced later).
-    for (; a < atoms; a++) {
+    fillRandom(chosen, a, dim, random);
+    return chosen;
+  }
+
+  /**
+   * {@link #seed} on the native kernels: the same sample, picks and random stream (SplittableRandom's state comes
+   * back from C, and {@code new SplittableRandom(state)} continues that stream), so the same atoms.
+   */
+  private static float[][] seedNative(float[] x, int n, int dim, int atoms, long seed) {
+    float[] picked = new float[atoms * dim];
+    long[] state = {seed};
+    int a = NativeKernels.seed(x, n, dim, atoms, state, picked);
+    float[][] chosen = new float[atoms][dim];
+    for (int i = 0; i < a; i++) {
+      System.arraycopy(picked, i * dim, chosen[i], 0, dim);
+    }
+    fillRandom(chosen, a, dim, new SplittableRandom(state[0]));
+    return chosen;
+  }
+
+  /** Atoms from {@code from} on as random unit vectors: for samples with fewer distinct directions than atoms. */
+  private static void fillRandom(float[][] chosen, int from, int dim, SplittableRandom random) {
+    // Unused atoms get replaced during learning anyway.
+    for (int a = from; a < chosen.length; a++) {
       double norm = 0;
       for (int p = 0; p < dim; p++) {
         float v = (float) gaussian(random);
@@ -79,7 +103,6 @@ final class AtomSeeding {
         chosen[a][p] *= inv;
       }
     }
-    return chosen;
   }
 
   /**
@@ -101,21 +124,6 @@ final class AtomSeeding {
       innerProducts(chosen[a], t, dots, usable, dim);
       shrinkDistances(dots, dist, usable);
       dist[pick] = 0f;
-    }
-    return a;
-  }
-
-  /** {@link #pick} on the native kernels: the same arithmetic, so the same atoms. */
-  private static int pickNative(float[][] t, int usable, int m, int dim, int first, double[] uniforms,
-      float[][] chosen) {
-    float[] flat = new float[dim * m];
-    for (int p = 0; p < dim; p++) {
-      System.arraycopy(t[p], 0, flat, p * m, m);
-    }
-    float[] picked = new float[chosen.length * dim];
-    int a = NativeKernels.seedAtoms(flat, usable, m, dim, chosen.length, first, uniforms, picked);
-    for (int i = 0; i < a; i++) {
-      System.arraycopy(picked, i * dim, chosen[i], 0, dim);
     }
     return a;
   }

@@ -108,22 +108,21 @@ public final class NativeKernels {
       double[] history, double[] initial, int[] stats);
 
   /**
-   * AtomSeeding's k-means++ picks over the sample's unit rows {@code t} (dim rows of stride m, the first
-   * {@code usable} columns valid) into {@code chosen} (atoms × dim); returns how many atoms were picked.
+   * {@link AtomSeeding#seed} up to its random fill: the sampled rows' k-means++ picks into {@code chosen} (atoms ×
+   * dim). {@code state[0]} comes in as the seed and leaves as the state of the SplittableRandom stream, for the
+   * caller to draw the rest from. Returns how many atoms were picked.
    *
    * @throws OutOfMemoryError if the native side cannot allocate its work arrays
    */
-  static int seedAtoms(float[] t, int usable, int m, int dim, int atoms, int first, double[] uniforms,
-      float[] chosen) {
-    int a = nSeedAtoms(t, usable, m, dim, atoms, first, uniforms, chosen);
+  static int seed(float[] signals, int n, int dim, int atoms, long[] state, float[] chosen) {
+    int a = nSeed(signals, n, dim, atoms, state, chosen);
     if (a < 0) {
-      throw new OutOfMemoryError("native atom seeding could not allocate its work arrays (" + usable + " rows)");
+      throw new OutOfMemoryError("native atom seeding could not allocate its work arrays (" + n + " rows)");
     }
     return a;
   }
 
-  private static native int nSeedAtoms(float[] t, int usable, int m, int dim, int atoms, int first,
-      double[] uniforms, float[] chosen);
+  private static native int nSeed(float[] signals, int n, int dim, int atoms, long[] state, float[] chosen);
 
   private static native int nEncode(float[] dictionary, int atoms, int dim, float[] signals, int n, int k,
       double tolerance, int threads, int[] indices, float[] values, int[] counts, double[] residuals,
