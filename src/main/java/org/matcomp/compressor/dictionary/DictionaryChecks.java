@@ -20,9 +20,7 @@ final class DictionaryChecks {
   }
 
   /**
-   * Throws naming the first non-finite entry, if any. v − v is 0 for every finite v and NaN otherwise: the loop
-   * calls no method, because in a single cold call it runs in the interpreter, where a call per entry cost
-   * milliseconds.
+   * Throws naming the first non-finite entry, if any. v − v is 0 for every finite v and NaN otherwise.
    */
   static void requireFinite(String name, float[] data, int rows, int cols) {
     for (int i = 0; i < data.length; i++) {
