@@ -8,10 +8,10 @@
 
 /* Math.ulp(1.0): scikit-learn's min_float for float64 Gram matrices. */
 #define OMP_EPS 2.220446049250313e-16
-/* Rows per dynamically scheduled block of the passes that accumulate nothing. */
+/* Rows per dynamically scheduled block of a pass. */
 #define BLOCK 256
 
-/* The passes of one learning iteration (DictionaryLearner's codeSubset, refit and finalCoding). */
+/* The passes over the rows: DictionaryLearner's codeSubset, refit and finalCoding, and NormalEquations.ofCode. */
 enum { PASS_CODE_SUBSET = 0, PASS_REFIT = 1, PASS_FINAL = 2, PASS_NORMAL = 3 };
 /* The normal equations are summed in this many fixed row ranges, each into its own partial sums, added in order
  * afterwards: the result does not depend on the number of threads or on scheduling. */
@@ -590,15 +590,10 @@ static void normal_rows(Pass* p, Coder* c, Normal* ne, int from, int to) {
   }
 }
 
-typedef struct {
-  Pass* pass;
-  int tid;
-} Worker;
-
-/* Threads take blocks of rows as they come: every row's result depends on that row alone. */
+/* Threads take blocks of rows (for PASS_NORMAL, whole row ranges) as they come: every row's result depends on
+ * that row alone, and each range has its own partial sums. */
 static void* run_worker(void* arg) {
-  Worker* wk = arg;
-  Pass* p = wk->pass;
+  Pass* p = arg;
   Coder* c = coder_new(p->g, p->k);
   if (!c) {
     atomic_store(&p->failed, 1);
@@ -641,31 +636,21 @@ static int run_pass(Pass* p) {
   p->threads = threads;
   atomic_store(&p->next_block, 0);
   atomic_store(&p->failed, 0);
-  Worker* workers = malloc(sizeof(Worker) * threads);
   pthread_t* ids = malloc(sizeof(pthread_t) * threads);
   char* started = calloc(threads, 1);
-  if (!workers || !ids || !started) {
-    free(workers);
+  if (!ids || !started) {
     free(ids);
     free(started);
     return -1;
   }
-  for (int t = 0; t < threads; t++) {
-    workers[t].pass = p;
-    workers[t].tid = t;
-  }
   for (int t = 1; t < threads; t++) {
-    started[t] = pthread_create(&ids[t], NULL, run_worker, &workers[t]) == 0;
+    started[t] = pthread_create(&ids[t], NULL, run_worker, p) == 0;
   }
-  run_worker(&workers[0]);
+  /* The caller works too; blocks a thread that could not start would have taken go to whoever asks next. */
+  run_worker(p);
   for (int t = 1; t < threads; t++) {
-    if (started[t]) {
-      pthread_join(ids[t], NULL);
-    } else {
-      run_worker(&workers[t]); /* could not start a thread: do its share here */
-    }
+    if (started[t]) pthread_join(ids[t], NULL);
   }
-  free(workers);
   free(ids);
   free(started);
   return atomic_load(&p->failed) ? -1 : 0;

@@ -19,12 +19,10 @@ final class AtomSeeding {
 
   private AtomSeeding() {}
 
-  /** K unit atoms (rows) for signals x (n × dim, row-major), deterministic in {@code seed}. */
-  static float[][] seed(float[] x, int n, int dim, int atoms, long seed) {
-    return seed(x, n, dim, atoms, seed, NativeKernels.load());
-  }
-
-  /** As {@link #seed(float[], int, int, int, long)} on the chosen kernels (tests compare the two). */
+  /**
+   * K unit atoms (rows) for signals x (n × dim, row-major), deterministic in {@code seed}, on the Java or the native
+   * kernels (the same atoms either way; tests compare the two).
+   */
   static float[][] seed(float[] x, int n, int dim, int atoms, long seed, boolean nativeKernels) {
     if (nativeKernels) {
       return seedNative(x, n, dim, atoms, seed);

@@ -106,12 +106,7 @@ public final class BatchOmp {
     return new SparseCode(n, k, indices, values, counts, residuals);
   }
 
-  /** Coding without the input checks, for callers (dictionary learning) that own both arrays. */
-  SparseCode encodeValidated(GramDictionary g, float[] signals, int n) {
-    return encodeValidated(g, signals, n, new double[n]);
-  }
-
-  /** As {@link #encodeValidated(GramDictionary, float[], int)}, writing each ‖x‖² to {@code squaredNorms}. */
+  /** Coding on the Java kernels without the input checks, writing each ‖x‖² to {@code squaredNorms}. */
   SparseCode encodeValidated(GramDictionary g, float[] signals, int n, double[] squaredNorms) {
     int k = nonzeros;
     int dim = g.dim;

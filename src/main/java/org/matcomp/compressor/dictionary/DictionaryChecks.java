@@ -19,13 +19,10 @@ final class DictionaryChecks {
         rows, cols, (long) rows * cols);
   }
 
-  /**
-   * Throws naming the first non-finite entry, if any. v − v is 0 for every finite v and NaN otherwise.
-   */
+  /** Throws naming the first non-finite entry, if any. */
   static void requireFinite(String name, float[] data, int rows, int cols) {
     for (int i = 0; i < data.length; i++) {
-      float v = data[i];
-      if (v - v != 0) {
+      if (!Float.isFinite(data[i])) {
         throw new IllegalArgumentException(String.format("%s (%dx%d) has a non-finite entry %s at [%d, %d]", name,
             rows, cols, data[i], i / cols, i % cols));
       }

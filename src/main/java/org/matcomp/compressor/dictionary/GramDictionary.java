@@ -4,14 +4,12 @@ package org.matcomp.compressor.dictionary;
  * A dictionary prepared for Batch-OMP, shared read-only by the coding threads. The correlations α = D·x − G_I·γ
  * that only rank atoms are kept in float (half the memory traffic of the two hot loops); everything that decides a
  * value — the Cholesky factor of G_II, the chosen atoms' correlations, the coefficients and the residual — is
- * computed in double from {@link #gram} and {@link #atomRows}, like scikit-learn's float64 {@code
+ * computed in double from {@link #gram} and {@link #atomRowsDouble}, like scikit-learn's float64 {@code
  * orthogonal_mp_gram}. Rows are separate arrays (see {@link Kernels}).
  */
 final class GramDictionary {
   final int atoms;
   final int dim;
-  /** The atoms, one row each (atoms × dim). */
-  final float[][] atomRows;
   /** The atoms in double (exact copies), for double inner products. */
   final double[][] atomRowsDouble;
   /** dim rows of length atoms: transposed[p][j] = D[j][p], for α⁰ = D·x as saxpys. */
@@ -21,11 +19,10 @@ final class GramDictionary {
   /** G rounded to float, for the α updates. */
   final float[][] gramFloat;
 
-  private GramDictionary(int atoms, int dim, float[][] atomRows, double[][] atomRowsDouble, float[][] transposed,
-      double[][] gram, float[][] gramFloat) {
+  private GramDictionary(int atoms, int dim, double[][] atomRowsDouble, float[][] transposed, double[][] gram,
+      float[][] gramFloat) {
     this.atoms = atoms;
     this.dim = dim;
-    this.atomRows = atomRows;
     this.atomRowsDouble = atomRowsDouble;
     this.transposed = transposed;
     this.gram = gram;
@@ -46,7 +43,7 @@ final class GramDictionary {
     for (int i = 0; i < atoms; i++) {
       gramRow(rowsD, i, dim, g, gf);
     }
-    return new GramDictionary(atoms, dim, rows, rowsD, t, g, gf);
+    return new GramDictionary(atoms, dim, rowsD, t, g, gf);
   }
 
   /** Atom a into column a of the transposed copy and into its double row. */

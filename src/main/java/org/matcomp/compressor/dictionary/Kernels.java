@@ -76,13 +76,6 @@ final class Kernels {
     }
   }
 
-  /** y[0..n) += a · x[xo..xo+n): a float slice into a double row (different element types cannot alias). */
-  static void axpy(double a, float[] x, int xo, double[] y, int n) {
-    for (int i = 0; i < n; i++) {
-      y[i] += a * x[xo + i];
-    }
-  }
-
   /** Σ x[xo+i]·y[yo+i] in double with four partial sums (the JIT does not reorder a floating-point reduction). */
   static double dot(float[] x, int xo, float[] y, int yo, int n) {
     double s0 = 0;
@@ -104,25 +97,6 @@ final class Kernels {
 
   /** Σ x[i]·y[i] over whole rows, in double with four partial sums. */
   static double dot(double[] x, double[] y, int n) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
-      s0 += x[i] * y[i];
-      s1 += x[i + 1] * y[i + 1];
-      s2 += x[i + 2] * y[i + 2];
-      s3 += x[i + 3] * y[i + 3];
-    }
-    for (; i < n; i++) {
-      s0 += x[i] * y[i];
-    }
-    return (s0 + s1) + (s2 + s3);
-  }
-
-  /** Σ x[i]·y[i] over whole rows, a double row against a float row. */
-  static double dot(double[] x, float[] y, int n) {
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;

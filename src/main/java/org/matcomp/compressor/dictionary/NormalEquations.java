@@ -11,16 +11,12 @@ final class NormalEquations {
   private final int atoms;
   private final int dim;
 
-  NormalEquations(int atoms, int dim) {
-    this(new double[atoms][atoms], new double[atoms][dim], new int[atoms]);
-  }
-
-  private NormalEquations(double[][] a, double[][] b, int[] uses) {
-    this.a = a;
-    this.b = b;
-    this.uses = uses;
-    this.atoms = a.length;
-    this.dim = b.length == 0 ? 0 : b[0].length;
+  private NormalEquations(int atoms, int dim) {
+    this.a = new double[atoms][atoms];
+    this.b = new double[atoms][dim];
+    this.uses = new int[atoms];
+    this.atoms = atoms;
+    this.dim = dim;
   }
 
   /** Row ranges summed separately (in parallel), then added in order: fixed, so sums do not depend on threads. */
@@ -52,7 +48,7 @@ final class NormalEquations {
   }
 
   /** Adds the share of row x, whose code is the slots [base, base + count). */
-  void add(double[] x, int base, int[] indices, double[] values, int count) {
+  private void add(double[] x, int base, int[] indices, double[] values, int count) {
     for (int s = 0; s < count; s++) {
       int i = indices[base + s];
       double v = values[base + s];
@@ -65,7 +61,7 @@ final class NormalEquations {
     }
   }
 
-  void plus(NormalEquations other) {
+  private void plus(NormalEquations other) {
     for (int i = 0; i < atoms; i++) {
       Kernels.axpy(1.0, other.a[i], a[i], atoms);
       Kernels.axpy(1.0, other.b[i], b[i], dim);

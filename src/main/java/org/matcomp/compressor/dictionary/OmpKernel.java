@@ -106,7 +106,7 @@ final class OmpKernel {
       if (n > 0) {
         lam = earliestInWorkingOrder(ranked, lam, n);
       }
-      int grown = adopt(lam, n, Kernels.dot(xd, g.atomRows[lam], g.dim), true);
+      int grown = adopt(lam, n, Kernels.dot(xd, g.atomRowsDouble[lam], g.dim), true);
       if (grown < 0) {
         break;
       }

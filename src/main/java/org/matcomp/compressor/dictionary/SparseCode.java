@@ -118,10 +118,6 @@ public final class SparseCode {
     return squaredResiduals;
   }
 
-  double squaredResidual(int row) {
-    return squaredResiduals[row];
-  }
-
   /** Z·D as a dense rows × dim array, for a dictionary of {@code atoms} rows of length {@code dim}. */
   public float[] times(float[] dictionary, int atoms, int dim) {
     checkArgument(dictionary.length == (long) atoms * dim, "dictionary has %s entries, shape %sx%s",
