@@ -3,7 +3,6 @@ package org.matcomp.compressor;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.List;
-import java.util.Objects;
 import org.matcomp.compressor.kmeans.BlockKMeans;
 import org.matcomp.compressor.kmeans.CentroidInit;
 import org.matcomp.compressor.kmeans.Clustering;
@@ -48,18 +47,11 @@ public final class KMeansCompressor implements MatrixCompressor {
   }
 
   /**
-   * Clusters = the spec's absolute size, else {@code num_clusters}, else {@code rank} (the reference's number of
-   * centroids); block size = {@code block_size}; init = {@code kmeans_init} (default kmeans++); zero pinning =
-   * {@code kmeans_zero_pin} (default false); seed = the spec's seed.
+   * The settings {@link CodebookBuilder} reads from a spec, plus zero pinning = {@code kmeans_zero_pin} (default
+   * false).
    */
   public static KMeansCompressor fromSpec(CompressionSpec spec) {
-    return builder()
-        .clusters(CodebookLayout.clusters(spec))
-        .blockSize(spec.blockSize())
-        .init(CodebookLayout.init(spec))
-        .pinZero(CodebookLayout.flag(spec, "kmeans_zero_pin", false))
-        .seed(spec.seed())
-        .build();
+    return builder().fromSpec(spec).pinZero(CodebookLayout.flag(spec, "kmeans_zero_pin", false)).build();
   }
 
   @Override
@@ -101,35 +93,16 @@ public final class KMeansCompressor implements MatrixCompressor {
         + ", seed=" + seed + "]";
   }
 
-  /** Defaults: block size 1, kmeans++ init, seed 0, no zero pinning, {@link KMeansOptions}' iteration limits. */
-  public static final class Builder {
-    private int clusters = -1;
-    private int blockSize = 1;
-    private CentroidInit init = CentroidInit.KMEANS_PLUS_PLUS;
-    private long seed = 0;
+  /** {@link CodebookBuilder}'s defaults, no zero pinning, {@link KMeansOptions}' iteration limits. */
+  public static final class Builder extends CodebookBuilder<Builder> {
     private boolean pinZero = false;
     private int maxIterations = KMeansOptions.DEFAULT_MAX_ITERATIONS;
     private double tolerance = KMeansOptions.DEFAULT_TOLERANCE;
 
     private Builder() {}
 
-    public Builder clusters(int k) {
-      clusters = k;
-      return this;
-    }
-
-    public Builder blockSize(int b) {
-      blockSize = b;
-      return this;
-    }
-
-    public Builder init(CentroidInit i) {
-      init = Objects.requireNonNull(i, "init");
-      return this;
-    }
-
-    public Builder seed(long s) {
-      seed = s;
+    @Override
+    Builder self() {
       return this;
     }
 

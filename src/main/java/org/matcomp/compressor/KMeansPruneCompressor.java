@@ -3,7 +3,6 @@ package org.matcomp.compressor;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.List;
-import java.util.Objects;
 import org.matcomp.compressor.kmeans.CentroidInit;
 import org.matcomp.compressor.kmeans.Clustering;
 import org.matcomp.compressor.kmeans.KMeansOptions;
@@ -50,12 +49,8 @@ public final class KMeansPruneCompressor implements MatrixCompressor {
    * codeword.
    */
   public static KMeansPruneCompressor fromSpec(CompressionSpec spec) {
-    return builder()
-        .clusters(CodebookLayout.clusters(spec))
-        .blockSize(spec.blockSize())
-        .init(CodebookLayout.init(spec))
+    return builder().fromSpec(spec)
         .pruningFraction(CodebookLayout.fraction(spec, "pruning_fraction", DEFAULT_PRUNING_FRACTION))
-        .seed(spec.seed())
         .build();
   }
 
@@ -146,34 +141,17 @@ public final class KMeansPruneCompressor implements MatrixCompressor {
         + ", pruning=" + pruningFraction + ", seed=" + seed + "]";
   }
 
-  /** Defaults: block size 1, kmeans++ init, seed 0, pruning fraction 0.4. */
-  public static final class Builder {
-    private int clusters = -1;
-    private int blockSize = 1;
-    private CentroidInit init = CentroidInit.KMEANS_PLUS_PLUS;
-    private long seed = 0;
+  /**
+   * {@link CodebookBuilder}'s defaults, pruning fraction 0.4. The clusters are codewords including the pinned zero,
+   * so at least 2.
+   */
+  public static final class Builder extends CodebookBuilder<Builder> {
     private double pruningFraction = DEFAULT_PRUNING_FRACTION;
 
     private Builder() {}
 
-    /** Codewords including the pinned zero, so at least 2. */
-    public Builder clusters(int k) {
-      clusters = k;
-      return this;
-    }
-
-    public Builder blockSize(int b) {
-      blockSize = b;
-      return this;
-    }
-
-    public Builder init(CentroidInit i) {
-      init = Objects.requireNonNull(i, "init");
-      return this;
-    }
-
-    public Builder seed(long s) {
-      seed = s;
+    @Override
+    Builder self() {
       return this;
     }
 
