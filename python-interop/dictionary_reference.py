@@ -1,10 +1,10 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """scikit-learn side of `matcomp bench dictionary` (org.matcomp.bench.DictionaryBenchmark): learns a dictionary for
 the same table with DictionaryLearning (cd) and MiniBatchDictionaryLearning, coding with OMP, as the acceptance
 check for the issue does.
 
-Usage (the benchmark runs it; by hand from the project root, with Debian's python3-sklearn):
-    /usr/bin/python3 python-interop/dictionary_reference.py E.npy ATOMS K ITERATIONS OUT_DIR
+Usage (the benchmark runs it; by hand from the project root, in the project's environment: python-interop/setup-venv.sh):
+    python-interop/.venv/bin/python python-interop/dictionary_reference.py E.npy ATOMS K ITERATIONS OUT_DIR
 E.npy: rows x dim float32 (rows are signals). Writes OUT_DIR/sklearn_dictionary.json with, per estimator, the
 seconds of fit + transform (as the check times it) and the relative error ||E - code @ components_|| / ||E||.
 """

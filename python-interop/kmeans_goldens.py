@@ -1,9 +1,9 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Small k-means goldens from scikit-learn for matcomp's k-means tests (KMeansGoldensTest).
 
-Regenerate (from the repository root, with Debian's python3-sklearn installed):
+Regenerate (from the repository root, in the project's environment: python-interop/setup-venv.sh):
 
-    /usr/bin/python3 python-interop/kmeans_goldens.py
+    python-interop/.venv/bin/python python-interop/kmeans_goldens.py
 
 It rewrites testdata/kmeans/*.json. Each file holds one input matrix as integers `units` with the exact value
 units * scale (scale = 2**-10, so every value is exact in float32, float64 and JSON), the clustering settings, and

@@ -1,8 +1,8 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """scikit-learn side of `bench kmeans` (org.matcomp.bench.KMeansBenchmark): clusters the 1x`block_size` blocks of a
 float32 .npy matrix the way the acceptance check does and prints one JSON line.
 
-    /usr/bin/python3 python-interop/kmeans_reference.py W.npy --clusters 16 --block-size 1
+    python-interop/.venv/bin/python python-interop/kmeans_reference.py W.npy --clusters 16 --block-size 1
 
 KMeans(clusters, n_init=1, max_iter=50, algorithm='lloyd', random_state=0) on the blocks as float64; `seconds` is the
 fit alone, `rel_error` is ||X - Q|| / ||X|| with Q the blocks replaced by their centres.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rebuild a matrix from the factors `matcomp factor --output DIR` wrote, with NumPy only.
 
-    /usr/bin/python3 python-interop/load_factors.py DIR METHOD [--shape ROWS COLS] [--original A.npy]
+    python-interop/.venv/bin/python python-interop/load_factors.py DIR METHOD [--shape ROWS COLS] [--original A.npy]
 
 METHOD is what `factor --method` was: lowrank, simhash, kmeans, kmeans-prune, prune, dictionary, omp.
 Prints JSON: the rebuilt shape and, with --original, rel_error = ||A - W||_F / ||A||_F (it must equal the

@@ -1,8 +1,8 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Writes the tiny .npy fixtures that pin org.matcomp.io.Npy to NumPy's own byte format.
 
-Regenerate (from the project root, with Debian's python3-numpy):
-    /usr/bin/python3 python-interop/make_npy_fixtures.py
+Regenerate (from the project root, in the project's environment: python-interop/setup-venv.sh):
+    python-interop/.venv/bin/python python-interop/make_npy_fixtures.py
 Output goes to testdata/npy/. NpyTest reads every file and checks that Npy writes the
 float32/int32/uint8/int64 ones back byte for byte, so the values below are repeated there.
 The version-2.0/3.0 fixtures are written with numpy.lib.format's explicit-version writer,

@@ -1,8 +1,8 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Golden supports and coefficients of scikit-learn's orthogonal_mp_gram for BatchOmpGoldenTest.
 
-Regenerate (from the project root, with Debian's python3-sklearn and python3-numpy):
-    /usr/bin/python3 python-interop/omp_goldens.py
+Regenerate (from the project root, in the project's environment: python-interop/setup-venv.sh):
+    python-interop/.venv/bin/python python-interop/omp_goldens.py
 Output goes to testdata/omp/: the float32 inputs as .npy (what the Java test reads) and goldens.json with, per
 case, the dictionary and signal files, k and/or tol, and per signal the support (sorted atom indices) and the
 coefficients at those indices. scikit-learn runs in float64 on the float32 values, as the Java coder does.

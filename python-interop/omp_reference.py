@@ -1,9 +1,9 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """scikit-learn side of `matcomp bench omp` (org.matcomp.bench.OmpBenchmark): codes the same signals against the
 same dictionary with orthogonal_mp_gram and sparse_encode(omp, n_jobs=2), in float64 like scikit-learn's defaults.
 
-Usage (the benchmark runs it; by hand from the project root, with Debian's python3-sklearn):
-    /usr/bin/python3 python-interop/omp_reference.py D.npy X.npy K OUT_DIR
+Usage (the benchmark runs it; by hand from the project root, in the project's environment: python-interop/setup-venv.sh):
+    python-interop/.venv/bin/python python-interop/omp_reference.py D.npy X.npy K OUT_DIR
 D.npy: atoms x dim float32 (atoms as rows), X.npy: signals x dim float32 (signals as rows), K: nonzeros per signal.
 Writes OUT_DIR/sklearn_supports.npy (signals x K int32, each row's atom indices sorted ascending, padded with -1)
 and OUT_DIR/sklearn_omp.json: seconds of orthogonal_mp_gram alone (Gram and D·X precomputed outside the clock,

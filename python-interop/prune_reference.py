@@ -2,7 +2,7 @@
 """numpy reference for matcomp's PruneBenchmark: magnitude pruning of a float32 matrix to a sparsity.
 
 Usage:
-    /usr/bin/python3 python-interop/prune_reference.py W.npy SPARSITY [REPEATS]
+    python-interop/.venv/bin/python python-interop/prune_reference.py W.npy SPARSITY [REPEATS]
 
 Prints one JSON object: seconds (best of REPEATS), seconds_each, kept, zeros, rel_error.
 

@@ -32,12 +32,8 @@ public final class KMeansBenchmark {
 
   private KMeansBenchmark() {}
 
-  /** Runs with the reference script at {@code python-interop/kmeans_reference.py} under the working directory. */
+  /** Runs side by side with python-interop/kmeans_reference.py in the project's Python environment. */
   public static JsonObject run(Path workDir) {
-    return run(workDir, Path.of("python-interop", "kmeans_reference.py"));
-  }
-
-  public static JsonObject run(Path workDir, Path script) {
     try {
       Files.createDirectories(workDir);
       FloatMatrix a = FloatMatrix.adopt(SIZE, SIZE, PythonReference.gaussian(SIZE * SIZE, SEED, 0.05));
@@ -46,7 +42,7 @@ public final class KMeansBenchmark {
 
       JsonArray results = new JsonArray();
       for (int[] w : WORKLOADS) {
-        results.add(workload(a, w[0], w[1], script, npy, workDir));
+        results.add(workload(a, w[0], w[1], npy, workDir));
       }
       JsonObject o = new JsonObject();
       o.addProperty("matrix", "1024x1024 float32, 0.05 * N(0,1), seed " + SEED);
@@ -63,7 +59,7 @@ public final class KMeansBenchmark {
     }
   }
 
-  private static JsonObject workload(FloatMatrix a, int clusters, int blockSize, Path script, Path npy, Path workDir)
+  private static JsonObject workload(FloatMatrix a, int clusters, int blockSize, Path npy, Path workDir)
       throws IOException, InterruptedException {
     KMeansCompressor compressor = KMeansCompressor.builder().clusters(clusters).blockSize(blockSize).build();
     double[] seconds = new double[REPEATS + 1];
@@ -78,7 +74,7 @@ public final class KMeansBenchmark {
     for (int r = 1; r <= REPEATS; r++) {
       warm = Math.min(warm, seconds[r]);
     }
-    JsonObject sk = PythonReference.runForJson(script, 600, npy.toString(), "--clusters",
+    JsonObject sk = PythonReference.runForJson("kmeans_reference.py", 600, npy.toString(), "--clusters",
         Integer.toString(clusters), "--block-size", Integer.toString(blockSize));
     double skSeconds = sk.get("seconds").getAsDouble();
 

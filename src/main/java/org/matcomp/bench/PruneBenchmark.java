@@ -27,12 +27,8 @@ public final class PruneBenchmark {
 
   private PruneBenchmark() {}
 
-  /** Runs with the reference script at {@code python-interop/prune_reference.py} under the working directory. */
+  /** Runs side by side with python-interop/prune_reference.py in the project's Python environment. */
   public static JsonObject run(Path workDir) {
-    return run(workDir, Path.of("python-interop", "prune_reference.py"));
-  }
-
-  public static JsonObject run(Path workDir, Path script) {
     try {
       Files.createDirectories(workDir);
       float[] w = PythonReference.gaussian(SIZE * SIZE, SEED, 0.05);
@@ -60,7 +56,7 @@ public final class PruneBenchmark {
         compressSeconds[r] = (System.nanoTime() - t0) / 1e9;
       }
 
-      JsonObject numpy = PythonReference.runForJson(script, 600, npy.toString(), Double.toString(SPARSITY),
+      JsonObject numpy = PythonReference.runForJson("prune_reference.py", 600, npy.toString(), Double.toString(SPARSITY),
           Integer.toString(REPEATS));
       double numpySeconds = numpy.get("seconds").getAsDouble();
       double numpyError = numpy.get("rel_error").getAsDouble();

@@ -1,5 +1,6 @@
 package org.matcomp.cli;
 
+import org.matcomp.python.PythonEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,7 +24,8 @@ public final class Main implements Runnable {
       if (System.getenv("MATCOMP_DEBUG") != null) {
         e.printStackTrace(cmd.getErr());
       }
-      return cause instanceof IllegalArgumentException || cause instanceof java.io.IOException ? 2 : 1;
+      return cause instanceof IllegalArgumentException || cause instanceof java.io.IOException
+          || cause instanceof PythonEnvironment.Missing ? 2 : 1;
     });
     return cl;
   }

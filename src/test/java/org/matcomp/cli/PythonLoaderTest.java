@@ -1,30 +1,28 @@
 package org.matcomp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.matcomp.Requirements;
 import org.matcomp.io.Npy;
 import org.matcomp.linalg.FloatMatrix;
+import org.matcomp.python.PythonEnvironment;
 
 /**
  * The Python side of the factor files: python-interop/load_factors.py rebuilds every method's matrix with NumPy
  * alone, and its error equals the one matcomp reported — so the .npy layout is what the README says it is.
  */
 class PythonLoaderTest {
-  private static final String PYTHON = "/usr/bin/python3";
-
   @TempDir
   Path dir;
 
@@ -39,7 +37,7 @@ class PythonLoaderTest {
       "prune|--sparsity 0.99",
       "dictionary|--atoms 12 --nonzeros 3 --iterations 4"})
   void numpyRebuildsWhatMatcompFactored(String method, String flags) throws Exception {
-    assumeTrue(numpyAvailable(), "needs /usr/bin/python3 with numpy (apt-get install python3-numpy)");
+    PythonEnvironment python = Requirements.python();
     Random rnd = new Random(4);
     float[] v = new float[40 * 24];
     for (int i = 0; i < v.length; i++) {
@@ -55,23 +53,12 @@ class PythonLoaderTest {
     assertEquals(0, Main.commandLine().execute(args.toArray(String[]::new)));
     double reported = JsonParser.parseString(Files.readString(json)).getAsJsonObject().get("rel_error").getAsDouble();
 
-    Process p = new ProcessBuilder(PYTHON, "python-interop/load_factors.py", out.toString(), method, "--shape", "40",
-        "24", "--original", a.toString()).redirectErrorStream(true).start();
-    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    p.waitFor(60, TimeUnit.SECONDS);
-    assertEquals(0, p.exitValue(), printed);
-    JsonObject o = JsonParser.parseString(printed).getAsJsonObject();
+    String printed = python.runChecked(Duration.ofSeconds(120), List.of(
+        python.interopDir().resolve("load_factors.py").toString(), out.toString(), method, "--shape", "40", "24",
+        "--original", a.toString()));
+    JsonObject o = JsonParser.parseString(printed.strip()).getAsJsonObject();
     assertEquals(40, o.get("rows").getAsInt());
     assertEquals(24, o.get("cols").getAsInt());
     assertEquals(reported, o.get("rel_error").getAsDouble(), 1e-5 * Math.max(1, reported));
-  }
-
-  private static boolean numpyAvailable() {
-    try {
-      Process p = new ProcessBuilder(PYTHON, "-c", "import numpy").start();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (Exception e) {
-      return false;
-    }
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.matcomp.Requirements;
 
 /** Against the installed dataset; expected values were computed with numpy from the same gzipped IDX files. */
 class FashionMnistTest {
@@ -20,8 +20,7 @@ class FashionMnistTest {
 
   @BeforeAll
   static void load() throws IOException {
-    assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR),
-        "Fashion-MNIST not installed (apt-get install -y dataset-fashion-mnist)");
+    Requirements.fashionMnist();
     data = FashionMnist.load();
   }
 

@@ -4,18 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.matcomp.Requirements;
 
 class MnistTinyTextTest {
   @Test
   void readsSharedTinyFileWithRawPixels() throws IOException {
-    assumeTrue(Files.isRegularFile(MnistTinyText.DEFAULT_PATH), "shared test data missing");
+    Requirements.require(Files.isRegularFile(MnistTinyText.DEFAULT_PATH), "../shared/testdata (read in place)");
     Dataset d = MnistTinyText.read(MnistTinyText.DEFAULT_PATH);
     assertEquals(115, d.n());
     assertEquals(784, d.featureCount());

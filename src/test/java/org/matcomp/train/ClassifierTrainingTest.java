@@ -2,7 +2,6 @@ package org.matcomp.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import org.matcomp.compressor.CompressedSize;
 import org.matcomp.data.Dataset;
 import org.matcomp.data.FashionMnist;
 import org.matcomp.spec.CompressionSpec;
+import org.matcomp.Requirements;
 
 /** Short real runs on a Fashion-MNIST subset: compression during training must cost little accuracy. */
 class ClassifierTrainingTest {
@@ -27,7 +27,7 @@ class ClassifierTrainingTest {
 
   @BeforeAll
   static void load() throws Exception {
-    assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "apt-get install -y dataset-fashion-mnist");
+    Requirements.fashionMnist();
     FashionMnist data = FashionMnist.load();
     train = data.train().head(12000);
     test = data.test().head(2000);

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.matcomp.Requirements;
 
 /**
  * The native kernels are a transcription of the Java ones: coding, seeding and learning must agree bit for bit.
@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class NativeKernelsTest {
   @BeforeAll
   static void nativeKernelsAreBuilt() {
-    assumeTrue(NativeKernels.load(), NativeKernels::status);
+    Requirements.require(NativeKernels.load(), NativeKernels.status());
   }
 
   /** Planted k-sparse mixtures plus noise, dimensions chosen to hit every remainder of the vector loops. */
