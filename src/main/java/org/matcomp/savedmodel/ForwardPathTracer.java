@@ -44,6 +44,7 @@ final class ForwardPathTracer {
     Map<String, WeightSite> sites = new LinkedHashMap<>();
     Map<String, VariableInfo> variables = new LinkedHashMap<>();
     Set<String> functions = new LinkedHashSet<>();
+    Map<String, Set<String>> readers = new LinkedHashMap<>();
     Set<String> visited = new HashSet<>();
     Deque<Work> work = new ArrayDeque<>();
     for (String out : outputs) {
@@ -92,6 +93,8 @@ final class ForwardPathTracer {
           }
           VariableInfo v = hit.get();
           variables.putIfAbsent(v.name(), v);
+          readers.computeIfAbsent(v.name(), x -> new LinkedHashSet<>())
+              .add(node.getOp() + "@" + frame.location() + ":" + node.getName());
           if (kind.isPresent() && kind.get().canCarryWeight(k)) {
             WeightSite site = new WeightSite(v, kind.get(), frame.location(), node.getName(), k,
                 flag(node, "transpose_a"), flag(node, "transpose_b"));
@@ -103,7 +106,9 @@ final class ForwardPathTracer {
         work.push(new Work(frame, in));
       }
     }
-    return new ForwardPath(new ArrayList<>(sites.values()), variables, functions);
+    Map<String, List<String>> readerLists = new LinkedHashMap<>();
+    readers.forEach((v, r) -> readerLists.put(v, List.copyOf(r)));
+    return new ForwardPath(new ArrayList<>(sites.values()), variables, functions, readerLists);
   }
 
   private TensorRef callerInput(Frame frame, String arg) {

@@ -17,6 +17,6 @@ public record MatrixOutcome(String name, int rows, int cols, String method, bool
   static MatrixOutcome dense(WeightMatrix m, String reason) {
     long p = (long) m.rows() * m.cols();
     return new MatrixOutcome(m.name(), m.rows(), m.cols(), "none", false, reason, m.denseBytes(), m.denseBytes(), p,
-        p, Double.NaN, Map.of(), List.of(), m.sites().stream().map(WeightSite::describe).toList());
+        p, Double.NaN, Map.of(), List.of(), m.consumers());
   }
 }

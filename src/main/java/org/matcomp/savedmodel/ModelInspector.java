@@ -39,7 +39,7 @@ public final class ModelInspector {
         j.add("shape", shape);
         j.addProperty("bytes", m.denseBytes());
         JsonArray consumers = new JsonArray();
-        m.sites().forEach(s -> consumers.add(s.describe()));
+        m.consumers().forEach(consumers::add);
         j.add("consumers", consumers);
         JsonArray locations = new JsonArray();
         m.sites().stream().map(s -> s.location().toString()).distinct().forEach(locations::add);
@@ -89,7 +89,7 @@ public final class ModelInspector {
       sb.append(String.format("%nweight matrices on the forward path:%n"));
       for (WeightMatrix m : graph.matrices()) {
         sb.append(String.format("  %-32s %6dx%-6d %10d bytes  %s%n", m.name(), m.rows(), m.cols(), m.denseBytes(),
-            m.sites().stream().map(WeightSite::describe).collect(Collectors.joining("; "))));
+            String.join("; ", m.consumers())));
         if (!m.compressible()) {
           sb.append("      left dense: ").append(String.join("; ", m.problems())).append('\n');
         }

@@ -74,8 +74,10 @@ final class ResourceUseAnalyzer {
             work.push(new Holder(h.location(), c.getName(), false, false));
           } else {
             Optional<ConsumerKind> kind = ConsumerKind.of(c.getOp());
-            if (kind.isEmpty() || !kind.get().canCarryWeight(k) || readsTwice(in, h)) {
-              blockers.add("read by " + c.getOp() + " '" + c.getName() + "' (input " + k + ") in " + h.location());
+            if (readsTwice(in, h)) {
+              blockers.add("read twice by " + c.getOp() + " '" + c.getName() + "' in " + h.location());
+            } else if (kind.isEmpty() || !kind.get().canCarryWeight(k)) {
+              blockers.add(UnsupportedReader.describe(c, k, h.location()));
             } else {
               Optional<String> problem = consumerProblem(c, kind.get(), h);
               if (problem.isPresent()) {

@@ -165,10 +165,14 @@ public final class SavedModelCompressor {
     try {
       f = compressor.compress(m.name(), a);
     } catch (IllegalArgumentException e) {
-      String hint = o.layers().isPresent() ? "" : " (narrow the selection with --layers)";
+      // Best effort without --layers: a matrix the setting does not fit (a rank or cluster count above its size)
+      // stays dense like any other matrix the method cannot help; a matrix the user named must compress.
       String msg = e.getMessage() != null && e.getMessage().startsWith(m.name()) ? e.getMessage()
           : m.name() + ": " + e.getMessage();
-      throw new IllegalArgumentException(msg + " (matrix " + m.rows() + "x" + m.cols() + ")" + hint, e);
+      if (o.layers().isEmpty()) {
+        return MatrixOutcome.dense(m, msg);
+      }
+      throw new IllegalArgumentException(msg + " (matrix " + m.rows() + "x" + m.cols() + ")", e);
     }
     List<StoredFactor> stored;
     try {

@@ -72,6 +72,7 @@ public final class SavedModelDirectory {
         "%s: the MetaGraph tagged '%s' has an empty graph", pb, tag);
     SavedModelDirectory d = new SavedModelDirectory(dir, tag, chosen);
     d.checkVariableFiles();
+    KnownOps.check(pb, chosen);
     checkArgument(!d.signatures().isEmpty(), "%s has no signatures to serve (only %s)", pb,
         chosen.getSignatureDefMap().keySet());
     return d;

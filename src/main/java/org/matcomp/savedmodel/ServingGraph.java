@@ -74,7 +74,23 @@ public final class ServingGraph {
       VariableUses u = uses.analyze(v);
       problems.addAll(u.blockers());
       matrices.add(new WeightMatrix(v, sites, u, shape == null ? 0 : shape[0], shape == null ? 0 : shape[1],
-          problems));
+          problems, path.readersOf(v.name())));
+    }
+    // Weights the forward path reads through an op no form replaces (Einsum, a loop body, ...): listed, left dense,
+    // with the reader named, so a report shows every matrix of the model and why it stayed as it was.
+    for (VariableInfo v : path.variables().values()) {
+      if (byVariable.containsKey(v.name()) || v.dtype() != DataType.DT_FLOAT || !v.fullyDefined()
+          || v.shape().length < 2 || v.elements() == 0) {
+        continue;
+      }
+      VariableUses u = uses.analyze(v);
+      List<String> problems = new ArrayList<>(u.blockers());
+      if (problems.isEmpty()) {
+        problems.add("no op on the forward path reads it as a matrix product");
+      }
+      long rows = v.shape()[0];
+      matrices.add(new WeightMatrix(v, List.of(), u, Math.toIntExact(rows), Math.toIntExact(v.elements() / rows),
+          problems, path.readersOf(v.name())));
     }
     return new ServingGraph(graph, pruned, sigs, path, matrices);
   }

@@ -86,6 +86,25 @@ class CompressCommandTest {
   }
 
   @Test
+  void withoutLayersAMatrixTooSmallForTheSettingStaysDenseAndTheRestCompresses() throws Exception {
+    // 256 clusters need 256 entries: fc1_w (128x16) and emb_w (50x16) have them, conv_w (18x8) and the others not.
+    Path json = dir.resolve("r.json");
+    Run r = run("compress", TinyModels.TF1.toString(), dir.resolve("out").toString(), "--method", "kmeans",
+        "--clusters", "256", "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    for (var e : o.getAsJsonArray("matrices")) {
+      JsonObject m = e.getAsJsonObject();
+      String name = m.get("name").getAsString();
+      assertEquals(name.equals("fc1_w") || name.equals("emb_w"), m.get("compressed").getAsBoolean(), name);
+      if (name.equals("conv_w")) {
+        assertEquals("conv_w (18x8): clusters=256 exceeds the 144 blocks of 1x1", m.get("reason").getAsString());
+      }
+    }
+    assertEquals(2, o.get("matrices_compressed").getAsInt());
+  }
+
+  @Test
   void labelsFromMnistTinyReportAccuracyForTheKerasMlp() throws Exception {
     Path json = dir.resolve("r.json");
     Run r = run("compress", "../shared/testdata/savedmodels/keras_mnist_mlp_tf2.11", dir.resolve("o").toString(),
@@ -142,6 +161,26 @@ class CompressCommandTest {
     byte[] pb = Files.readAllBytes(model.resolve("saved_model.pb"));
     Files.write(model.resolve("saved_model.pb"), java.util.Arrays.copyOf(pb, 300));
     assertRefused(model, "is not a valid SavedModel protobuf");
+  }
+
+  @Test
+  void refusesAnOpThisRuntimeLacksNamingTheOpAndTheWritersVersion() throws Exception {
+    // What a SavedModel from a newer Python TensorFlow looks like to TF Java's 2.18 runtime: an op type it lacks.
+    Path model = tinyCopy(TinyModels.TF2);
+    Path pb = model.resolve("saved_model.pb");
+    org.tensorflow.proto.SavedModel.Builder sm = org.tensorflow.proto.SavedModel.parseFrom(Files.readAllBytes(pb))
+        .toBuilder();
+    var meta = sm.getMetaGraphsBuilder(0);
+    meta.getMetaInfoDefBuilder().setTensorflowVersion("2.31.0");
+    var fn = meta.getGraphDefBuilder().getLibraryBuilder().getFunctionBuilder(0);
+    fn.getNodeDefBuilder(0).setOp("MatMulV9");
+    Files.write(pb, sm.build().toByteArray());
+    assertRefused(model, "uses op 'MatMulV9' (node '" + fn.getNodeDef(0).getName() + "' in function "
+        + fn.getSignature().getName() + "), which TensorFlow 2.18.0 (TF Java's runtime) does not have; the model was"
+        + " written by TensorFlow 2.31.0");
+    Run inspect = run("inspect", model.toString());
+    assertEquals(2, inspect.exit());
+    assertTrue(inspect.err().contains("uses op 'MatMulV9'"), inspect.err());
   }
 
   @Test
