@@ -12,15 +12,16 @@ import org.matcomp.bench.PhaseGateBenchmark;
 import org.matcomp.bench.PruneBenchmark;
 import org.matcomp.bench.ServeBenchmark;
 import org.matcomp.bench.StructuredBenchmark;
+import org.matcomp.bench.TfmotBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code matcomp bench NAME --json FILE}: benchmarks that print and write JSON, kept apart from tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Run a benchmark and write its JSON: operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured")
+    description = "Run a benchmark and write its JSON: operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured, tfmot")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured")
+  @Parameters(index = "0", description = "operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured, tfmot")
   String name;
 
   @Option(names = "--work-dir", description = "where generated inputs for side-by-side runs go (default: a temp dir)")
@@ -38,6 +39,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rank", defaultValue = "64", description = "operator: low-rank rank")
   int rank;
 
+  @Option(names = "--zoo-dir", defaultValue = "target/zoo",
+      description = "tfmot: where the Python model zoo is (built there if missing; default: ${DEFAULT-VALUE})")
+  Path zooDir;
+
+  @Option(names = "--steps", defaultValue = "1000", description = "tfmot: fine-tuning batches of each tfmot variant")
+  int steps;
+
   @Option(names = "--runs", defaultValue = "10", description = "timed runs per measurement (median reported)")
   int runs;
 
@@ -53,8 +61,9 @@ final class BenchCommand implements Callable<Integer> {
       case "serve" -> ServeBenchmark.run(size, rank, runs);
       case "structured" -> StructuredBenchmark.run();
       case "dictionary" -> DictionaryBenchmark.run(workDir());
+      case "tfmot" -> TfmotBenchmark.run(workDir(), zooDir, steps);
       default -> throw new IllegalArgumentException(
-          "unknown benchmark '" + name + "'; available: operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured");
+          "unknown benchmark '" + name + "'; available: operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured, tfmot");
     };
     result.addProperty("benchmark", name);
     System.out.println(JsonOutput.toJson(result));
