@@ -32,6 +32,7 @@ public record CompressReport(String modelDir, String outDir, String method, Stri
       shape.add(m.rows());
       shape.add(m.cols());
       j.add("shape", shape);
+      j.add("variable_shape", ModelInspector.longs(m.variableShape()));
       j.addProperty("method", m.method());
       j.addProperty("compressed", m.compressed());
       if (m.reason() != null) {

@@ -191,9 +191,9 @@ public final class SavedModelCompressor {
     }
     replacements.add(new Replacement(m.variable(), form, stored, names, m.rows(), m.cols()));
     long paramsAfter = stored.stream().mapToLong(s -> s.value().elements()).sum();
-    return new MatrixOutcome(m.name(), m.rows(), m.cols(), spec.method().cliName(), true, null, m.denseBytes(), after,
-        (long) m.rows() * m.cols(), paramsAfter, a.relativeErrorTo(f.product()), f.diagnostics(), stored,
-        m.sites().stream().map(WeightSite::describe).toList());
+    return new MatrixOutcome(m.name(), m.rows(), m.cols(), m.variable().shape(), spec.method().cliName(), true, null,
+        m.denseBytes(), after, (long) m.rows() * m.cols(), paramsAfter, a.relativeErrorTo(f.product()),
+        f.diagnostics(), stored, m.consumers());
   }
 
   private static List<SampleInputs.Batch> samples(ServingGraph graph, String key, CompressOptions o) {
