@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +20,9 @@ import org.tensorflow.proto.NodeDef;
  */
 final class ResourceUseAnalyzer {
   private static final Set<String> READS = Set.of("ReadVariableOp", "Identity");
+  /** Ops that only change how a weight is viewed; what matters for a report is the op that reads the view. */
+  private static final Set<String> VIEWS = Set.of("Reshape", "ExpandDims", "Transpose", "Squeeze");
+  private static final int MAX_FOLLOW = 8;
 
   private final GraphIndex index;
   private final Set<String> signatureNodes;
@@ -68,14 +72,19 @@ final class ResourceUseAnalyzer {
             FunctionDef f = index.function(callee);
             work.push(new Holder(Location.function(callee), f.getSignature().getInputArg(k).getName(), true, true));
           } else if (GraphIndex.isCall(c)) {
-            blockers.add("its value is passed into function " + GraphIndex.callee(c) + " by '" + c.getName() + "' in "
-                + h.location());
+            String callee = GraphIndex.callee(c);
+            blockers.add("its value is passed into function " + callee + " (a value argument is not rewritten),"
+                + " where it is read by " + readersOf(Location.function(callee),
+                    index.function(callee).getSignature().getInputArg(k).getName(), true));
           } else if (READS.contains(c.getOp())) {
             work.push(new Holder(h.location(), c.getName(), false, false));
           } else {
             Optional<ConsumerKind> kind = ConsumerKind.of(c.getOp());
             if (readsTwice(in, h)) {
               blockers.add("read twice by " + c.getOp() + " '" + c.getName() + "' in " + h.location());
+            } else if (VIEWS.contains(c.getOp())) {
+              blockers.add("reshaped by " + c.getOp() + " '" + c.getName() + "' in " + h.location() + " (a reshaped"
+                  + " weight is not rewritten), then read by " + readersOf(h.location(), c.getName(), false));
             } else if (kind.isEmpty() || !kind.get().canCarryWeight(k)) {
               blockers.add(UnsupportedReader.describe(c, k, h.location()));
             } else {
@@ -91,6 +100,38 @@ final class ResourceUseAnalyzer {
       }
     }
     return new VariableUses(v, sites, blockers);
+  }
+
+  /**
+   * For a report: the ops that finally use a value the rewrite cannot follow — through function calls, reads and
+   * view ops (reshape, expand_dims, transpose) — e.g. a Keras GRU kernel passed by value into {@code standard_gru},
+   * where a MatMul and a StatelessWhile loop read it, or a Keras 3 attention kernel reshaped for a BatchMatMulV2.
+   */
+  private void collectReaders(Location where, String name, boolean argument, int depth, Set<String> out) {
+    for (NodeDef c : index.nodes(where)) {
+      List<TensorRef> in = GraphIndex.dataInputs(c, where);
+      for (int k = 0; k < in.size(); k++) {
+        TensorRef r = in.get(k);
+        if (r.control() || r.isArgument() != argument || !r.node().equals(name)) {
+          continue;
+        }
+        if (depth < MAX_FOLLOW && GraphIndex.isCall(c)) {
+          String callee = GraphIndex.callee(c);
+          collectReaders(Location.function(callee),
+              index.function(callee).getSignature().getInputArg(k).getName(), true, depth + 1, out);
+        } else if (depth < MAX_FOLLOW && (VIEWS.contains(c.getOp()) || READS.contains(c.getOp()))) {
+          collectReaders(where, c.getName(), false, depth + 1, out);
+        } else {
+          out.add(UnsupportedReader.reader(c, where));
+        }
+      }
+    }
+  }
+
+  private String readersOf(Location where, String name, boolean argument) {
+    Set<String> readers = new LinkedHashSet<>();
+    collectReaders(where, name, argument, 0, readers);
+    return readers.isEmpty() ? "nothing" : String.join("; ", readers);
   }
 
   /** Consumer settings the forms do not handle: gathers along another axis or with batch dimensions. */

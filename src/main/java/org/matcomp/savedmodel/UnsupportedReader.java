@@ -39,6 +39,19 @@ final class UnsupportedReader {
         + ", which is not a matrix product matcomp rewrites";
   }
 
+  /** A short name for an op reading a weight: {@code MatMul 'm' in f}, a loop with its body, an Einsum's equation. */
+  static String reader(NodeDef c, Location where) {
+    String op = c.getOp();
+    String at = " '" + c.getName() + "' in " + where;
+    if (LOOPS.contains(op)) {
+      return "the " + op + " loop" + at + " (inside its body '" + func(c, "body") + "')";
+    }
+    if (op.equals("Einsum")) {
+      return "Einsum" + at + " (equation '" + c.getAttrOrThrow("equation").getS().toStringUtf8() + "')";
+    }
+    return op + at;
+  }
+
   private static String func(NodeDef n, String attr) {
     return n.containsAttr(attr) ? n.getAttrOrThrow(attr).getFunc().getName() : "?";
   }
