@@ -39,7 +39,7 @@ public enum CompressionMethod {
 
   public static CompressionMethod fromOptionCode(int code) {
     return Arrays.stream(values())
-        .filter(m -> m.optionCode == code)
+        .filter(m -> m.optionCode >= 0 && m.optionCode == code) // -1 marks "no code", it is not one
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException(
             "compression_option=" + code + " is not one of 1 (low-rank), 2 (simhash), 3 (dictionary learning),"

@@ -53,6 +53,14 @@ public final class CompressionSpec {
     return HparamParser.parse(hparams, builder());
   }
 
+  /**
+   * The keys an hparam string sets, in order, with their values as written; the string is checked as {@link #parse}
+   * checks it (form, duplicates), without building a spec.
+   */
+  public static Map<String, String> hparamItems(String hparams) {
+    return HparamParser.items(hparams);
+  }
+
   /** Applies a hparam string on top of this spec (later keys win), as the reference's {@code hparams.parse} does. */
   public CompressionSpec withHparams(String hparams) {
     return HparamParser.parse(hparams, toBuilder());

@@ -51,19 +51,9 @@ final class HparamParser {
   private HparamParser() {}
 
   static CompressionSpec parse(String hparams, CompressionSpec.Builder builder) {
-    if (hparams == null) {
-      throw new IllegalArgumentException("hparam string is null");
-    }
-    for (String item : splitTopLevel(hparams)) {
-      int eq = item.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("hparam '" + item + "' is not of the form key=value");
-      }
-      String key = item.substring(0, eq).trim();
-      String value = item.substring(eq + 1).trim();
-      if (value.isEmpty()) {
-        throw new IllegalArgumentException("hparam " + key + " has an empty value");
-      }
+    for (Map.Entry<String, String> e : items(hparams).entrySet()) {
+      String key = e.getKey();
+      String value = e.getValue();
       BiConsumer<CompressionSpec.Builder, String> setter = TYPED.get(key);
       if (setter != null) {
         setter.accept(builder, value);
@@ -75,6 +65,49 @@ final class HparamParser {
       }
     }
     return builder.build();
+  }
+
+  /**
+   * The string's key=value items in order. A key given twice is an error naming both values: the reference's
+   * {@code HParams.parse} refuses it too, and taking either one silently hides a typo.
+   */
+  static Map<String, String> items(String hparams) {
+    if (hparams == null) {
+      throw new IllegalArgumentException("hparam string is null");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String item : splitTopLevel(hparams)) {
+      int eq = item.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("hparam '" + item + "' is not of the form key=value");
+      }
+      String key = item.substring(0, eq).trim();
+      String value = item.substring(eq + 1).trim();
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("hparam " + key + " has an empty value");
+      }
+      requireAsciiDigits(key, value);
+      String earlier = out.putIfAbsent(key, value);
+      if (earlier != null) {
+        throw new IllegalArgumentException("hparam " + key + " is given twice (" + key + "=" + earlier + " and "
+            + key + "=" + value + ")");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Java's number parsers accept any Unicode digit ({@code rank=２００} would mean 200); an hparam string is ASCII,
+   * so a digit outside 0-9 is an error wherever it appears, including the method parameters parsed later.
+   */
+  private static void requireAsciiDigits(String key, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isDigit(c) && (c < '0' || c > '9')) {
+        throw new IllegalArgumentException(String.format("hparam %s='%s' has the non-ASCII digit '%s' (U+%04X)", key,
+            value, c, (int) c));
+      }
+    }
   }
 
   static String format(CompressionSpec s) {
@@ -133,8 +166,16 @@ final class HparamParser {
     }
   }
 
+  private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("[+-]?[0-9]+");
+  /** Python's float() syntax for finite decimals: no hex, no 'd'/'f' suffix, no NaN or Infinity. */
+  private static final java.util.regex.Pattern DECIMAL =
+      java.util.regex.Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
   private static int parseInt(String key, String v) {
     try {
+      if (!INTEGER.matcher(v).matches()) {
+        throw new NumberFormatException(v);
+      }
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("hparam " + key + "='" + v + "' is not an integer");
@@ -143,6 +184,9 @@ final class HparamParser {
 
   private static long parseLong(String key, String v) {
     try {
+      if (!INTEGER.matcher(v).matches()) {
+        throw new NumberFormatException(v);
+      }
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("hparam " + key + "='" + v + "' is not an integer");
@@ -151,6 +195,9 @@ final class HparamParser {
 
   private static double parseDouble(String key, String v) {
     try {
+      if (!DECIMAL.matcher(v).matches()) {
+        throw new NumberFormatException(v);
+      }
       return Double.parseDouble(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("hparam " + key + "='" + v + "' is not a number");

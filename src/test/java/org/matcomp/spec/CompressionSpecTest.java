@@ -85,10 +85,20 @@ class CompressionSpecTest {
       "begin_compression_step=10,end_compression_step=5|begin_compression_step=10 must be before end_compression_step=5",
       "compression_frequency=0|compression_frequency=0 must be positive",
       "compression_option=5|compression_option=5 is not one of",
+      "compression_option=-1|compression_option=-1 is not one of",
       "update_option=4|update_option=4 is not one of",
       "rank|'rank' is not of the form key=value",
       "rank=|rank has an empty value",
       "weight_sparsity_map=[a:1|unbalanced '['",
+      // As strict as the reference's parser, and stricter than Java's number parsers (issue 11, defect 9):
+      "rank=200,rank=400|hparam rank is given twice (rank=200 and rank=400)",
+      "target_sparsity=0.5,target_sparsity=0.9|hparam target_sparsity is given twice",
+      "rank=\uFF12\uFF10\uFF10|has the non-ASCII digit '\uFF12' (U+FF12)",
+      "dl_atoms=\u0662\u0665\u0666|has the non-ASCII digit",
+      "alpha_decrement_value=0.5f|alpha_decrement_value='0.5f' is not a number",
+      "alpha_decrement_value=NaN|alpha_decrement_value='NaN' is not a number",
+      "alpha_decrement_value=0x1p-2|alpha_decrement_value='0x1p-2' is not a number",
+      "compression_frequency=1_0|compression_frequency='1_0' is not an integer",
   })
   void badInputNamesTheKeyAndValue(String hparams, String expected) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CompressionSpec.parse(hparams));
