@@ -35,6 +35,28 @@ public interface Factorization {
     return CompressedSize.of(rows(), cols(), factors().stream().map(Factor::spec).toList());
   }
 
+  /**
+   * This factorisation, after checking that every float factor is finite; {@code name} names the matrix in the
+   * IllegalArgumentException. A finite matrix near the float32 limit can overflow in its factors (singular values
+   * grow with the matrix size), and factors holding an infinity would be written and served as if they were right.
+   */
+  default Factorization requireFinite(String name) {
+    for (Factor f : factors()) {
+      if (f.spec().type() != FactorType.FLOAT32) {
+        continue;
+      }
+      float[] v = f.floats();
+      for (int i = 0; i < v.length; i++) {
+        if (!Float.isFinite(v[i])) {
+          throw new IllegalArgumentException(String.format("%s: factor %s of %s overflows float32 (%s at entry %d):"
+              + " the matrix's entries are too close to the float32 limit %s; scale it down", name, f.name(),
+              method().cliName(), v[i], i, Float.MAX_VALUE));
+        }
+      }
+    }
+    return this;
+  }
+
   default Factor factor(String name) {
     return factors().stream()
         .filter(f -> f.name().equals(name))

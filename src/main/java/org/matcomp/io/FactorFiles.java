@@ -2,52 +2,52 @@ package org.matcomp.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
 
 /**
- * Writes a factorisation's factors as {@code <name>.npy} files into a directory, all or nothing: they are written to
- * a temporary sibling directory that is then moved into place.
+ * Writes a factorisation's factors as {@code <name>.npy} files into a directory, all or nothing: they are written in a
+ * {@link WorkDirectory} beside it and the directory is moved into place in one rename.
  */
 public final class FactorFiles {
   private FactorFiles() {}
 
-  /** Writes {@code factors} into {@code dir} (which must not exist, or be empty) and returns the files written. */
-  public static List<Path> write(Path dir, List<Factor> factors) throws IOException {
+  /** Refuses a {@code dir} that exists as anything but an empty directory; run before any work. */
+  public static void checkTarget(Path dir) throws IOException {
     Path target = dir.toAbsolutePath();
-    if (Files.exists(target)) {
-      try (Stream<Path> s = Files.list(target)) {
-        if (s.findAny().isPresent()) {
-          throw new IOException(target + " exists and is not empty; refusing to overwrite it");
-        }
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException("--output " + dir + " exists and is not a directory; give a new or empty directory");
+    }
+    try (Stream<Path> s = Files.list(target)) {
+      if (s.findAny().isPresent()) {
+        throw new IOException("--output " + dir + " exists and is not empty; refusing to overwrite it");
       }
     }
-    Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
-    try {
+  }
+
+  /** Writes {@code factors} into {@code dir} (which must not exist, or be empty) and returns the files written. */
+  public static List<Path> write(Path dir, List<Factor> factors) throws IOException {
+    checkTarget(dir);
+    Path target = dir.toAbsolutePath();
+    try (WorkDirectory work = WorkDirectory.beside(target, "factor --output " + target)) {
+      Path staged = Files.createDirectory(work.resolve("factors"));
       List<Path> written = new ArrayList<>();
       for (Factor f : factors) {
-        Path file = tmp.resolve(f.name() + ".npy");
+        Path file = staged.resolve(f.name() + ".npy");
         Files.write(file, Npy.toBytes(toArray(f)));
         written.add(target.resolve(file.getFileName()));
       }
-      Files.deleteIfExists(target);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      // An empty directory the user made is replaced, keeping its permissions.
+      work.commit(staged, target, true);
       return written;
-    } finally {
-      if (Files.exists(tmp)) {
-        try (Stream<Path> s = Files.walk(tmp)) {
-          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
     }
   }
 

@@ -5,12 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +44,10 @@ public final class Npy {
 
   /** Reads {@code file}; throws IOException naming the file for anything that is not a well-formed .npy file. */
   public static NpyArray read(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      // Reading a directory fails with a bare "Is a directory" that names no file.
+      throw corrupt(file, "is a directory, not a .npy file");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long fileSize = ch.size();
       if (fileSize < 10) {
@@ -114,30 +115,22 @@ public final class Npy {
   }
 
   /**
-   * Writes {@code array} as np.save would, through a temporary file in the same directory and an atomic rename, so a
+   * Writes {@code array} as np.save would, through a {@link WorkDirectory} beside the file and an atomic rename, so a
    * reader never sees a half-written file and a failed write leaves any previous file intact.
    */
   public static void write(Path file, NpyArray array) throws IOException {
     byte[] bytes = toBytes(array);
     Path target = file.toAbsolutePath();
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (WorkDirectory work = WorkDirectory.beside(target, "npy " + target)) {
+      Path tmp = work.resolve("array.npy");
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         while (b.hasRemaining()) {
           ch.write(b);
         }
         ch.force(true);
       }
-      makeWorldReadable(tmp);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
+      work.commit(tmp, target, true);
     }
   }
 
@@ -350,16 +343,8 @@ public final class Npy {
     return b.flip();
   }
 
-  private static void makeWorldReadable(Path p) {
-    try {
-      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
-    } catch (UnsupportedOperationException | IOException e) {
-      // Not POSIX, or not ours to change: the file is still correct, only less widely readable.
-    }
-  }
-
   private static IOException corrupt(Path file, String what) {
-    return new IOException(file + ": " + what);
+    return new IOException(file + ": " + oneLine(what));
   }
 
   private static String hex(ByteBuffer b, int n) {
@@ -371,6 +356,16 @@ public final class Npy {
   }
 
   private static String abbreviate(String s) {
-    return s.length() <= 120 ? s.strip() : s.substring(0, 120) + "...";
+    String t = s.strip();
+    return t.length() <= 120 ? t : t.substring(0, 120) + "...";
+  }
+
+  /** The message on one line: a file's bytes quoted in it may hold line breaks or other control characters. */
+  private static String oneLine(String s) {
+    StringBuilder out = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      out.append(c == '\n' ? "\\n" : c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+    }
+    return out.toString();
   }
 }

@@ -183,6 +183,9 @@ public final class NpyArray {
     float[] f = new float[d.length];
     for (int i = 0; i < d.length; i++) {
       f[i] = (float) d[i];
+      // Said here, while the float64 value is known: later checks would only see an infinity.
+      checkArgument(!Float.isInfinite(f[i]) || !Double.isFinite(d[i]),
+          "%s: entry %s at [%s, %s] overflows float32 (largest %s)", what, d[i], i / cols, i % cols, Float.MAX_VALUE);
     }
     return FloatMatrix.adopt(rows, cols, f);
   }

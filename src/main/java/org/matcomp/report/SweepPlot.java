@@ -3,7 +3,7 @@ package org.matcomp.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.matcomp.io.WorkDirectory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,15 +50,10 @@ public final class SweepPlot {
           ps.stream().mapToDouble(Point::metric).toArray());
     }
     Path abs = file.toAbsolutePath();
-    Files.createDirectories(abs.getParent());
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".png");
-    try {
+    try (WorkDirectory work = WorkDirectory.beside(abs, "plot " + abs)) {
+      Path tmp = work.resolve("plot.png");
       BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-      // createTempFile makes the file private; a report is for everyone who can read the directory.
-      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
+      work.commit(tmp, abs, true);
     }
   }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.matcomp.data.Dataset;
 import org.matcomp.spec.CompressionSpec;
+import org.matcomp.spec.LayerPattern;
 
 /**
  * Everything {@code compress} needs to know. {@code spec} carries the method and its settings; when it fixes no
@@ -33,7 +34,7 @@ public record CompressOptions(Path modelDir, Path outDir, String tag, Compressio
   }
 
   public CompressOptions withLayers(String regex) {
-    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, Optional.of(Pattern.compile(regex)), energy,
+    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, Optional.of(LayerPattern.compile(regex)), energy,
         force, verify, inputs, labelled, inputScale, verifyBatch, seed);
   }
 

@@ -93,6 +93,23 @@ public final class MethodAdvisor {
   }
 
   public static MatrixAdvice advise(float[] a, int m, int n, double energy) {
+    return advise("matrix", a, m, n, energy);
+  }
+
+  /**
+   * The advice for the m×n matrix called {@code name}.
+   *
+   * @throws IllegalArgumentException naming {@code name}, the first non-finite entry's position and value: the
+   *     spectrum of such a matrix is undefined (its eigen-decomposition fails without saying why)
+   */
+  public static MatrixAdvice advise(String name, float[] a, int m, int n, double energy) {
+    checkArgument(a.length == (long) m * n, "%s has %s entries, shape %sx%s", name, a.length, m, n);
+    for (int i = 0; i < a.length; i++) {
+      if (!Float.isFinite(a[i])) {
+        throw new IllegalArgumentException(String.format("%s (%dx%d) has a non-finite entry %s at [%d, %d]", name, m,
+            n, a[i], i / n, i % n));
+      }
+    }
     long mn = (long) m * n;
     Optional<float[]> s = singularValues(a, m, n);
     int d = Math.min(m, n);

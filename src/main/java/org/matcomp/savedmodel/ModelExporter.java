@@ -71,6 +71,11 @@ final class ModelExporter {
     if (op == null) {
       throw new IllegalStateException("signature tensor " + t.getName() + " is missing from the rewritten graph");
     }
+    // The rewrite keeps every node a signature names, with its outputs: an index beyond them was in the input.
+    if (r.index() < 0 || r.index() >= op.numOutputs()) {
+      throw new IllegalArgumentException("the model's signature names tensor " + t.getName() + ", but node '"
+          + r.node() + "' (" + op.type() + ") has " + op.numOutputs() + " output(s)");
+    }
     return op.output(r.index());
   }
 

@@ -120,7 +120,7 @@ public final class ModelInspector {
       for (WeightMatrix m : graph.matrices()) {
         HostTensor v = values.get(m.name());
         if (v != null && v.dtype() == org.tensorflow.proto.DataType.DT_FLOAT) {
-          advice.put(m.name(), MethodAdvisor.advise(v.floats(), m.rows(), m.cols(), energy));
+          advice.put(m.name(), MethodAdvisor.advise(m.name(), v.floats(), m.rows(), m.cols(), energy));
         }
       }
     }

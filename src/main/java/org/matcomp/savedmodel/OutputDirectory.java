@@ -3,17 +3,15 @@ package org.matcomp.savedmodel;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.matcomp.io.WorkDirectory;
 
 /**
- * The output of {@code compress}: written in a temporary directory beside OUT_DIR and moved into place in one rename,
- * so OUT_DIR is either absent, the old one, or complete. Refuses an existing OUT_DIR unless forced, and any OUT_DIR
- * inside MODEL_DIR (or containing it), so the input can never be touched.
+ * The rules for {@code compress}'s OUT_DIR: refuses an existing OUT_DIR unless forced, and any OUT_DIR inside
+ * MODEL_DIR (or containing it), so the input can never be touched. The output itself is written in a
+ * {@link WorkDirectory} beside OUT_DIR and moved into place in one rename, so OUT_DIR is either absent, the old one,
+ * or complete.
  */
 final class OutputDirectory {
   private OutputDirectory() {}
@@ -45,52 +43,7 @@ final class OutputDirectory {
     return existing == null ? abs : existing.toRealPath().resolve(rest).normalize();
   }
 
-  /** A fresh empty directory beside OUT_DIR (same file system, so the final move is a rename). */
-  static Path createTemp(Path outDir) throws IOException {
-    Path abs = outDir.toAbsolutePath().normalize();
-    Path parent = abs.getParent();
-    Files.createDirectories(parent);
-    return Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
-  }
-
-  /** Moves the finished {@code temp} to OUT_DIR, replacing an existing OUT_DIR (the caller checked --force). */
-  static void commit(Path temp, Path outDir) throws IOException {
-    Path abs = outDir.toAbsolutePath().normalize();
-    Path old = null;
-    if (Files.exists(abs)) {
-      old = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".old-");
-      Files.delete(old);
-      move(abs, old);
-    }
-    try {
-      move(temp, abs);
-    } catch (IOException e) {
-      if (old != null) {
-        move(old, abs);
-      }
-      throw e;
-    }
-    if (old != null) {
-      deleteRecursively(old);
-    }
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
-  }
-
   static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path f : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(f);
-      }
-    }
+    WorkDirectory.deleteRecursively(p);
   }
 }

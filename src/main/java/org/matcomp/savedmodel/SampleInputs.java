@@ -12,6 +12,7 @@ import java.util.Random;
 import org.matcomp.data.Dataset;
 import org.matcomp.io.Npy;
 import org.matcomp.io.NpyArray;
+import org.matcomp.io.NpyDtype;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
@@ -103,6 +104,9 @@ final class SampleInputs {
       checkArgument(Files.isRegularFile(p), "--inputs: no file %s for signature input '%s'", p, e.getKey());
       NpyArray a = Npy.read(p);
       long[] shape = a.shape();
+      // An empty batch would compare nothing and report a perfect match.
+      checkArgument(a.size() > 0 && (shape.length == 0 || shape[0] > 0), "--inputs %s holds no examples (shape %s)",
+          p, java.util.Arrays.toString(shape));
       long[] want = VariableInfo.dims(e.getValue().getTensorShape());
       if (want != null && want.length != shape.length && a.size() > 0) {
         long perExample = 1;
@@ -115,10 +119,12 @@ final class SampleInputs {
         shape[0] = a.size() / perExample;
       }
       HostTensor t = switch (e.getValue().getDtype()) {
-        case DT_FLOAT -> HostTensor.ofFloats(shape, a.floatData());
-        case DT_INT32 -> HostTensor.ofInts(shape, a.intData());
+        case DT_FLOAT -> HostTensor.ofFloats(shape, floats(p, a, e.getKey()));
+        case DT_INT32 -> HostTensor.ofInts(shape, integers(p, a, e.getKey(), "int32", NpyDtype.INT32,
+            NpyDtype.INT16, NpyDtype.UINT8, NpyDtype.BOOL).intData());
         case DT_INT64 -> {
-          long[] v = a.longData();
+          long[] v = integers(p, a, e.getKey(), "int64", NpyDtype.INT64, NpyDtype.INT32, NpyDtype.INT16,
+              NpyDtype.UINT8, NpyDtype.BOOL).longData();
           java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
           b.asLongBuffer().put(v);
           yield new HostTensor(DataType.DT_INT64, shape, b.array());
@@ -129,6 +135,55 @@ final class SampleInputs {
       feeds.put(e.getKey(), t);
     }
     return new Batch(feeds, null);
+  }
+
+  /**
+   * The values for a float32 input: float32 as they are, float64 rounded (as {@code factor} reads matrices), each
+   * checked finite — a NaN fed to both models makes every difference NaN, which would read as "no difference".
+   */
+  private static float[] floats(Path p, NpyArray a, String input) {
+    float[] v;
+    if (a.dtype() == NpyDtype.FLOAT32) {
+      v = a.floatData();
+    } else if (a.dtype() == NpyDtype.FLOAT64) {
+      double[] d = a.doubleData();
+      v = new float[d.length];
+      for (int i = 0; i < d.length; i++) {
+        v[i] = (float) d[i];
+        checkArgument(!Float.isInfinite(v[i]) || !Double.isFinite(d[i]), "--inputs %s: entry %s at %s overflows"
+            + " float32 (largest %s)", p, d[i], index(a.shape(), i), Float.MAX_VALUE);
+      }
+    } else {
+      throw new IllegalArgumentException(String.format("--inputs %s holds %s values; input '%s' takes float32 (give"
+          + " float32 or float64)", p, a.dtype().name().toLowerCase(), input));
+    }
+    for (int i = 0; i < v.length; i++) {
+      checkArgument(Float.isFinite(v[i]), "--inputs %s has a non-finite entry %s at %s", p, v[i],
+          index(a.shape(), i));
+    }
+    return v;
+  }
+
+  /** {@code a} if its dtype is one of {@code accepted} (integers that widen exactly), else a one-line refusal. */
+  private static NpyArray integers(Path p, NpyArray a, String input, String want, NpyDtype... accepted) {
+    for (NpyDtype d : accepted) {
+      if (a.dtype() == d) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException(String.format("--inputs %s holds %s values; input '%s' takes %s (give"
+        + " integers of at most that width)", p, a.dtype().name().toLowerCase(), input, want));
+  }
+
+  /** The multi-index of flat row-major entry {@code flat}, e.g. [3, 0, 27]. */
+  private static String index(long[] shape, int flat) {
+    long[] idx = new long[shape.length];
+    long rest = flat;
+    for (int k = shape.length - 1; k >= 0; k--) {
+      idx[k] = shape[k] == 0 ? 0 : rest % shape[k];
+      rest = shape[k] == 0 ? rest : rest / shape[k];
+    }
+    return java.util.Arrays.toString(idx);
   }
 
   private static long[] concreteShape(TensorInfo t, int batch) {

@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.matcomp.compressor.Compressors;
 import org.matcomp.compressor.Factorization;
-import org.matcomp.compressor.MatrixCompressor;
+import org.matcomp.io.WorkDirectory;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
+import org.matcomp.spec.LayerPattern;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
@@ -48,6 +48,7 @@ public final class SavedModelCompressor {
       }
     }
     List<WeightMatrix> selected = select(graph, o);
+    Map<String, SampleInputs.Batch> userInputs = userInputs(graph, o);
     List<String> notes = new ArrayList<>();
     notes.add("the output is a TF1-style SavedModel (graph + saver + signatures): it loads in TF Java, TF Serving"
         + " and tf.saved_model.load, not in keras.models.load_model");
@@ -92,40 +93,31 @@ public final class SavedModelCompressor {
         }
       }
 
-      Path temp = OutputDirectory.createTemp(o.outDir());
-      Path scratch = Files.createTempDirectory("matcomp-ckpt-");
-      try {
+      // The export, its checkpoint scratch and a replaced OUT_DIR all live in one work directory beside OUT_DIR,
+      // removed on every exit path (and by the next run if this one is killed).
+      try (WorkDirectory work = WorkDirectory.beside(o.outDir(), "compress " + o.outDir())) {
+        Path temp = Files.createDirectory(work.resolve("model"));
+        Path scratch = Files.createDirectory(work.resolve("checkpoint"));
         ModelExporter.export(rewritten, newValues, graph.signatures(), dir.metaGraph().getMetaInfoDef().getTagsList(),
             temp, scratch);
         VerifyReport verify;
         try (SavedModelBundle compressed = SavedModelDirectory.open(temp, o.tag()).load()) {
-          verify = ModelVerifier.verify(original, compressed, graph.signatures(), key -> samples(graph, key, o));
+          verify = ModelVerifier.verify(original, compressed, graph.signatures(), key -> samples(key, o, userInputs, graph));
         }
         long varsAfter = SavedModelDirectory.diskBytes(temp.resolve("variables"));
         long pbAfter = Files.size(temp.resolve("saved_model.pb"));
-        OutputDirectory.commit(temp, o.outDir());
+        work.commit(temp, o.outDir(), o.force());
         return new CompressReport(o.modelDir().toString(), o.outDir().toString(), method.cliName(),
             o.spec().toHparamString(), outcomes, dir.variablesDiskBytes(), varsAfter,
             Files.size(o.modelDir().resolve("saved_model.pb")), pbAfter, verify, notes,
             (System.nanoTime() - t0) / 1e9);
-      } finally {
-        OutputDirectory.deleteRecursively(temp);
-        OutputDirectory.deleteRecursively(scratch);
       }
     }
   }
 
   private static List<WeightMatrix> select(ServingGraph graph, CompressOptions o) {
-    if (o.layers().isEmpty()) {
-      return graph.matrices();
-    }
-    List<WeightMatrix> hit = graph.matrices().stream().filter(m -> o.layers().get().matcher(m.name()).find())
-        .toList();
-    if (hit.isEmpty()) {
-      throw new IllegalArgumentException("--layers '" + o.layers().get().pattern() + "' matches none of the weight"
-          + " matrices " + graph.matrices().stream().map(WeightMatrix::name).collect(Collectors.toList()));
-    }
-    return hit;
+    return o.layers().isEmpty() ? graph.matrices()
+        : LayerPattern.select(o.layers().get(), graph.matrices(), WeightMatrix::name);
   }
 
   private static MatrixOutcome compressOne(WeightMatrix m, HostTensor value, InferenceForm form, CompressOptions o,
@@ -147,26 +139,26 @@ public final class SavedModelCompressor {
     }
     FloatMatrix a = FloatMatrix.of(m.rows(), m.cols(), value.floats());
     CompressionSpec spec = o.spec();
-    if (spec.method() == CompressionMethod.LOWRANK && !o.rankGiven()) {
-      MatrixAdvice advice = MethodAdvisor.advise(value.floats(), m.rows(), m.cols(), o.energy());
-      if (advice.energyRank() < 0) {
-        return MatrixOutcome.dense(m, "too large to pick a rank from its spectrum; give --rank");
-      }
-      int r = advice.energyRank();
-      if (advice.flatSpectrum() || (long) r * (m.rows() + m.cols()) >= (long) m.rows() * m.cols()) {
-        return MatrixOutcome.dense(m, String.format("flat spectrum: keeping %.0f %% of the spectral energy needs rank"
-            + " %d of %d (%.2fx); low-rank is the wrong tool here — try kmeans or prune, or force a --rank",
-            100 * o.energy(), r, Math.min(m.rows(), m.cols()), advice.lowRankRatio()));
-      }
-      spec = spec.toBuilder().absoluteRank(r).build();
-    }
-    MatrixCompressor compressor = Compressors.forSpec(spec);
     Factorization f;
     try {
-      f = compressor.compress(m.name(), a);
+      if (spec.method() == CompressionMethod.LOWRANK && !o.rankGiven()) {
+        MatrixAdvice advice = MethodAdvisor.advise(m.name(), value.floats(), m.rows(), m.cols(), o.energy());
+        if (advice.energyRank() < 0) {
+          return MatrixOutcome.dense(m, "too large to pick a rank from its spectrum; give --rank");
+        }
+        int r = advice.energyRank();
+        if (advice.flatSpectrum() || (long) r * (m.rows() + m.cols()) >= (long) m.rows() * m.cols()) {
+          return MatrixOutcome.dense(m, String.format("flat spectrum: keeping %.0f %% of the spectral energy needs"
+              + " rank %d of %d (%.2fx); low-rank is the wrong tool here — try kmeans or prune, or force a --rank",
+              100 * o.energy(), r, Math.min(m.rows(), m.cols()), advice.lowRankRatio()));
+        }
+        spec = spec.toBuilder().absoluteRank(r).build();
+      }
+      f = Compressors.forSpec(spec).compress(m.name(), a).requireFinite(m.name());
     } catch (IllegalArgumentException e) {
-      // Best effort without --layers: a matrix the setting does not fit (a rank or cluster count above its size)
-      // stays dense like any other matrix the method cannot help; a matrix the user named must compress.
+      // Best effort without --layers: a matrix the setting does not fit (a rank or cluster count above its size, a
+      // non-finite entry) stays dense like any other matrix the method cannot help; a matrix the user named must
+      // compress.
       String msg = e.getMessage() != null && e.getMessage().startsWith(m.name()) ? e.getMessage()
           : m.name() + ": " + e.getMessage();
       if (o.layers().isEmpty()) {
@@ -196,17 +188,33 @@ public final class SavedModelCompressor {
         f.diagnostics(), stored, m.consumers());
   }
 
-  private static List<SampleInputs.Batch> samples(ServingGraph graph, String key, CompressOptions o) {
+  /**
+   * The user's {@code --inputs} for every signature, read and checked before any work, so that a bad file is refused
+   * before anything is written.
+   */
+  private static Map<String, SampleInputs.Batch> userInputs(ServingGraph graph, CompressOptions o) {
+    Map<String, SampleInputs.Batch> out = new LinkedHashMap<>();
+    if (o.inputs().isEmpty()) {
+      return out;
+    }
+    for (var e : graph.signatures().entrySet()) {
+      try {
+        out.put(e.getKey(), SampleInputs.fromFiles(e.getValue(), o.inputs().get()));
+      } catch (IOException ex) {
+        throw new IllegalArgumentException("--inputs " + o.inputs().get() + ": " + ex.getMessage(), ex);
+      }
+    }
+    return out;
+  }
+
+  /** The built-in random samples, plus the user's inputs (which add to them, never replace them), plus labels. */
+  private static List<SampleInputs.Batch> samples(String key, CompressOptions o,
+      Map<String, SampleInputs.Batch> userInputs, ServingGraph graph) {
     var sig = graph.signatures().get(key);
     List<SampleInputs.Batch> out = new ArrayList<>();
-    if (o.inputs().isPresent()) {
-      try {
-        out.add(SampleInputs.fromFiles(sig, o.inputs().get()));
-      } catch (IOException e) {
-        throw new IllegalArgumentException("--inputs " + o.inputs().get() + ": " + e.getMessage());
-      }
-    } else {
-      SampleInputs.random(sig, o.verify() ? o.verifyBatch() : 4, o.seed()).ifPresent(out::add);
+    SampleInputs.random(sig, o.verify() ? o.verifyBatch() : 4, o.seed()).ifPresent(out::add);
+    if (userInputs.containsKey(key)) {
+      out.add(userInputs.get(key));
     }
     if (o.labelled().isPresent()) {
       SampleInputs.labelled(sig, o.labelled().get(), o.inputScale()).ifPresent(out::add);

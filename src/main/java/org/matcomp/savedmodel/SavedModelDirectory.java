@@ -75,7 +75,25 @@ public final class SavedModelDirectory {
     KnownOps.check(pb, chosen);
     checkArgument(!d.signatures().isEmpty(), "%s has no signatures to serve (only %s)", pb,
         chosen.getSignatureDefMap().keySet());
+    d.checkSignatureTensors(pb);
     return d;
+  }
+
+  /** Every signature tensor names a node of the graph: such a signature could never be served. */
+  private void checkSignatureTensors(Path pb) {
+    Map<String, NodeDef> nodes = nodes();
+    signatures().forEach((key, sig) -> {
+      List<Map.Entry<String, org.tensorflow.proto.TensorInfo>> tensors = new ArrayList<>(sig.getInputsMap().entrySet());
+      tensors.addAll(sig.getOutputsMap().entrySet());
+      for (var t : tensors) {
+        if (t.getValue().getEncodingCase() != org.tensorflow.proto.TensorInfo.EncodingCase.NAME) {
+          continue; // composite and sparse tensors are refused where they are read
+        }
+        String node = TensorRef.parse(t.getValue().getName(), Location.TOP).node();
+        checkArgument(nodes.containsKey(node), "%s: signature '%s' maps '%s' to tensor %s, but the graph has no node"
+            + " '%s'", pb, key, t.getKey(), t.getValue().getName(), node);
+      }
+    });
   }
 
   private void checkVariableFiles() throws IOException {
@@ -131,8 +149,9 @@ public final class SavedModelDirectory {
   public SavedModelBundle load() {
     try {
       return SavedModelBundle.load(dir.toString(), tag);
-    } catch (TensorFlowException e) {
-      throw new IllegalArgumentException("TensorFlow cannot load " + dir + ": " + firstLine(e.getMessage()));
+    } catch (TensorFlowException | IndexOutOfBoundsException e) {
+      // TF Java also fails in Java on a damaged model, e.g. a signature naming an output its node does not have.
+      throw new IllegalArgumentException("TensorFlow cannot load " + dir + ": " + firstLine(e.getMessage()), e);
     }
   }
 

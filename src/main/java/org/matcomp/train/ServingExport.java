@@ -3,10 +3,8 @@ package org.matcomp.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.function.BiFunction;
-import java.util.stream.Stream;
+import org.matcomp.io.WorkDirectory;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
@@ -21,7 +19,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * Exports a trained model for serving as a SavedModel with one signature, {@code serving_default}: input {@code x}
  * [-1, features] → output {@code logits}. The serving graph is built fresh from the trained values (no training ops,
- * no optimizer slots, no A of a compressed layer), written to a temporary directory and moved into place.
+ * no optimizer slots, no A of a compressed layer), written in a {@link WorkDirectory} beside the target and moved into place.
  */
 public final class ServingExport {
   private ServingExport() {}
@@ -37,9 +35,7 @@ public final class ServingExport {
       BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> logits) throws IOException {
     checkTarget(dir);
     Path abs = dir.toAbsolutePath();
-    Files.createDirectories(abs.getParent());
-    Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".");
-    try (Graph g = new Graph()) {
+    try (WorkDirectory work = WorkDirectory.beside(abs, "train --export " + abs); Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, features)));
       Operand<TFloat32> y = tf.withName("logits").identity(logits.apply(tf, x));
@@ -47,15 +43,9 @@ public final class ServingExport {
         s.initialize();
         Signature sig = Signature.builder().key("serving_default").methodName("tensorflow/serving/predict")
             .input("x", x).output("logits", y).build();
-        Path out = tmp.resolve("model");
+        Path out = work.resolve("model");
         SavedModelBundle.exporter(out.toString()).withSession(s).withFunction(SessionFunction.create(sig, s)).export();
-        Files.move(out, abs, StandardCopyOption.ATOMIC_MOVE);
-      }
-    } finally {
-      try (Stream<Path> walk = Files.walk(tmp)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
+        work.commit(out, abs, false);
       }
     }
   }

@@ -20,6 +20,15 @@ class MethodAdvisorTest {
   }
 
   @Test
+  void aNonFiniteEntryIsNamedWithItsPositionNotAFailedDecomposition() {
+    float[] a = new float[12];
+    a[7] = Float.NaN;
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> MethodAdvisor.advise("dense/kernel", a, 4, 3, 0.95));
+    assertEquals("dense/kernel (4x3) has a non-finite entry NaN at [2, 1]", e.getMessage());
+  }
+
+  @Test
   void energyRankCountsSquaredSingularValues() {
     float[] s = {4, 3, 2, 1}; // energies 16, 9, 4, 1 of 30
     assertEquals(1, MethodAdvisor.energyRank(s, 0.5));

@@ -257,6 +257,19 @@ public final class TinyModels {
   }
 
   static void writeTf2(Path dir) throws IOException {
+    writeTf2(dir, "", 0, 0f);
+  }
+
+  /**
+   * {@code tiny_tf2_functions} written to {@code dir} with entry {@code index} (row-major) of {@code variable} set to
+   * {@code value}: a model with a NaN or an infinity in one weight, as a broken training run leaves it.
+   */
+  public static Path tf2WithEntry(Path dir, String variable, int index, float value) throws IOException {
+    writeTf2(dir, variable, index, value);
+    return dir;
+  }
+
+  private static void writeTf2(Path dir, String variable, int index, float value) throws IOException {
     OutputDirectory.deleteRecursively(dir);
     Files.createDirectories(dir);
     Random rnd = new Random(11);
@@ -266,7 +279,11 @@ public final class TinyModels {
       for (long d : v.getValue()) {
         n *= d;
       }
-      values.put(v.getKey(), HostTensor.ofFloats(v.getValue(), random(rnd, (int) n, 0.5f)));
+      float[] init = random(rnd, (int) n, 0.5f);
+      if (v.getKey().equals(variable)) {
+        init[index] = value;
+      }
+      values.put(v.getKey(), HostTensor.ofFloats(v.getValue(), init));
     }
     Path scratch = Files.createTempDirectory("tiny-tf2-");
     try {
