@@ -111,10 +111,13 @@ public final class Mlp {
     return vars;
   }
 
-  /** Every kernel, compressed or not; biases are left out as the reference does. */
-  public CompressionReport report() {
+  /**
+   * Every kernel, compressed or not, at the size the graph in {@code session} reads (and {@link #exportLogits}
+   * writes); biases are left out as the reference does.
+   */
+  public CompressionReport report(Session session) {
     return new CompressionReport(layers.stream()
-        .map(l -> l.compressed().map(CompressionReport::of).orElseGet(() -> CompressionReport.dense(
+        .map(l -> l.compressed().map(m -> CompressionReport.served(m, session)).orElseGet(() -> CompressionReport.dense(
             l.kernel().op().name(), (int) l.kernel().shape().get(0), (int) l.kernel().shape().get(1))))
         .toList());
   }

@@ -92,10 +92,13 @@ public final class NgramLanguageModel {
     return vars;
   }
 
-  /** The embedding table's accounting (the matrix this model is about); the other layers are listed dense. */
-  public CompressionReport report() {
+  /**
+   * The embedding table's accounting (the matrix this model is about) at the size the graph in {@code session}
+   * reads; the other layers are listed dense.
+   */
+  public CompressionReport report(org.tensorflow.Session session) {
     List<CompressionReport.Entry> entries = new ArrayList<>();
-    entries.add(compressedEmbedding.map(CompressionReport::of).orElseGet(() -> CompressionReport.dense("embedding",
+    entries.add(compressedEmbedding.map(m -> CompressionReport.served(m, session)).orElseGet(() -> CompressionReport.dense("embedding",
         (int) embedding.shape().get(0), (int) embedding.shape().get(1))));
     entries.add(CompressionReport.dense("hidden_kernel", (int) hidden.shape().get(0), (int) hidden.shape().get(1)));
     entries.add(CompressionReport.dense("output_kernel", (int) output.shape().get(0), (int) output.shape().get(1)));

@@ -197,10 +197,25 @@ public final class CompressedMatrix implements CompressedWeight {
       return target.linalg.matMul(x, dense);
     }
     List<Variable<? extends org.tensorflow.types.family.TType>> vars = new java.util.ArrayList<>();
+    java.util.Map<String, Operand<org.tensorflow.types.TBool>> unpacked = new java.util.LinkedHashMap<>();
     for (org.matcomp.compressor.FactorSpec f : factors.layout()) {
-      vars.add(ExportedValues.variable(target, prefix + "_" + f.name(), trained, factors.variable(f.name())));
+      String exported = prefix + "_" + f.name();
+      if (f.type() == org.matcomp.compressor.FactorType.BIT) {
+        // One bit an entry, as size() counts it; a bool variable would take a byte.
+        int n = Math.toIntExact(f.entries());
+        Variable<org.tensorflow.types.TUint8> packed = PackedBits.variable(target, exported,
+            PackedBits.fetch(trained, factors.variable(f.name()), n));
+        vars.add(packed);
+        long[] shape = java.util.Arrays.stream(f.shape()).asLongStream().toArray();
+        unpacked.put(f.name(), target.dtypes.cast(PackedBits.unpack(target, packed, n, shape),
+            org.tensorflow.types.TBool.class));
+      } else {
+        vars.add(ExportedValues.variable(target, exported, trained, factors.variable(f.name())));
+      }
     }
-    Operand<TFloat32> compressed = rule.applyTo(target, x, new FactorVariables(factors.layout(), vars), rows, cols);
+    FactorVariables served = new FactorVariables(factors.layout(), vars);
+    unpacked.forEach(served::readInstead);
+    Operand<TFloat32> compressed = rule.applyTo(target, x, served, rows, cols);
     if (phase == Phase.COMPRESSED) {
       return compressed;
     }
@@ -246,6 +261,19 @@ public final class CompressedMatrix implements CompressedWeight {
   @Override
   public CompressedSize size() {
     return CompressedSize.of(rows, cols, factors.layout());
+  }
+
+  /** A alone before the first update, A + factors + α while blending, the factors after: what the phase reads. */
+  @Override
+  public CompressedSize servedSize(org.tensorflow.Session session) {
+    CompressedSize factorSize = size();
+    return switch (phase(session)) {
+      case DENSE -> CompressedSize.dense(rows, cols);
+      case BLENDING -> new CompressedSize(factorSize.denseParams(), factorSize.denseBytes(),
+          factorSize.denseParams() + factorSize.compressedParams() + 1,
+          factorSize.denseBytes() + factorSize.compressedBytes() + 4);
+      case COMPRESSED -> factorSize;
+    };
   }
 
   @Override

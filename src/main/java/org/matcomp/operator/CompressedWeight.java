@@ -70,8 +70,15 @@ public interface CompressedWeight {
    */
   Operand<TFloat32> exportMatmul(Ops target, Session trained, Operand<TFloat32> x);
 
-  /** Parameters and bytes of A vs its compressed form. */
+  /** Parameters and bytes of A vs its compressed form, once the schedule has finished. */
   CompressedSize size();
+
+  /**
+   * Parameters and bytes of what the graph reads now, in the form {@link #exportMatmul} writes: A before the method
+   * takes over, everything the blend reads while blending, the compressed form after — the size a report may claim
+   * for a run that ended here.
+   */
+  CompressedSize servedSize(Session session);
 
   /** What one host update did. */
   record UpdateOutcome(boolean updated, Phase phase) {}

@@ -19,8 +19,17 @@ public record CompressionReport(List<Entry> matrices) {
     return new Entry(name, rows, cols, "none", CompressedSize.dense(rows, cols));
   }
 
+  /** The size {@code m} will have once its schedule has finished (for plans; a run's report uses {@link #served}). */
   public static Entry of(CompressedWeight m) {
     return new Entry(m.name(), m.rows(), m.cols(), m.spec().method().cliName(), m.size());
+  }
+
+  /**
+   * What {@code m} reads in {@code session} now ({@link CompressedWeight#servedSize}): a run that ended before its
+   * schedule finished reports the model it produced, not the one the method would have.
+   */
+  public static Entry served(CompressedWeight m, org.tensorflow.Session session) {
+    return new Entry(m.name(), m.rows(), m.cols(), m.spec().method().cliName(), m.servedSize(session));
   }
 
   public CompressedSize total() {

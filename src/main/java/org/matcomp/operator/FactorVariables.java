@@ -16,6 +16,8 @@ public final class FactorVariables {
   private final Map<String, Variable<? extends TType>> byName;
   private final Map<String, FactorSpec> specs;
   private org.tensorflow.op.Op readGate;
+  /** Values read in place of a factor's variable, in a serving graph (bits unpacked from bytes). */
+  private final Map<String, org.tensorflow.Operand<? extends TType>> readsInstead = new LinkedHashMap<>();
 
   FactorVariables(List<FactorSpec> layout, List<Variable<? extends TType>> variables) {
     checkArgument(layout.size() == variables.size(), "%s factor specs for %s variables", layout.size(),
@@ -42,8 +44,20 @@ public final class FactorVariables {
   /** Any factor's value for a read path (see {@link #read}). */
   @SuppressWarnings("unchecked")
   public <T extends TType> org.tensorflow.Operand<T> readAny(org.tensorflow.op.Ops tf, String name) {
+    if (readsInstead.containsKey(name)) {
+      return (org.tensorflow.Operand<T>) readsInstead.get(name);
+    }
     Variable<T> v = (Variable<T>) variable(name);
     return readGate == null ? v : tf.withControlDependencies(List.of(readGate)).identity(v);
+  }
+
+  /**
+   * Makes the product rules read {@code value} for factor {@code name} instead of its variable: a serving graph
+   * stores bits packed and reads them unpacked, with the factor's own dtype.
+   */
+  void readInstead(String name, org.tensorflow.Operand<? extends TType> value) {
+    spec(name);
+    readsInstead.put(name, value);
   }
 
   void setReadGate(org.tensorflow.op.Op gate) {

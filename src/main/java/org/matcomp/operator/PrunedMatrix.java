@@ -152,8 +152,10 @@ public final class PrunedMatrix implements CompressedWeight {
   }
 
   /**
-   * For serving: the kept values and their flat int32 positions as variables, scattered into the m×n weight on each
-   * call (stock ScatterNd). Smaller on disk than A from 50 % sparsity on; the scatter costs one pass over W a call.
+   * For serving: the kept values and their positions as {@link #storedLayout} says — a bitmap packed eight entries a
+   * byte (each set bit's running count picks its value by a gather), or flat int32 indices (a ScatterNd) when fewer
+   * than 1/32 survive — or the masked matrix itself when that is no larger. Stock ops only; the weight is rebuilt on
+   * each call, one pass over W.
    */
   @Override
   public Operand<TFloat32> exportMatmul(Ops target, Session trained, Operand<TFloat32> x) {
@@ -163,23 +165,67 @@ public final class PrunedMatrix implements CompressedWeight {
     }
     float[] w = fetch(trained, a);
     float[] m = fetch(trained, mask);
-    int kept = 0;
-    for (float v : m) {
-      kept += v != 0f ? 1 : 0;
+    int kept = kept(m);
+    List<org.matcomp.compressor.FactorSpec> layout = storedLayout(kept);
+    Operand<org.tensorflow.types.TInt32> shape = target.constant(new int[] {rows, cols});
+    if (layout.isEmpty()) {
+      float[] masked = new float[w.length];
+      for (int i = 0; i < w.length; i++) {
+        masked[i] = m[i] != 0f ? w[i] : 0f;
+      }
+      return target.linalg.matMul(x, target.withName(prefix + "_masked").variable(
+          target.constant(Shape.of(rows, cols), DataBuffers.of(masked, true, false))));
     }
     int[] positions = new int[kept];
+    int[] bits = new int[m.length];
     float[] values = new float[kept];
     for (int i = 0, k = 0; i < m.length; i++) {
       if (m[i] != 0f) {
+        bits[i] = 1;
         positions[k] = i;
         values[k++] = w[i];
       }
     }
     Operand<TFloat32> v = target.withName(prefix + "_values").variable(target.constant(values));
-    Operand<org.tensorflow.types.TInt32> p = target.withName(prefix + "_positions")
-        .variable(target.constant(Shape.of(kept, 1), org.tensorflow.ndarray.buffer.DataBuffers.of(positions)));
-    Operand<TFloat32> flat = target.scatterNd(p, v, target.constant(new int[] {rows * cols}));
-    return target.linalg.matMul(x, target.reshape(flat, target.constant(new int[] {rows, cols})));
+    Operand<TFloat32> flat;
+    if (layout.get(1).type() == org.matcomp.compressor.FactorType.BIT) {
+      Operand<org.tensorflow.types.TInt32> used = PackedBits.unpack(target,
+          PackedBits.variable(target, prefix + "_bitmap", bits), (long) rows * cols, (long) rows * cols);
+      // Entry i holds value number cumsum(bits)[i] − 1 when its bit is set; slot 0 of the padded values is the 0
+      // every pruned entry reads.
+      Operand<org.tensorflow.types.TInt32> slot = target.math.mul(target.math.cumsum(used, target.constant(0)), used);
+      Operand<TFloat32> padded = target.concat(List.of(target.constant(new float[] {0f}), v), target.constant(0));
+      flat = target.gather(padded, slot, target.constant(0));
+    } else {
+      Operand<org.tensorflow.types.TInt32> p = target.withName(prefix + "_positions")
+          .variable(target.constant(Shape.of(kept, 1), DataBuffers.of(positions, true, false)));
+      flat = target.scatterNd(p, v, target.constant(new int[] {rows * cols}));
+    }
+    return target.linalg.matMul(x, target.reshape(flat, shape));
+  }
+
+  /** The factors serving stores for {@code kept} survivors; empty when the masked matrix itself is no larger. */
+  private List<org.matcomp.compressor.FactorSpec> storedLayout(int kept) {
+    List<org.matcomp.compressor.FactorSpec> layout = PrunedFactorization.layout(rows, cols, kept);
+    return CompressedSize.of(rows, cols, layout).compressedBytes() < 4L * rows * cols ? layout : List.of();
+  }
+
+  /** A alone before the first mask; after it, the stored form of the current mask's survivors. */
+  @Override
+  public CompressedSize servedSize(Session session) {
+    if (phase(session) == Phase.DENSE) {
+      return CompressedSize.dense(rows, cols);
+    }
+    List<org.matcomp.compressor.FactorSpec> layout = storedLayout(kept(fetch(session, mask)));
+    return layout.isEmpty() ? CompressedSize.dense(rows, cols) : CompressedSize.of(rows, cols, layout);
+  }
+
+  private static int kept(float[] mask) {
+    int kept = 0;
+    for (float v : mask) {
+      kept += v != 0f ? 1 : 0;
+    }
+    return kept;
   }
 
   @Override

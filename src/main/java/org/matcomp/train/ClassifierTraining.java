@@ -1,5 +1,7 @@
 package org.matcomp.train;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -9,6 +11,7 @@ import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.MatrixCompression;
 import org.matcomp.operator.Phase;
 import org.matcomp.spec.CompressionSpec;
+import org.matcomp.spec.LayerPattern;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -83,11 +86,16 @@ public final class ClassifierTraining {
             config.progressBar(), step -> denseAccuracy[0] = accuracy(s, x, y, correct.get(Phase.DENSE)));
         double acc = accuracy(s, x, y, correct.get(outcome.finalPhase()));
         if (config.export().isPresent()) {
+          for (CompressedWeight m : mlp.compressedMatrices()) {
+            // TrainCommand refuses such runs up front; a caller of this class that did not gets no export.
+            checkArgument(m.phase(s) != Phase.BLENDING, "the run ended with %s mid-blend, reading A and its factors;"
+                + " an export would be larger than the dense model: train until the schedule finishes", m.name());
+          }
           ServingExport.export(config.export().get(), features, (target, input) -> mlp.exportLogits(target, s, input));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         String specString = config.spec().map(CompressionSpec::toHparamString).orElse("");
-        return new TrainResult(config.method().cliName(), specString, acc, denseAccuracy[0], mlp.report(),
+        return new TrainResult(config.method().cliName(), specString, acc, denseAccuracy[0], mlp.report(s),
             mlp.biasParams(), config.steps(), seconds, outcome.finalPhase().name().toLowerCase(),
             outcome.lossCurve());
       }
@@ -96,7 +104,7 @@ public final class ClassifierTraining {
 
   private Optional<CompressedWeight> compressIfSelected(Ops tf,
       String layer, org.tensorflow.op.core.Variable<TFloat32> kernel) {
-    if (config.spec().isEmpty() || !config.compressLayers().matcher(layer).matches()) {
+    if (config.spec().isEmpty() || !LayerPattern.selects(config.compressLayers(), layer)) {
       return Optional.empty();
     }
     CompressionSpec spec = config.spec().get();

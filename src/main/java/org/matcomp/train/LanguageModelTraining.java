@@ -78,7 +78,7 @@ public final class LanguageModelTraining {
                 lossSums.get(Phase.DENSE)));
         double ppl = perplexity(s, contexts, next, lossSums.get(outcome.finalPhase()));
         return new LanguageModelResult(config.method().cliName(),
-            config.spec().map(CompressionSpec::toHparamString).orElse(""), ppl, densePerplexity[0], lm.report(),
+            config.spec().map(CompressionSpec::toHparamString).orElse(""), ppl, densePerplexity[0], lm.report(s),
             config.steps(), (System.nanoTime() - start) / 1e9, outcome.finalPhase().name().toLowerCase(),
             outcome.lossCurve());
       }
