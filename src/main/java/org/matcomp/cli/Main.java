@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         CompressCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
+    TensorFlowLogLevel.quietUnlessSet(); // before anything loads TensorFlow, which reads the level once
     System.exit(commandLine().execute(args));
   }
 
@@ -30,12 +31,16 @@ public final class Main implements Runnable {
     return cl;
   }
 
-  private static String describe(Throwable e) {
+  /** One line: the message, its line breaks folded (a message from a library may span several). */
+  static String describe(Throwable e) {
     String msg = e.getMessage();
     if (e instanceof java.nio.file.NoSuchFileException) {
       return "no such file: " + msg;
     }
-    return msg == null ? e.getClass().getSimpleName() : msg;
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied: " + msg;
+    }
+    return msg == null ? e.getClass().getSimpleName() : msg.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   @Override

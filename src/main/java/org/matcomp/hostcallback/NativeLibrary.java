@@ -121,6 +121,22 @@ public final class NativeLibrary {
     return path;
   }
 
+  /**
+   * Extracts another of matcomp's native files shipped beside this library ({@code fileName} in the same resource
+   * directory), the same way and into the same private directory, without loading anything: for the CLI's helper
+   * that must run before TensorFlow loads. Empty on other platforms or when the jar was built without it.
+   */
+  public static java.util.Optional<Path> extractCompanion(String fileName) {
+    if (!PLATFORM.equals(currentPlatform())) {
+      return java.util.Optional.empty();
+    }
+    try (InputStream in = NativeLibrary.class.getResourceAsStream("/org/matcomp/native/" + PLATFORM + "/" + fileName)) {
+      return in == null ? java.util.Optional.empty() : java.util.Optional.of(extract(in.readAllBytes(), fileName));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the native file " + fileName, e);
+    }
+  }
+
   static void requireSupported(String platform) {
     if (!PLATFORM.equals(platform)) {
       throw unavailable("matcomp ships its native library only for " + PLATFORM + ", and this JVM runs on " + platform);
@@ -159,15 +175,19 @@ public final class NativeLibrary {
    * path is stable for a given library, so every load in this process (and in others) names the same file.
    */
   private static Path extract(byte[] library) {
+    return extract(library, FILE_NAME);
+  }
+
+  private static Path extract(byte[] library, String fileName) {
     String hash = sha256(library).substring(0, 16);
     Path dir = baseDirectory().resolve(hash);
-    Path target = dir.resolve(FILE_NAME);
+    Path target = dir.resolve(fileName);
     try {
       createPrivateDirectories(dir);
       if (Files.isRegularFile(target) && sha256(Files.readAllBytes(target)).startsWith(hash)) {
         return target;
       }
-      Path temp = Files.createTempFile(dir, FILE_NAME, ".tmp");
+      Path temp = Files.createTempFile(dir, fileName, ".tmp");
       try {
         Files.write(temp, library);
         try {

@@ -1,0 +1,50 @@
+package org.matcomp.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.matcomp.hostcallback.NativeLibrary;
+
+/**
+ * Keeps TensorFlow's C++ INFO lines ("oneDNN custom operations are on", "Reading SavedModel from", ...) off the
+ * CLI's stderr, unless the user asked for them.
+ *
+ * <p>TensorFlow reads {@code TF_CPP_MIN_LOG_LEVEL} from the process environment once, as its library loads, and
+ * neither TF Java nor its C API can change the threshold later. A JVM cannot change its own environment either
+ * ({@code System.getenv} is a copy), so {@link #quietUnlessSet} calls {@code setenv} through a tiny JNI library
+ * ({@code libmatcomp_env.so}, which does not link TensorFlow) before anything loads TensorFlow: {@code Main.main}
+ * calls it first. Level 1 drops INFO and keeps warnings and errors. A value the user set (e.g. 0 to see everything)
+ * is left alone. Two lines come from a second logging library (absl) inside TensorFlow, which reads no environment
+ * variable and whose symbols TF does not export, so they stay: "WARNING: All log messages before
+ * absl::InitializeLog() ..." and one "MLIR V1 optimization pass is not enabled", printed once per process by
+ * commands that run a graph.
+ */
+final class TensorFlowLogLevel {
+  static final String VARIABLE = "TF_CPP_MIN_LOG_LEVEL";
+  /** INFO off, WARNING and ERROR kept. */
+  static final String QUIET = "1";
+
+  private TensorFlowLogLevel() {}
+
+  /**
+   * Sets {@value #VARIABLE} to {@value #QUIET} if the user has not set it; returns whether it did. Does nothing
+   * (false) where the helper library is not built (other platforms, {@code -Dmatcomp.native.skip}): the lines are
+   * noise, not a failure.
+   */
+  static boolean quietUnlessSet() {
+    if (System.getenv(VARIABLE) != null) {
+      return false;
+    }
+    try {
+      Optional<Path> lib = NativeLibrary.extractCompanion("libmatcomp_env.so");
+      if (lib.isEmpty()) {
+        return false;
+      }
+      System.load(lib.get().toString());
+      return nSetenvIfAbsent(VARIABLE, QUIET) == 1;
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private static native int nSetenvIfAbsent(String name, String value);
+}
