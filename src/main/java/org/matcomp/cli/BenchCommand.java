@@ -51,6 +51,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    new CommandPaths().input("--zoo-dir", name.equals("tfmot") ? zooDir : null).outputFile("--json", json).check();
     JsonObject result = switch (name) {
       case "operator" -> withInGraph(OperatorBenchmark.run(size, batch, rank, runs));
       case "phasegate" -> PhaseGateBenchmark.run(size, batch, rank, runs);

@@ -58,8 +58,8 @@ final class CompressCommand implements Callable<Integer> {
       description = "multiply labelled features by this (the Keras MNIST MLP expects 0.00392156862745098 = 1/255)")
   float inputScale;
 
-  @Option(names = "--seed", defaultValue = "42")
-  long seed;
+  @Option(names = "--seed", description = "seed of the method's random choices (default: 42)")
+  Long seed;
 
   @Option(names = "--force", description = "replace an existing OUT_DIR")
   boolean force;
@@ -69,7 +69,12 @@ final class CompressCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CompressionSpec spec = specOptions.spec(CompressionSpec.builder().name("compress").seed(seed), Map.of());
+    new CommandPaths().input("MODEL_DIR", modelDir).input("--inputs", inputs)
+        .input("--labels-file", labelsFrom == null ? null : labelsFile).outputDir("OUT_DIR", outDir)
+        .outputFile("--json", json).check();
+    specOptions.requireNotAlsoInSpec("--seed", seed, "seed");
+    CompressionSpec spec = specOptions.spec(CompressionSpec.builder().name("compress").seed(seed == null ? 42 : seed),
+        Map.of());
     boolean rankGiven = specOptions.rank != null || specOptions.hparamsSetRank();
     Optional<Dataset> labelled = Optional.empty();
     if (labelsFrom != null) {

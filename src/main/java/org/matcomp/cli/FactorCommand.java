@@ -44,8 +44,8 @@ final class FactorCommand implements Callable<Integer> {
   @Option(names = "--block-size", description = "k-means block size (1 = scalar)")
   Integer blockSize;
 
-  @Option(names = "--seed", defaultValue = "0")
-  long seed;
+  @Option(names = "--seed", description = "seed of the method's random choices (default: 0)")
+  Long seed;
 
   @Option(names = "--dictionary", description = "omp: the dictionary (atoms x cols .npy, atoms as rows) to code against")
   Path dictionary;
@@ -55,6 +55,11 @@ final class FactorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    new CommandPaths().input("--input", input).input("--dictionary", dictionary).outputDir("--output", output)
+        .outputFile("--json", json).check();
+    if (output != null) {
+      FactorFiles.checkTarget(output);
+    }
     if ("omp".equals(specOptions.method) || "dictionary".equals(specOptions.method)) {
       // Loading the native kernels (and TensorFlow's library, which ours links against) is process start-up,
       // like the JVM's own, so it happens before anything is timed; the report says which kernels ran.
@@ -70,10 +75,14 @@ final class FactorCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       OmpCoder.Coding c = OmpCoder.code(
           dictionary.getFileName().toString(), d, input.getFileName().toString(), a, nonzeros);
-      return emit(c.factorization(), c.relativeError(), (System.nanoTime() - t0) / 1e9, "omp");
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      c.factorization().requireFinite(input.getFileName().toString());
+      return emit(c.factorization(), finiteError(a, c.factorization().product(), c.relativeError()), seconds, "omp");
     }
+    specOptions.requireNotAlsoInSpec("--seed", seed, "seed");
+    specOptions.requireNotAlsoInSpec("--block-size", blockSize, "block_size");
     CompressionSpec.Builder defaults = CompressionSpec.builder().name("factor").updateOption(UpdateOption.HOST)
-        .seed(seed);
+        .seed(seed == null ? 0 : seed);
     if (blockSize != null) {
       defaults.blockSize(blockSize);
     }
@@ -84,7 +93,25 @@ final class FactorCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Factorization f = compressor.compress(name, a);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    return emit(f, a.relativeErrorTo(f.product()), seconds, f.method().cliName());
+    f.requireFinite(name);
+    FloatMatrix product = f.product();
+    return emit(f, finiteError(a, product, a.relativeErrorTo(product)), seconds, f.method().cliName());
+  }
+
+  /**
+   * {@code relError}, after checking that the product B⊗C is finite: finite factors can still multiply past the
+   * float32 limit, and then the file's factors do not stand for the matrix at all.
+   */
+  private double finiteError(FloatMatrix a, FloatMatrix product, double relError) {
+    float[] p = product.copyData();
+    for (int i = 0; i < p.length; i++) {
+      if (!Float.isFinite(p[i])) {
+        throw new IllegalArgumentException(String.format("%s: the product of the factors overflows float32 (%s at [%d,"
+            + " %d]): the matrix's entries are too close to the float32 limit %s; scale it down", input, p[i],
+            i / a.cols(), i % a.cols(), Float.MAX_VALUE));
+      }
+    }
+    return relError;
   }
 
   /** Writes the factors and the report (stdout and --json). */

@@ -31,6 +31,7 @@ final class InspectCommand implements Callable<Integer> {
     if (!(energy > 0 && energy <= 1)) {
       throw new IllegalArgumentException("--energy " + energy + " must be in (0, 1]");
     }
+    new CommandPaths().input("MODEL_DIR", modelDir).outputFile("--json", json).check();
     ModelInspector.Inspection i = ModelInspector.inspect(SavedModelDirectory.open(modelDir, tag), energy);
     System.out.print(i.toText());
     if (json != null) {

@@ -52,14 +52,38 @@ final class SpecOptions {
   }
 
   /**
-   * The spec: {@code defaults} (job-specific schedule keys), then {@code --spec}, then {@code --method} and
-   * {@code --rank}, which are explicit and win.
+   * The spec: {@code defaults} (job-specific schedule keys), then {@code --spec}, then the explicit flags. A flag and
+   * a {@code --spec} key that set the same thing are an error naming both, as is a key given twice: either choice
+   * would silently drop what the user wrote.
    */
   CompressionSpec spec(CompressionSpec.Builder defaults, Map<String, String> methodParameters) {
+    requirePositive("--rank", rank);
+    requirePositive("--clusters", clusters);
+    requirePositive("--atoms", atoms);
+    requirePositive("--nonzeros", nonzeros);
+    requirePositive("--iterations", iterations);
+    requirePositive("--blocks", blocks);
+    if (sparsity != null && !(sparsity >= 0 && sparsity < 1)) {
+      throw new IllegalArgumentException("--sparsity " + sparsity + " must be in [0, 1)");
+    }
+    if (rank != null && clusters != null) {
+      throw new IllegalArgumentException("--rank " + rank + " and --clusters " + clusters + " both set the size kept;"
+          + " give one");
+    }
+    requireNotAlsoInSpec("--rank", rank, "rank", "absolute_rank", "num_clusters");
+    requireNotAlsoInSpec("--clusters", clusters, "rank", "absolute_rank", "num_clusters");
+    requireNotAlsoInSpec("--sparsity", sparsity, "target_sparsity");
+    requireNotAlsoInSpec("--score", score, "prune_option");
+    requireNotAlsoInSpec("--n-m", nm, "n_m");
+    requireNotAlsoInSpec("--init", init, "kmeans_init");
+    requireNotAlsoInSpec("--atoms", atoms, "dl_atoms");
+    requireNotAlsoInSpec("--nonzeros", nonzeros, "dl_nonzeros");
+    requireNotAlsoInSpec("--iterations", iterations, "dl_iterations");
+    requireNotAlsoInSpec("--blocks", blocks, "block_compression_factor", "compression_factor");
     CompressionSpec base = defaults.method(method()).build();
     if (hparams != null) {
       base = base.withHparams(hparams);
-      if (base.method() != method() && hparams.contains("compression_option")) {
+      if (base.method() != method() && hparamItems().containsKey("compression_option")) {
         throw new IllegalArgumentException("--spec says compression_option for " + base.method()
             + " but --method is " + method());
       }
@@ -100,7 +124,35 @@ final class SpecOptions {
     return b.build();
   }
 
+  /** The items of {@code --spec} (empty without one), checked for form and duplicate keys. */
+  Map<String, String> hparamItems() {
+    return hparams == null ? Map.of() : CompressionSpec.hparamItems(hparams);
+  }
+
   boolean hparamsSetRank() {
-    return hparams != null && hparams.matches("(^|.*,)\\s*rank\\s*=.*");
+    return hparamItems().containsKey("rank") || hparamItems().containsKey("absolute_rank");
+  }
+
+  /**
+   * Refuses a flag given together with a {@code --spec} key that sets the same value (for flags a command owns,
+   * such as {@code --seed}); {@code value} null means the flag was not given.
+   */
+  void requireNotAlsoInSpec(String flag, Object value, String... keys) {
+    if (value == null) {
+      return;
+    }
+    Map<String, String> items = hparamItems();
+    for (String k : keys) {
+      if (items.containsKey(k)) {
+        throw new IllegalArgumentException(flag + " " + value + " and --spec " + k + "=" + items.get(k)
+            + " both set it; give one");
+      }
+    }
+  }
+
+  private static void requirePositive(String flag, Integer value) {
+    if (value != null && value <= 0) {
+      throw new IllegalArgumentException(flag + " " + value + " must be positive");
+    }
   }
 }

@@ -8,14 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import org.matcomp.compressor.CompressedSize;
 import org.matcomp.data.FashionMnist;
 import org.matcomp.data.PennTreebank;
 import org.matcomp.operator.CompressionReport;
+import org.matcomp.operator.Phase;
+import org.matcomp.operator.ScheduleForecast;
 import org.matcomp.report.SweepPlot;
 import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
+import org.matcomp.spec.LayerPattern;
 import org.matcomp.spec.UpdateOption;
 import org.matcomp.train.ClassifierTraining;
 import org.matcomp.train.LanguageModelConfig;
@@ -26,6 +28,8 @@ import org.matcomp.train.TrainConfig;
 import org.matcomp.train.TrainResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code matcomp train}: train a model with its weight matrices compressed, evaluate it, report sizes. */
@@ -47,6 +51,9 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   SpecOptions specOptions = new SpecOptions();
 
+  @Spec
+  CommandSpec commandSpec;
+
   @Option(names = "--hidden", split = ",", description = "hidden sizes (mlp default 512,256; ptb-lm default 256)")
   int[] hidden;
 
@@ -66,11 +73,16 @@ final class TrainCommand implements Callable<Integer> {
   float learningRate;
 
   @Option(names = "--layers", defaultValue = "dense\\d+|embedding",
-      description = "regex of the layers to compress (dense1, dense2, ..., logits); default: the hidden layers")
+      description = "regex searched in the layer names (dense1, dense2, ..., logits; embedding for ptb-lm), which"
+          + " must match at least one; default: the hidden layers")
   String layers;
 
-  @Option(names = "--seed", defaultValue = "1")
-  long seed;
+  @Option(names = "--seed", description = "seed of the weights, batches and the method's random choices (default: 1)")
+  Long seed;
+
+  @Option(names = "--allow-partial", description = "train even if the compression schedule cannot finish within"
+      + " --steps (the report then gives the ratio of what the final model reads)")
+  boolean allowPartial;
 
   @Option(names = "--json", description = "write the report as JSON to this file")
   Path json;
@@ -105,13 +117,31 @@ final class TrainCommand implements Callable<Integer> {
   private int trainMlp() throws Exception {
     requireDataset("fashion-mnist");
     long n = steps == null ? 6000 : steps;
+    Path dataPath = dataDir == null ? FashionMnist.DEFAULT_DIR : dataDir;
+    CommandPaths paths = new CommandPaths().input("--data-dir", dataPath).outputDir("--export", export);
+    if (sweep) {
+      paths.outputFile("--sweep-dir", sweepDir.resolve("sweep.json")).outputFile("--sweep-dir",
+          sweepDir.resolve("sweep.png"));
+    } else {
+      paths.outputFile("--json", json);
+    }
+    paths.check();
     if (export != null) {
       if (sweep) {
         throw new IllegalArgumentException("--export writes one model; it does not go with --sweep");
       }
       ServingExport.checkTarget(export);
     }
-    FashionMnist data = FashionMnist.load(dataDir == null ? FashionMnist.DEFAULT_DIR : dataDir);
+    int hiddenLayers = hidden == null ? 2 : hidden.length;
+    List<String> layerNames = new ArrayList<>();
+    for (int i = 1; i <= hiddenLayers; i++) {
+      layerNames.add("dense" + i);
+    }
+    layerNames.add("logits");
+    for (SpecOptions o : sweep ? sweepSettings() : List.of(specOptions)) {
+      checkPlan(o, n, layerNames);
+    }
+    FashionMnist data = FashionMnist.load(dataPath);
     if (sweep) {
       return sweep(data, n);
     }
@@ -128,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
         ? Optional.empty()
         : Optional.of(spec(options, n));
     TrainConfig config = new TrainConfig(hidden == null ? new int[] {512, 256} : hidden, n, batchSize, learningRate,
-        seed, spec, Pattern.compile(layers), !noProgress, Optional.ofNullable(export));
+        seed(), spec, LayerPattern.compile(layers), !noProgress, Optional.ofNullable(export));
     return new ClassifierTraining(config, data.train(), data.test(), FashionMnist.CLASSES).run();
   }
 
@@ -137,11 +167,7 @@ final class TrainCommand implements Callable<Integer> {
    * (test accuracy against compression ratio, one line per method) into {@code --sweep-dir}.
    */
   private int sweep(FashionMnist data, long n) throws Exception {
-    List<SpecOptions> settings = new ArrayList<>();
-    settings.add(SweepSettings.of("none"));
-    for (String method : sweepMethods) {
-      settings.addAll(SweepSettings.forMethod(method));
-    }
+    List<SpecOptions> settings = sweepSettings();
     JsonArray runs = new JsonArray();
     List<SweepPlot.Point> points = new ArrayList<>();
     for (SpecOptions o : settings) {
@@ -165,16 +191,67 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  private List<SpecOptions> sweepSettings() {
+    List<SpecOptions> settings = new ArrayList<>();
+    settings.add(SweepSettings.of("none"));
+    for (String method : sweepMethods) {
+      settings.addAll(SweepSettings.forMethod(method));
+    }
+    return settings;
+  }
+
+  private long seed() {
+    return seed == null ? 1 : seed;
+  }
+
+  /**
+   * Refuses, before any data is read, a run whose report would not describe its model: a {@code --layers} that
+   * selects no layer (the run would silently train a dense model), and a schedule that cannot finish within the
+   * steps (the model would still read A) — unless {@code --allow-partial}, which trains anyway and says so loudly.
+   * An export of a run that would end mid-blend is refused even then: it would hold A and its factors, more than
+   * the dense model.
+   */
+  private void checkPlan(SpecOptions options, long n, List<String> layerNames) {
+    if (options.method() == CompressionMethod.NONE) {
+      return;
+    }
+    LayerPattern.select(LayerPattern.compile(layers), layerNames, name -> name);
+    options.requireNotAlsoInSpec("--seed", seed, "seed");
+    CompressionSpec spec = spec(options, n);
+    ScheduleForecast f = ScheduleForecast.of(spec, n);
+    if (f.complete()) {
+      return;
+    }
+    String fix = f.stepsNeeded() > 0 ? "raise --steps to at least " + f.stepsNeeded() + " or shorten the schedule"
+        + " with --spec" : "change the schedule with --spec";
+    if (!allowPartial) {
+      throw new IllegalArgumentException("--steps " + n + " is too short for the compression schedule: "
+          + f.description() + "; " + fix + ", or pass --allow-partial to train anyway");
+    }
+    if (export != null && f.finalPhase() == Phase.BLENDING) {
+      throw new IllegalArgumentException("--export of a run that ends mid-blend would hold A and its factors, more"
+          + " than the dense model: " + f.description() + "; " + fix);
+    }
+    commandSpec.commandLine().getErr().println("WARNING: --allow-partial: " + f.description() + "; the report gives the ratio of what the"
+        + " final model reads (" + f.finalPhase().name().toLowerCase() + "), not the method's");
+  }
+
   private int trainLanguageModel() throws Exception {
     requireDataset("ptb");
     long n = steps == null ? 4000 : steps;
+    Path dataPath = dataDir == null ? PennTreebank.DEFAULT_DIR : dataDir;
+    if (export != null || sweep) {
+      throw new IllegalArgumentException((export != null ? "--export" : "--sweep") + " is for --model mlp");
+    }
+    new CommandPaths().input("--data-dir", dataPath).outputFile("--json", json).check();
+    checkPlan(specOptions, n, List.of("embedding"));
     Optional<CompressionSpec> spec = specOptions.method() == CompressionMethod.NONE
         ? Optional.empty()
         : Optional.of(spec(specOptions, n));
     int hiddenSize = hidden == null ? 256 : hidden[0];
     LanguageModelConfig config = new LanguageModelConfig(context, embeddingDim, hiddenSize, n, batchSize,
-        learningRate, seed, spec, !noProgress);
-    PennTreebank ptb = PennTreebank.load(dataDir == null ? PennTreebank.DEFAULT_DIR : dataDir);
+        learningRate, seed(), spec, !noProgress);
+    PennTreebank ptb = PennTreebank.load(dataPath);
     LanguageModelResult r =
         new LanguageModelTraining(config, ptb.train(), ptb.valid(), ptb.vocabularySize()).run();
     CompressedSize t = r.report().matrices().get(0).size();
@@ -213,7 +290,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * The job's schedule unless {@code --spec} says otherwise: dense training for the first 40 % of the steps, then
-   * 20 host updates 20 steps apart take α from 1 to 0, then the factors fine-tune. Low-rank keeps rank 48 when
+   * 20 host updates 20 steps apart take α from 1 to 0, then the factors fine-tune. A run too short for that spaces the
+   * updates closer (at most 40 % of the steps for the 20 updates), so that the default schedule always finishes. Low-rank keeps rank 48 when
    * neither {@code --rank} nor a spec rank is given (the reference's default rank 7 would keep the full rank).
    * Pruning ramps to 90 % sparsity (or {@code --sparsity}) between 20 % and 60 % of the steps.
    */
@@ -222,10 +300,10 @@ final class TrainCommand implements Callable<Integer> {
         .name("train_" + specOptions.method().cliName().replace('-', '_'))
         .beginCompressionStep(Math.max(1, steps * 2 / 5))
         .endCompressionStep(-1)
-        .compressionFrequency(20)
+        .compressionFrequency(Math.max(1, Math.min(20, steps * 2 / 5 / 20)))
         .alphaDecrementValue(0.05)
         .updateOption(UpdateOption.HOST)
-        .seed(seed);
+        .seed(seed());
     boolean languageModel = model.equals("ptb-lm");
     if (specOptions.rank == null && !specOptions.hparamsSetRank()
         && specOptions.method() == CompressionMethod.LOWRANK) {
@@ -248,7 +326,7 @@ final class TrainCommand implements Callable<Integer> {
       defaults.methodParameter("begin_pruning_step", Long.toString(steps / 5))
           .methodParameter("sparsity_function_begin_step", Long.toString(steps / 5))
           .methodParameter("sparsity_function_end_step", Long.toString(steps * 3 / 5))
-          .methodParameter("pruning_frequency", "50")
+          .methodParameter("pruning_frequency", Long.toString(Math.max(1, Math.min(50, steps / 40))))
           .methodParameter("target_sparsity", "0.9");
     }
     return specOptions.spec(defaults, Map.of());
@@ -268,6 +346,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (!r.spec().isEmpty()) {
       sb.append("  spec: ").append(r.spec()).append('\n');
+    }
+    if (!r.spec().isEmpty() && !r.finalPhase().equals("compressed")) {
+      sb.append("  final phase: ").append(r.finalPhase()).append(" — the ratio is that of what this model reads, not"
+          + " of the method's compressed form\n");
     }
     return sb.toString();
   }

@@ -1,0 +1,46 @@
+package org.matcomp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** Runs a matcomp command in this JVM and captures what it prints, for the CLI tests. */
+final class Cli {
+  /** What one command did. */
+  record Run(int exit, String out, String err) {
+    /** Asserts the bad-input contract: exit 2, one line on stderr containing {@code message}, no stack trace. */
+    Run refused(String message) {
+      assertEquals(2, exit, "exit code; stderr: " + err);
+      assertTrue(err.contains(message), "stderr lacks '" + message + "': " + err);
+      assertFalse(err.contains("\tat "), "no stack trace: " + err);
+      assertEquals(1, err.strip().lines().count(), "one line: " + err);
+      return this;
+    }
+  }
+
+  private Cli() {}
+
+  static Run run(String... args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    PrintStream oldOut = System.out;
+    ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+    try {
+      int exit = cl.execute(args);
+      return new Run(exit, out + capturedOut.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(oldOut);
+    }
+  }
+}
