@@ -69,6 +69,13 @@ final class Attrs {
     return tensor(DataType.DT_FLOAT, new long[] {values.length}, buf.array());
   }
 
+  /** A float tensor of {@code shape} (row-major values). */
+  static AttrValue floatTensor(long[] shape, float[] values) {
+    ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asFloatBuffer().put(values);
+    return tensor(DataType.DT_FLOAT, shape, buf.array());
+  }
+
   static AttrValue int64Tensor(long... values) {
     ByteBuffer buf = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     buf.asLongBuffer().put(values);

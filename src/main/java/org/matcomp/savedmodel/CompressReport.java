@@ -49,7 +49,7 @@ public record CompressReport(String modelDir, String outDir, String method, Stri
       JsonArray factors = new JsonArray();
       for (StoredFactor f : m.factors()) {
         JsonObject fo = new JsonObject();
-        fo.addProperty("name", f.suffix());
+        fo.addProperty("name", f.role());
         fo.addProperty("dtype", f.value().dtype().name().substring(3).toLowerCase());
         fo.add("shape", ModelInspector.longs(f.value().shape()));
         fo.addProperty("bytes", f.bytes());

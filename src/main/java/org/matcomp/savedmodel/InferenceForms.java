@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.Optional;
 import org.matcomp.spec.CompressionMethod;
 
-/** The inference form of each method that has one; the one place that maps methods to forms. */
+/** The inference form of each method: its product rule, read by {@link RuleForm}. */
 public final class InferenceForms {
-  private static final List<InferenceForm> FORMS =
-      List.of(new LowRankForm(), new KMeansForm(), new PrunedForm(), new DictionaryForm());
+  private static final List<InferenceForm> FORMS = java.util.Arrays.stream(CompressionMethod.values())
+      .filter(m -> m != CompressionMethod.NONE)
+      .map(m -> (InferenceForm) new RuleForm(m, org.matcomp.compressor.ProductRules.forMethod(m))).toList();
 
   private InferenceForms() {}
 

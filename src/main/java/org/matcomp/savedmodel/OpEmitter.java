@@ -57,6 +57,27 @@ final class OpEmitter {
         "value", Attrs.floatTensor(values))), "output");
   }
 
+  /** A float constant of {@code shape}. */
+  String constFloat(long[] shape, float[] values) {
+    return emit(node(name(null, "Const"), "Const", List.of(), Map.of("dtype", Attrs.type(DataType.DT_FLOAT),
+        "value", Attrs.floatTensor(shape, values))), "output");
+  }
+
+  String einsum(String a, String b, String equation) {
+    return emit(node(name(null, "Einsum"), "Einsum", List.of(a, b), Map.of("T", Attrs.type(DataType.DT_FLOAT),
+        "N", Attrs.integer(2), "equation", Attrs.string(equation))), "output");
+  }
+
+  String transpose(String x, int[] perm, DataType t) {
+    String p = constInt32(perm);
+    return emit(node(name(null, "Transpose"), "Transpose", List.of(x, p), Map.of("T", Attrs.type(t), "Tperm",
+        Attrs.type(DataType.DT_INT32))), "y");
+  }
+
+  String add(String a, String b, DataType t) {
+    return emit(node(name(null, "AddV2"), "AddV2", List.of(a, b), Map.of("T", Attrs.type(t))), "z");
+  }
+
   /** Inclusive running sum along axis 0. */
   String cumsum(String x, DataType t) {
     String axis = constInt32Scalar(0);

@@ -179,7 +179,7 @@ public final class SavedModelCompressor {
     }
     List<String> names = new ArrayList<>();
     for (StoredFactor s : stored) {
-      names.add(m.name() + "_" + spec.method().cliName().replace('-', '_') + "_" + s.suffix());
+      names.add(m.name() + "_" + spec.method().cliName().replace('-', '_') + "_" + s.role());
     }
     replacements.add(new Replacement(m.variable(), form, stored, names, m.rows(), m.cols()));
     long paramsAfter = stored.stream().mapToLong(s -> s.value().elements()).sum();

@@ -67,6 +67,11 @@ public final class SiteContext {
     return factors.get(i);
   }
 
+  /** The stored factors, in the order of {@link #factor(int)}. */
+  List<StoredFactor> storedFactors() {
+    return stored;
+  }
+
   long[] factorShape(int i) {
     return stored.get(i).value().shape();
   }

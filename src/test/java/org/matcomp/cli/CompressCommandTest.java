@@ -236,9 +236,17 @@ class CompressCommandTest {
   }
 
   @Test
-  void refusesAMethodWithoutASavedModelInferenceForm() throws Exception {
-    // Structured layers (options 9, 10, 12) are trained from scratch; there is no post-hoc form for them.
-    assertRefused(TinyModels.TF2, "method block has no inference form for SavedModels", "--method", "block",
-        "--blocks", "2");
+  void everyMethodHasASavedModelFormEvenTheStructuredOnes() throws Exception {
+    // Block-diagonal fits its blocks to A (a 6x6 kernel keeps its two 3x3 diagonal blocks): half the bytes.
+    Path json = dir.resolve("r.json");
+    Run r = run("compress", TinyModels.TF2.toString(), dir.resolve("out").toString(), "--method", "block",
+        "--blocks", "2", "--layers", "tied", "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject m = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("matrices")
+        .asList().stream().map(e -> e.getAsJsonObject()).filter(e -> e.get("name").getAsString().equals("tied/kernel"))
+        .findFirst().orElseThrow();
+    assertTrue(m.get("compressed").getAsBoolean());
+    assertEquals(144, m.get("bytes_before").getAsInt());
+    assertEquals(72, m.get("bytes_after").getAsInt());
   }
 }

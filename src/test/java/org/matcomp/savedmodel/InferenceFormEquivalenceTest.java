@@ -56,14 +56,14 @@ class InferenceFormEquivalenceTest {
 
   @Test
   void fullRankLowRankReproducesTheTf1ModelExactly() throws Exception {
-    assertFormMatchesDense(TinyModels.TF1, TF1, new LowRankForm(), InferenceFormEquivalenceTest::fullRank, 2e-5);
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(CompressionMethod.LOWRANK), InferenceFormEquivalenceTest::fullRank, 2e-5);
     // and the dense product of a full-rank factorization is the original weight, so the model itself is reproduced
     assertTrue(RewriteHarness.maxDiff(TinyModels.TF1, dir.resolve("rewritten")) < 2e-5);
   }
 
   @Test
   void truncatedLowRankMatchesItsProductInTheTf2Model() throws Exception {
-    assertFormMatchesDense(TinyModels.TF2, TF2, new LowRankForm(),
+    assertFormMatchesDense(TinyModels.TF2, TF2, form(CompressionMethod.LOWRANK),
         (w, s) -> LowRankCompressor.withRank(2).compress("w", FloatMatrix.of(s[0], s[1], w)), 2e-5);
     assertTrue(RewriteHarness.maxDiff(TinyModels.TF2, dir.resolve("rewritten")) > 1e-3,
         "a rank-2 model should differ from the original");
@@ -95,14 +95,14 @@ class InferenceFormEquivalenceTest {
 
   @Test
   void kmeansWithUint8AndInt32CodesMatchesItsProduct() throws Exception {
-    assertFormMatchesDense(TinyModels.TF1, TF1, new KMeansForm(), InferenceFormEquivalenceTest::kmeans, 1e-6);
-    assertFormMatchesDense(TinyModels.TF2, TF2, new KMeansForm(), InferenceFormEquivalenceTest::kmeans, 1e-6);
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(CompressionMethod.KMEANS), InferenceFormEquivalenceTest::kmeans, 1e-6);
+    assertFormMatchesDense(TinyModels.TF2, TF2, form(CompressionMethod.KMEANS), InferenceFormEquivalenceTest::kmeans, 1e-6);
   }
 
   @Test
   void kmeansBlocksOfTwoDecodeRowMajor() throws Exception {
     // codebook of 2-wide blocks: block j of row i covers columns 2j, 2j+1
-    assertFormMatchesDense(TinyModels.TF2, Map.of("dense/kernel", new int[] {8, 6}), new KMeansForm(), (w, s) -> {
+    assertFormMatchesDense(TinyModels.TF2, Map.of("dense/kernel", new int[] {8, 6}), form(CompressionMethod.KMEANS), (w, s) -> {
       Random rnd = new Random(5);
       float[] codebook = new float[4 * 2];
       for (int i = 0; i < codebook.length; i++) {
@@ -149,31 +149,20 @@ class InferenceFormEquivalenceTest {
 
   @Test
   void prunedBitmapAndIndicesScatterBackExactly() throws Exception {
-    assertFormMatchesDense(TinyModels.TF1, TF1, new PrunedForm(), (w, s) -> pruned(w, s, false), 1e-6);
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(CompressionMethod.PRUNE), (w, s) -> pruned(w, s, false), 1e-6);
     assertFormMatchesDense(TinyModels.TF1, Map.of("fc1_w", new int[] {128, 16}, "emb_w", new int[] {50, 16}),
-        new PrunedForm(), (w, s) -> pruned(w, s, true), 1e-6);
+        form(CompressionMethod.PRUNE), (w, s) -> pruned(w, s, true), 1e-6);
   }
 
   @Test
-  void prunedStoresTheBitmapPackedAndFallsBackToDenseWhenSparseIsBigger() {
+  void prunedStoresTheMaskPackedEightEntriesAByte() {
     float[] w = new float[64];
     java.util.Arrays.fill(w, 1f);
-    List<StoredFactor> twoThirds = new PrunedForm().store(pruned(w, new int[] {8, 8}, false));
-    assertEquals(List.of("values", "bitmap"), twoThirds.stream().map(StoredFactor::suffix).toList());
+    List<StoredFactor> twoThirds = form(CompressionMethod.PRUNE).store(pruned(w, new int[] {8, 8}, false));
+    assertEquals(List.of("values", "mask"), twoThirds.stream().map(StoredFactor::role).toList());
     assertEquals(8, twoThirds.get(1).bytes(), "64 positions pack into 8 bytes");
     // entry 1 (kept) is bit 1 of byte 0; entries 0 and 3 are pruned
     assertEquals(0b10110110, twoThirds.get(1).value().bytes()[0] & 0xff);
-    List<StoredFactor> all = new PrunedForm().store(new TestFactorization(CompressionMethod.PRUNE, 8, 8, List.of(
-        Factor.ofFloats(FactorSpec.trainableFloat("values", 64), w),
-        Factor.ofInts(new FactorSpec("mask", FactorType.BIT, new int[] {8, 8}, false), ones(64))), w));
-    assertEquals(List.of("masked"), all.stream().map(StoredFactor::suffix).toList(),
-        "256 value bytes + 8 bitmap bytes exceed the 256 dense bytes");
-  }
-
-  private static int[] ones(int n) {
-    int[] o = new int[n];
-    java.util.Arrays.fill(o, 1);
-    return o;
   }
 
   /** A random 2-slot code over 5 atoms (indices stored as uint8); the product is computed here in plain Java. */
@@ -213,9 +202,37 @@ class InferenceFormEquivalenceTest {
 
   @Test
   void dictionaryGathersCodeRowsAndMatchesItsProduct() throws Exception {
-    assertFormMatchesDense(TinyModels.TF1, TF1, new DictionaryForm(), InferenceFormEquivalenceTest::dictionary, 2e-5);
-    assertFormMatchesDense(TinyModels.TF2, TF2, new DictionaryForm(), InferenceFormEquivalenceTest::dictionary, 2e-5);
-    assertFormMatchesDense(TinyModels.TF1, TF1, new DictionaryForm(), InferenceFormEquivalenceTest::wideDictionary,
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(CompressionMethod.DICTIONARY), InferenceFormEquivalenceTest::dictionary, 2e-5);
+    assertFormMatchesDense(TinyModels.TF2, TF2, form(CompressionMethod.DICTIONARY), InferenceFormEquivalenceTest::dictionary, 2e-5);
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(CompressionMethod.DICTIONARY), InferenceFormEquivalenceTest::wideDictionary,
         2e-5);
+  }
+
+  /**
+   * Every method's form — read off its product rule — against the Java oracle (the factorization's own product),
+   * through MatMul both ways with transposes, Conv2D, GatherV2 and ResourceGather, TF1 and TF2.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "compression_option=1,absolute_rank=3",
+      "compression_option=2,absolute_rank=5",
+      "compression_option=3,dl_atoms=6,dl_nonzeros=2,dl_iterations=3",
+      "compression_option=4,absolute_rank=5",
+      "compression_option=4,absolute_rank=4,block_size=2",
+      "compression_option=8,absolute_rank=4,pruning_fraction=0.5",
+      "compression_option=9,compress_input=True,input_block_size=2,input_compression_factor=2",
+      "compression_option=10,block_compression_factor=2",
+      "compression_option=12,compression_factor=2"})
+  void everyMethodsFormComputesItsFactorizationsProduct(String hparams) throws Exception {
+    org.matcomp.spec.CompressionSpec spec = org.matcomp.spec.CompressionSpec.parse("name=t," + hparams);
+    org.matcomp.compressor.MatrixCompressor c = org.matcomp.compressor.Compressors.forSpec(spec);
+    java.util.function.BiFunction<float[], int[], Factorization> compress =
+        (w, sh) -> c.compress("w", FloatMatrix.of(sh[0], sh[1], w));
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(spec.method()), compress, 5e-5);
+    assertFormMatchesDense(TinyModels.TF2, TF2, form(spec.method()), compress, 5e-5);
+  }
+
+  static InferenceForm form(CompressionMethod m) {
+    return InferenceForms.forMethod(m).orElseThrow();
   }
 }

@@ -34,7 +34,7 @@ final class RewriteHarness {
           throw new IllegalArgumentException(m.name() + ": " + m.problems());
         }
         List<StoredFactor> stored = form.store(e.getValue());
-        List<String> names = stored.stream().map(s -> m.name() + "_test_" + s.suffix()).toList();
+        List<String> names = stored.stream().map(s -> m.name() + "_test_" + s.role()).toList();
         replacements.add(new Replacement(m.variable(), form, stored, names, m.rows(), m.cols()));
         for (int j = 0; j < stored.size(); j++) {
           values.put(names.get(j), stored.get(j).value());

@@ -158,7 +158,7 @@ class SavedModelCompressorTest {
     CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, dir.resolve("cnn-p"), prune, true)
         .withLayers("^Variable_6$").withVerify(true, Optional.of(digits), 1f));
     MatrixOutcome fc = r.matrices().stream().filter(x -> x.name().equals("Variable_6")).findFirst().orElseThrow();
-    assertEquals(List.of("values", "bitmap"), fc.factors().stream().map(StoredFactor::suffix).toList());
+    assertEquals(List.of("values", "mask"), fc.factors().stream().map(StoredFactor::role).toList());
     // 117 600 kept floats + 235 200 bits packed into 29 400 bytes
     assertEquals(4L * 117_600 + 29_400, fc.bytesAfter());
     double lost = (r.verify().accuracyBefore().getAsDouble() - r.verify().accuracyAfter().getAsDouble()) * 115;
@@ -174,8 +174,8 @@ class SavedModelCompressorTest {
     CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, dir.resolve("taxi-d"), dict, true)
         .withLayers("pd_embed").withVerify(true, Optional.empty(), 1f));
     MatrixOutcome emb = r.matrices().stream().filter(MatrixOutcome::compressed).findFirst().orElseThrow();
-    assertEquals(List.of("dictionary", "code_indices", "code_values"),
-        emb.factors().stream().map(StoredFactor::suffix).toList());
+    assertEquals(List.of("code_indices", "code_values", "dictionary"),
+        emb.factors().stream().map(StoredFactor::role).toList());
     // float atoms and values, one-byte indices (256 atoms)
     assertEquals(4L * (256 * 10 + 2 * 10_000) + 2 * 10_000, emb.bytesAfter());
     assertTrue(r.verify().total().max() < 0.1, "fare moves by " + r.verify().total().max());

@@ -1,0 +1,24 @@
+package org.matcomp.compressor.prune;
+
+import org.matcomp.compressor.product.Expr;
+import org.matcomp.compressor.product.FactorLayout;
+import org.matcomp.compressor.product.ProductRule;
+
+/**
+ * The kept values put back in place: with a bitmap, entry i takes value number cumsum(bits)[i] − 1 when its bit is
+ * set, and the 0 padded in front of the values otherwise — one gather, no Where; with positions, a scatter.
+ */
+public final class PrunedRule implements ProductRule {
+  @Override
+  public Expr dense(FactorLayout l) {
+    Expr values = Expr.floats(PrunedFactorization.VALUES);
+    int n = Math.multiplyExact(l.rows(), l.cols());
+    if (l.has(PrunedFactorization.INDICES)) {
+      return Expr.reshape(new Expr.Scatter(Expr.ints(PrunedFactorization.INDICES), values, n), l.rows(), l.cols());
+    }
+    Expr bits = Expr.reshape(Expr.ints(PrunedFactorization.MASK), -1);
+    Expr slot = new Expr.Mul(new Expr.Cumsum(bits), bits);
+    Expr padded = new Expr.Concat(new Expr.FloatConst(new float[] {0f}, new int[] {1}), values);
+    return Expr.reshape(Expr.gather(padded, slot), l.rows(), l.cols());
+  }
+}
