@@ -7,10 +7,11 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.matcomp.compressor.KMeansCompressor;
-import org.matcomp.compressor.KMeansFactorization;
+import java.util.List;
 import org.matcomp.io.Npy;
 import org.matcomp.linalg.FloatMatrix;
+import org.matcomp.compressor.KMeansCompressor;
+import org.matcomp.compressor.KMeansFactorization;
 
 /**
  * K-means side by side with scikit-learn on one 1024×1024 float32 matrix (0.05·N(0, 1)), written once to a .npy
@@ -19,33 +20,49 @@ import org.matcomp.linalg.FloatMatrix;
  * (python-interop/kmeans_reference.py, one fit per workload, as the acceptance check does).
  *
  * <p>Our side reports the first call of each workload (what {@code matcomp factor} measures in a fresh JVM, though
- * here earlier workloads have warmed the shared code) and the best of {@value #REPEATS} further calls; the speedup
+ * here earlier workloads have warmed the shared code) and the best of the further calls (3); the speedup
  * is sklearn's seconds over our first call. The machine's load average is recorded because both sides share its
  * cores with whatever else runs.
  */
 public final class KMeansBenchmark {
-  static final int SIZE = 1024;
-  static final int REPEATS = 3;
   static final long SEED = 1;
-  /** (clusters, block size) of each workload. */
-  static final int[][] WORKLOADS = {{16, 1}, {256, 1}, {256, 4}};
+
+  /**
+   * The matrix size (size × size), the calls timed after the first, and (clusters, block size) of each workload.
+   * {@link #FULL} is the acceptance check's; {@link #SMOKE} runs every workload on a tiny matrix only to prove the
+   * code path works (its timings mean nothing).
+   */
+  public record Sizes(int size, int repeats, List<Workload> workloads) {
+    public static final Sizes FULL = new Sizes(1024, 3, Workload.ALL);
+    public static final Sizes SMOKE = new Sizes(128, 1, Workload.ALL);
+  }
+
+  /** Clusters of 1 × {@code blockSize} blocks. */
+  public record Workload(int clusters, int blockSize) {
+    static final List<Workload> ALL = List.of(new Workload(16, 1), new Workload(256, 1), new Workload(256, 4));
+  }
 
   private KMeansBenchmark() {}
 
   /** Runs side by side with python-interop/kmeans_reference.py in the project's Python environment. */
   public static JsonObject run(Path workDir) {
+    return run(workDir, Sizes.FULL);
+  }
+
+  public static JsonObject run(Path workDir, Sizes sizes) {
     try {
       Files.createDirectories(workDir);
-      FloatMatrix a = FloatMatrix.adopt(SIZE, SIZE, PythonReference.gaussian(SIZE * SIZE, SEED, 0.05));
-      Path npy = workDir.resolve("kmeans_W_1024.npy");
+      int n = sizes.size();
+      FloatMatrix a = FloatMatrix.adopt(n, n, PythonReference.gaussian(n * n, SEED, 0.05));
+      Path npy = workDir.resolve("kmeans_W_" + n + ".npy");
       Npy.write(npy, a);
 
       JsonArray results = new JsonArray();
-      for (int[] w : WORKLOADS) {
-        results.add(workload(a, w[0], w[1], npy, workDir));
+      for (Workload w : sizes.workloads()) {
+        results.add(workload(a, w.clusters(), w.blockSize(), sizes.repeats(), npy));
       }
       JsonObject o = new JsonObject();
-      o.addProperty("matrix", "1024x1024 float32, 0.05 * N(0,1), seed " + SEED);
+      o.addProperty("matrix", n + "x" + n + " float32, 0.05 * N(0,1), seed " + SEED);
       o.addProperty("sklearn", "KMeans(k, n_init=1, max_iter=50, algorithm='lloyd', random_state=0), float64 blocks");
       o.add("workloads", results);
       o.addProperty("cores", Runtime.getRuntime().availableProcessors());
@@ -59,19 +76,19 @@ public final class KMeansBenchmark {
     }
   }
 
-  private static JsonObject workload(FloatMatrix a, int clusters, int blockSize, Path npy, Path workDir)
+  private static JsonObject workload(FloatMatrix a, int clusters, int blockSize, int repeats, Path npy)
       throws IOException, InterruptedException {
     KMeansCompressor compressor = KMeansCompressor.builder().clusters(clusters).blockSize(blockSize).build();
-    double[] seconds = new double[REPEATS + 1];
+    double[] seconds = new double[repeats + 1];
     KMeansFactorization f = null;
-    for (int r = 0; r <= REPEATS; r++) {
+    for (int r = 0; r <= repeats; r++) {
       long t0 = System.nanoTime();
       f = compressor.compress("W", a);
       seconds[r] = (System.nanoTime() - t0) / 1e9;
     }
     double ourError = a.relativeErrorTo(f.product());
     double warm = Double.POSITIVE_INFINITY;
-    for (int r = 1; r <= REPEATS; r++) {
+    for (int r = 1; r <= repeats; r++) {
       warm = Math.min(warm, seconds[r]);
     }
     JsonObject sk = PythonReference.runForJson("kmeans_reference.py", 600, npy.toString(), "--clusters",

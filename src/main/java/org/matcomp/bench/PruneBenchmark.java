@@ -16,55 +16,69 @@ import org.matcomp.linalg.FloatMatrix;
 /**
  * Magnitude pruning of a 4096×4096 float32 matrix to 90 % against numpy ({@code np.argpartition}) on the same
  * matrix, written once to a .npy file that both read. Both sides time the same work — |w|, selecting the kept
- * entries, masking a copy — best of {@value #REPEATS} runs; the JVM's first (JIT-cold) run is reported apart. Our full
+ * entries, masking a copy — best of 5 runs; the JVM's first (JIT-cold) run is reported apart. Our full
  * {@link PruneCompressor#compress} (which also builds the factors) is timed too.
  */
 public final class PruneBenchmark {
-  static final int SIZE = 4096;
   static final double SPARSITY = 0.9;
-  static final int REPEATS = 5;
   static final long SEED = 1;
+
+  /**
+   * The matrix size (size × size) and the timed runs of each side. {@link #FULL} is the acceptance check's;
+   * {@link #SMOKE} only proves the code path works (its timings mean nothing).
+   */
+  public record Sizes(int size, int repeats) {
+    public static final Sizes FULL = new Sizes(4096, 5);
+    public static final Sizes SMOKE = new Sizes(128, 2);
+  }
 
   private PruneBenchmark() {}
 
   /** Runs side by side with python-interop/prune_reference.py in the project's Python environment. */
   public static JsonObject run(Path workDir) {
+    return run(workDir, Sizes.FULL);
+  }
+
+  public static JsonObject run(Path workDir, Sizes sizes) {
+    int n = sizes.size();
+    int repeats = sizes.repeats();
     try {
       Files.createDirectories(workDir);
-      float[] w = PythonReference.gaussian(SIZE * SIZE, SEED, 0.05);
-      FloatMatrix a = FloatMatrix.adopt(SIZE, SIZE, w);
-      Path npy = workDir.resolve("prune_W_4096.npy");
+      float[] w = PythonReference.gaussian(n * n, SEED, 0.05);
+      FloatMatrix a = FloatMatrix.adopt(n, n, w);
+      Path npy = workDir.resolve("prune_W_" + n + ".npy");
       Npy.write(npy, a);
 
-      double[] seconds = new double[REPEATS];
+      double[] seconds = new double[repeats];
       float[] pruned = null;
       int kept = 0;
-      for (int r = 0; r < REPEATS; r++) {
+      for (int r = 0; r < repeats; r++) {
         long t0 = System.nanoTime();
-        float[] scores = new MagnitudeScore().scoresAtMaskUpdate("W", w, SIZE, SIZE);
-        PruningMask mask = MagnitudeMask.create().select("W", scores, SIZE, SIZE, SPARSITY);
+        float[] scores = new MagnitudeScore().scoresAtMaskUpdate("W", w, n, n);
+        PruningMask mask = MagnitudeMask.create().select("W", scores, n, n, SPARSITY);
         pruned = mask.apply(w);
         seconds[r] = (System.nanoTime() - t0) / 1e9;
         kept = mask.keptCount();
       }
-      double javaError = a.relativeErrorTo(FloatMatrix.adopt(SIZE, SIZE, pruned));
-      double[] compressSeconds = new double[REPEATS];
+      double javaError = a.relativeErrorTo(FloatMatrix.adopt(n, n, pruned));
+      double[] compressSeconds = new double[repeats];
       PruneCompressor compressor = PruneCompressor.withSparsity(SPARSITY);
-      for (int r = 0; r < REPEATS; r++) {
+      for (int r = 0; r < repeats; r++) {
         long t0 = System.nanoTime();
         compressor.compress("W", a);
         compressSeconds[r] = (System.nanoTime() - t0) / 1e9;
       }
 
       JsonObject numpy = PythonReference.runForJson("prune_reference.py", 600, npy.toString(), Double.toString(SPARSITY),
-          Integer.toString(REPEATS));
+          Integer.toString(repeats));
       double numpySeconds = numpy.get("seconds").getAsDouble();
       double numpyError = numpy.get("rel_error").getAsDouble();
 
       JsonObject o = new JsonObject();
-      o.addProperty("workload", "magnitude pruning of a 4096x4096 float32 matrix (0.05 * N(0,1)) to sparsity 0.9");
-      o.addProperty("rows", SIZE);
-      o.addProperty("cols", SIZE);
+      o.addProperty("workload",
+          "magnitude pruning of a " + n + "x" + n + " float32 matrix (0.05 * N(0,1)) to sparsity " + SPARSITY);
+      o.addProperty("rows", n);
+      o.addProperty("cols", n);
       o.addProperty("sparsity", SPARSITY);
       o.addProperty("kept", kept);
       o.addProperty("java_seconds", min(seconds));

@@ -34,10 +34,23 @@ import org.tensorflow.types.TFloat32;
  * x·W (forward, gradients, update) against the same step on a dense W, timed in pairs.
  */
 public final class StructuredBenchmark {
+  /**
+   * The matrix size (n × n; the compressors' block sizes need 32 | n), the train step's batch and its timed runs.
+   * {@link #FULL} is the measurement; {@link #SMOKE} only proves the code path works (its timings mean nothing).
+   */
+  public record Sizes(int n, int batch, int runs) {
+    public static final Sizes FULL = new Sizes(1024, 256, 10);
+    public static final Sizes SMOKE = new Sizes(64, 8, 2);
+  }
+
   private StructuredBenchmark() {}
 
   public static JsonObject run() {
-    return run(1024, 256, 10);
+    return run(Sizes.FULL);
+  }
+
+  public static JsonObject run(Sizes sizes) {
+    return run(sizes.n(), sizes.batch(), sizes.runs());
   }
 
   public static JsonObject run(int n, int batch, int runs) {

@@ -1,5 +1,7 @@
 package org.matcomp.bench;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -22,7 +24,8 @@ import org.matcomp.spec.CompressionSpec;
  * measures every result the same way (held-out accuracy, variables/ bytes, and those bytes ZIP-compressed).
  */
 public final class TfmotBenchmark {
-  static final List<String> MODELS = List.of("mlp", "cnn");
+  /** The zoo models compared. */
+  public static final List<String> MODELS = List.of("mlp", "cnn");
 
   private record Variant(String label, CompressionSpec spec) {}
 
@@ -41,13 +44,25 @@ public final class TfmotBenchmark {
 
   /** Builds the zoo's two models if needed, compresses them, runs the tfmot side, returns both. */
   public static JsonObject run(Path workDir, Path zooDir, int steps) throws IOException, InterruptedException {
+    return run(workDir, zooDir, steps, MODELS);
+  }
+
+  /**
+   * As {@link #run(Path, Path, int)} on some of {@link #MODELS}; {@code steps} are tfmot's fine-tuning batches
+   * (a smoke run takes a handful, which proves the path and measures nothing).
+   */
+  public static JsonObject run(Path workDir, Path zooDir, int steps, List<String> models)
+      throws IOException, InterruptedException {
+    checkArgument(!models.isEmpty() && MODELS.containsAll(models), "tfmot models %s: the benchmark has %s",
+        String.join(",", models), String.join(",", MODELS));
+    checkArgument(steps > 0, "tfmot fine-tuning steps=%s must be positive", steps);
     PythonEnvironment python = PythonEnvironment.locate();
     python.runChecked(Duration.ofMinutes(20), List.of(
         python.interopDir().resolve("zoo").resolve("build_zoo.py").toString(), zooDir.toString(), "--only",
-        String.join(",", MODELS)));
+        String.join(",", models)));
     Files.createDirectories(workDir);
     JsonArray ours = new JsonArray();
-    for (String model : MODELS) {
+    for (String model : models) {
       for (Variant v : VARIANTS) {
         Path out = workDir.resolve(model + ".matcomp-" + v.label().replaceAll("[^a-z0-9.]+", "-"));
         CompressReport r = SavedModelCompressor.run(
@@ -66,7 +81,7 @@ public final class TfmotBenchmark {
     String out = python.runChecked(Duration.ofMinutes(60), List.of(
         python.interopDir().resolve("bench_tfmot.py").toString(), "--zoo", zooDir.toAbsolutePath().toString(),
         "--work", workDir.toAbsolutePath().toString(), "--steps", Integer.toString(steps), "--matcomp",
-        jobs.toAbsolutePath().toString()));
+        jobs.toAbsolutePath().toString(), "--models", String.join(",", models)));
     JsonObject result = JsonParser.parseString(out.strip()).getAsJsonObject();
     result.add("matcomp_jobs", ours);
     return result;

@@ -2,6 +2,7 @@ package org.matcomp.cli;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.matcomp.bench.DictionaryBenchmark;
 import org.matcomp.bench.HostCallbackBenchmark;
@@ -17,11 +18,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code matcomp bench NAME --json FILE}: benchmarks that print and write JSON, kept apart from tests. */
+/**
+ * {@code matcomp bench NAME --json FILE}: benchmarks that print and write JSON, kept apart from tests. {@code --smoke}
+ * runs a benchmark at tiny sizes, which proves that its code path still works (the tests run every benchmark so) and
+ * measures nothing.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Run a benchmark and write its JSON: operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured, tfmot")
+    description = "Run a benchmark and write its JSON: " + BenchCommand.NAMES)
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured, tfmot")
+  static final String NAMES = "operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured,"
+      + " tfmot";
+
+  @Parameters(index = "0", description = NAMES)
   String name;
 
   @Option(names = "--work-dir", description = "where generated inputs for side-by-side runs go (default: a temp dir)")
@@ -30,43 +38,60 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "write the result to this file")
   Path json;
 
-  @Option(names = "--size", defaultValue = "4096", description = "operator: matrix size n (n×n)")
-  int size;
+  @Option(names = "--smoke", description = "tiny sizes and one or two runs of everything: checks that the benchmark"
+      + " runs and writes its fields, measures nothing (the JSON says \"smoke\": true)")
+  boolean smoke;
 
-  @Option(names = "--batch", defaultValue = "256", description = "operator: batch size")
-  int batch;
+  @Option(names = "--size", description = "operator, phasegate, serve: matrix size n (n×n; default 4096, --smoke 64)")
+  Integer size;
 
-  @Option(names = "--rank", defaultValue = "64", description = "operator: low-rank rank")
-  int rank;
+  @Option(names = "--batch", description = "operator, phasegate: batch size (default 256, --smoke 8)")
+  Integer batch;
+
+  @Option(names = "--rank", description = "operator, phasegate, serve: low-rank rank (default 64, --smoke 4)")
+  Integer rank;
 
   @Option(names = "--zoo-dir", defaultValue = "target/zoo",
       description = "tfmot: where the Python model zoo is (built there if missing; default: ${DEFAULT-VALUE})")
   Path zooDir;
 
-  @Option(names = "--steps", defaultValue = "1000", description = "tfmot: fine-tuning batches of each tfmot variant")
-  int steps;
+  @Option(names = "--models", split = ",", description = "tfmot: the zoo models to use (default: mlp,cnn)")
+  List<String> models;
 
-  @Option(names = "--runs", defaultValue = "10", description = "timed runs per measurement (median reported)")
-  int runs;
+  @Option(names = "--steps", description = "tfmot: fine-tuning batches of each tfmot variant (default 1000, --smoke 5)")
+  Integer steps;
+
+  @Option(names = "--runs", description = "operator, phasegate, serve: timed runs per measurement, median reported"
+      + " (default 10, --smoke 2)")
+  Integer runs;
 
   @Override
   public Integer call() throws Exception {
     new CommandPaths().input("--zoo-dir", name.equals("tfmot") ? zooDir : null).outputFile("--json", json).check();
+    int n = orDefault(size, 4096, 64);
+    int b = orDefault(batch, 256, 8);
+    int r = orDefault(rank, 64, 4);
+    int timed = orDefault(runs, 10, 2);
     JsonObject result = switch (name) {
-      case "operator" -> withInGraph(OperatorBenchmark.run(size, batch, rank, runs));
-      case "phasegate" -> PhaseGateBenchmark.run(size, batch, rank, runs);
-      case "hostcallback" -> HostCallbackBenchmark.run();
-      case "prune" -> PruneBenchmark.run(workDir());
-      case "kmeans" -> KMeansBenchmark.run(workDir());
-      case "omp" -> OmpBenchmark.run(workDir());
-      case "serve" -> ServeBenchmark.run(size, rank, runs);
-      case "structured" -> StructuredBenchmark.run();
-      case "dictionary" -> DictionaryBenchmark.run(workDir());
-      case "tfmot" -> TfmotBenchmark.run(workDir(), zooDir, steps);
-      default -> throw new IllegalArgumentException(
-          "unknown benchmark '" + name + "'; available: operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured, tfmot");
+      case "operator" -> withInGraph(OperatorBenchmark.run(n, b, r, timed), n, b, r, timed);
+      case "phasegate" -> PhaseGateBenchmark.run(n, b, r, timed);
+      case "hostcallback" -> HostCallbackBenchmark.run(hostCallbackSizes());
+      case "prune" -> PruneBenchmark.run(workDir(), smoke ? PruneBenchmark.Sizes.SMOKE : PruneBenchmark.Sizes.FULL);
+      case "kmeans" -> KMeansBenchmark.run(workDir(), smoke ? KMeansBenchmark.Sizes.SMOKE : KMeansBenchmark.Sizes.FULL);
+      case "omp" -> OmpBenchmark.run(workDir(), smoke ? OmpBenchmark.Sizes.SMOKE : OmpBenchmark.Sizes.FULL);
+      case "serve" -> ServeBenchmark.run(n, r, timed);
+      case "structured" ->
+          StructuredBenchmark.run(smoke ? StructuredBenchmark.Sizes.SMOKE : StructuredBenchmark.Sizes.FULL);
+      case "dictionary" ->
+          DictionaryBenchmark.run(workDir(), smoke ? DictionaryBenchmark.Sizes.SMOKE : DictionaryBenchmark.Sizes.FULL);
+      case "tfmot" -> TfmotBenchmark.run(workDir(), zooDir, orDefault(steps, 1000, 5),
+          models == null ? TfmotBenchmark.MODELS : models);
+      default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: " + NAMES);
     };
     result.addProperty("benchmark", name);
+    if (smoke) {
+      result.addProperty("smoke", true);
+    }
     System.out.println(JsonOutput.toJson(result));
     if (json != null) {
       JsonOutput.write(json, result);
@@ -74,14 +99,31 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** An option's value if given, else its default for a measurement or for a smoke run. */
+  private int orDefault(Integer given, int measured, int smokeValue) {
+    if (given != null) {
+      if (given <= 0) {
+        throw new IllegalArgumentException("bench " + name + ": a size, batch, rank, run or step count must be"
+            + " positive, got " + given);
+      }
+      return given;
+    }
+    return smoke ? smokeValue : measured;
+  }
+
+  private HostCallbackBenchmark.Sizes hostCallbackSizes() {
+    return smoke ? HostCallbackBenchmark.Sizes.SMOKE : HostCallbackBenchmark.Sizes.FULL;
+  }
+
   /**
    * The operator's host-path ratios plus the in-graph path: the gated one-op train step's ratios and the
    * HostCallback's cost per call.
    */
-  private JsonObject withInGraph(JsonObject operator) {
-    JsonObject gated = PhaseGateBenchmark.run(size, batch, rank, runs);
+  private JsonObject withInGraph(JsonObject operator, int n, int b, int r, int timed) {
+    JsonObject gated = PhaseGateBenchmark.run(n, b, r, timed);
     copy(gated, operator, "ratio_before_snapshot_ingraph", "ratio_blending_ingraph", "ratio_after_switch_ingraph");
-    copy(HostCallbackBenchmark.run(), operator, "callback_overhead_us_1kb", "callback_overhead_us_4mb");
+    copy(HostCallbackBenchmark.run(hostCallbackSizes()), operator, "callback_overhead_us_1kb",
+        "callback_overhead_us_4mb");
     return operator;
   }
 
