@@ -2,12 +2,15 @@ package org.matcomp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,6 +152,66 @@ class TrainCommandTest {
     long expected = 4 * (784 * 8 + 32) + 8 * 32 / 8 + 4 * (32 * 8 + 16) + 8 * 16 / 8 + 4 * 16 * 10;
     assertEquals(expected, o.get("compressed_bytes").getAsLong());
     assertEquals(expected + 4 * BIASES, exportedBytes(export));
+  }
+
+  @Test
+  void aSweepOfTwoPointsWritesItsRunsAndAPlot() throws Exception {
+    Path sweepDir = dir.resolve("sweep");
+    // block has one sweep setting, so the sweep is the dense baseline plus one block-diagonal run.
+    Cli.Run r = Cli.run(args("--sweep", "--sweep-methods", "block", "--steps", "100", "--sweep-dir",
+        sweepDir.toString()));
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = json(sweepDir.resolve("sweep.json"));
+    assertEquals(100, o.get("steps").getAsLong());
+    var runs = o.getAsJsonArray("runs");
+    assertEquals(2, runs.size());
+    JsonObject dense = runs.get(0).getAsJsonObject();
+    JsonObject block = runs.get(1).getAsJsonObject();
+    assertEquals("none", dense.get("setting").getAsString());
+    assertEquals("block", block.get("setting").getAsString());
+    assertEquals(DENSE, dense.get("dense_params").getAsLong());
+    assertEquals(1.0, dense.get("compression_ratio").getAsDouble(), 0);
+    // 4 diagonal blocks of dense1 (196×8) and dense2 (8×4), logits dense.
+    long blockParams = 4 * (196 * 8) + 4 * (8 * 4) + 16 * 10;
+    assertEquals(blockParams, block.get("compressed_params").getAsLong());
+    assertEquals((double) DENSE / blockParams, block.get("compression_ratio").getAsDouble(), 1e-12);
+    for (var run : runs) {
+      // 100 steps of a small MLP: well above chance (10 %), not yet a good model.
+      double accuracy = run.getAsJsonObject().get("accuracy").getAsDouble();
+      assertTrue(accuracy > 0.3 && accuracy <= 1, "accuracy " + accuracy);
+    }
+    BufferedImage plot = ImageIO.read(sweepDir.resolve("sweep.png").toFile());
+    assertNotNull(plot, "sweep.png does not decode");
+    assertEquals(900, plot.getWidth());
+    assertEquals(600, plot.getHeight());
+  }
+
+  @Test
+  void aLanguageModelRunOfAFewStepsReportsItsPerplexityAndTheEmbeddingSizes() throws Exception {
+    Path json = dir.resolve("lm.json");
+    // 50 steps: dense to step 20, then 20 updates one step apart take α to 0 at step 39. A learning rate 10× the
+    // default lets so short a run learn something. Most of the time goes to the two passes over the validation text.
+    Cli.Run r = Cli.run("train", "--model", "ptb-lm", "--method", "lowrank", "--rank", "4", "--steps", "50",
+        "--hidden", "16", "--embedding-dim", "8", "--lr", "0.01", "--no-progress", "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = json(json);
+    assertEquals("ptb-lm", o.get("model").getAsString());
+    assertEquals("lowrank", o.get("method").getAsString());
+    assertEquals("compressed", o.get("final_phase").getAsString());
+    assertEquals(50, o.get("steps").getAsLong());
+    // The 10 000×8 table against its rank-4 factors 10 000×4 and 4×8, in float32.
+    assertEquals(4L * 10_000 * 8, o.get("embedding_bytes_before").getAsLong());
+    assertEquals(4L * (10_000 * 4 + 4 * 8), o.get("embedding_bytes_after").getAsLong());
+    assertEquals(8.0 * 10_000 / (10_000 * 4 + 4 * 8), o.get("compression_ratio").getAsDouble(), 1e-12);
+    // Perplexities are numbers (the report writes NaN as null) above 1 and below the uniform guess's 10 000; by the
+    // last step the model has learned enough to halve that (about 1000 when written).
+    assertTrue(o.get("valid_perplexity_before_compression").isJsonPrimitive(), o.toString());
+    double before = o.get("valid_perplexity_before_compression").getAsDouble();
+    assertTrue(before > 1 && before < 10_000, "perplexity at the snapshot " + before);
+    assertTrue(o.get("valid_perplexity").isJsonPrimitive(), o.toString());
+    double after = o.get("valid_perplexity").getAsDouble();
+    assertTrue(after > 1 && after < 5_000, "final perplexity " + after);
+    assertTrue(r.out().contains("valid-ppl"), r.out());
   }
 
   @Test
