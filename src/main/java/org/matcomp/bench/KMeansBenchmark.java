@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.matcomp.io.Npy;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.compressor.KMeansCompressor;
-import org.matcomp.compressor.KMeansFactorization;
+import org.matcomp.compressor.kmeans.KMeansCompressor;
+import org.matcomp.compressor.kmeans.KMeansFactorization;
 
 /**
  * K-means side by side with scikit-learn on one 1024×1024 float32 matrix (0.05·N(0, 1)), written once to a .npy

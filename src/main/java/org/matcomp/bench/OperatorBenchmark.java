@@ -2,7 +2,6 @@ package org.matcomp.bench;
 
 import com.google.gson.JsonObject;
 import java.util.List;
-import org.matcomp.compressor.LowRankCompressor;
 import org.matcomp.operator.CompressedMatrix;
 import org.matcomp.operator.MatrixCompression;
 import org.matcomp.operator.Phase;
@@ -17,6 +16,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.matcomp.compressor.lowrank.LowRankCompressor;
 
 /**
  * Training-step time of one dense layer y = x·W (W n×n, x batch×n, loss ½‖y‖²/batch, plain SGD) against the same

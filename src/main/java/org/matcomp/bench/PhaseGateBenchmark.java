@@ -3,7 +3,6 @@ package org.matcomp.bench;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.matcomp.compressor.LowRankCompressor;
 import org.matcomp.operator.CompressedMatrix;
 import org.matcomp.operator.MatrixCompression;
 import org.matcomp.operator.Phase;
@@ -25,6 +24,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.matcomp.compressor.lowrank.LowRankCompressor;
 
 /**
  * Training-step time of one layer y = x·W (W n×n, x batch×n, loss ½‖y‖²/batch, plain SGD) read through the in-graph

@@ -12,13 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.savedmodel.CompressOptions;
 import org.matcomp.savedmodel.CompressReport;
 import org.matcomp.savedmodel.MatrixOutcome;
 import org.matcomp.savedmodel.SavedModelCompressor;
 import org.matcomp.savedmodel.SavedModelDirectory;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -38,6 +36,9 @@ import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.matcomp.compressor.kmeans.KMeansMethod;
+import org.matcomp.compressor.lowrank.LowRankMethod;
+import org.matcomp.compressor.prune.PruneMethod;
 
 /**
  * Serving cost of compressed SavedModels: latency (batch 1) and throughput (batch 256) through
@@ -64,7 +65,7 @@ public final class ServeBenchmark {
       JsonArray models = new JsonArray();
 
       JsonObject lr = compareCompressed("dense_" + size + "x" + size + "_lowrank_r" + rank, dense,
-          work.resolve("dense-lowrank"), CompressionSpec.builder().method(CompressionMethod.LOWRANK)
+          work.resolve("dense-lowrank"), CompressionSpec.builder().method(LowRankMethod.INSTANCE)
               .absoluteRank(rank).build(), null, runs);
       double flopRatio = (double) size * size / ((double) rank * 2 * size);
       lr.addProperty("flop_ratio", flopRatio);
@@ -72,7 +73,7 @@ public final class ServeBenchmark {
       lr.addProperty("speedup_over_flop_ratio_batch256", lr.get("speedup_batch256").getAsDouble() / flopRatio);
       models.add(lr);
 
-      CompressionSpec kmeans = CompressionSpec.builder().method(CompressionMethod.KMEANS).absoluteRank(clusters)
+      CompressionSpec kmeans = CompressionSpec.builder().method(KMeansMethod.INSTANCE).absoluteRank(clusters)
           .build();
       if (available(kmeans)) {
         models.add(compareCompressed("dense_" + size + "x" + size + "_kmeans_k" + clusters, dense,
@@ -87,23 +88,23 @@ public final class ServeBenchmark {
       Path mlp = sharedModels.resolve("keras_mnist_mlp_tf2.11");
       if (Files.isDirectory(mlp)) {
         models.add(compareCompressed("keras_mnist_mlp_tf2.11_lowrank_r20", mlp, work.resolve("mlp"),
-            CompressionSpec.builder().method(CompressionMethod.LOWRANK).absoluteRank(20).build(), "^dense/kernel$",
+            CompressionSpec.builder().method(LowRankMethod.INSTANCE).absoluteRank(20).build(), "^dense/kernel$",
             runs));
       }
       Path cnn = sharedModels.resolve("tf1_mnist_cnn_tf1.9");
       if (Files.isDirectory(cnn)) {
         // the 1176x200 layer has a flat spectrum: k-means (8-bit codes) when present, else pruning to half
         CompressionSpec best = available(kmeans)
-            ? CompressionSpec.builder().method(CompressionMethod.KMEANS).absoluteRank(256).build()
-            : CompressionSpec.builder().method(CompressionMethod.PRUNE).methodParameter("target_sparsity", "0.5")
+            ? CompressionSpec.builder().method(KMeansMethod.INSTANCE).absoluteRank(256).build()
+            : CompressionSpec.builder().method(PruneMethod.INSTANCE).methodParameter("target_sparsity", "0.5")
                 .build();
-        models.add(compareCompressed("tf1_mnist_cnn_tf1.9_" + best.method().cliName(), cnn, work.resolve("cnn"),
+        models.add(compareCompressed("tf1_mnist_cnn_tf1.9_" + best.method().name(), cnn, work.resolve("cnn"),
             best, "^Variable_6$", runs));
       }
       Path taxi = sharedModels.resolve("keras_taxifare_embedding_tf2.12");
       if (Files.isDirectory(taxi)) {
         models.add(compareCompressed("keras_taxifare_embedding_tf2.12_lowrank_r4", taxi, work.resolve("taxi"),
-            CompressionSpec.builder().method(CompressionMethod.LOWRANK).absoluteRank(4).build(), "pd_embed", runs));
+            CompressionSpec.builder().method(LowRankMethod.INSTANCE).absoluteRank(4).build(), "pd_embed", runs));
       }
       o.add("models", models);
       return o;
@@ -114,7 +115,7 @@ public final class ServeBenchmark {
 
   private static boolean available(CompressionSpec spec) {
     try {
-      Compressors.forSpec(spec);
+      spec.compressor();
       return true;
     } catch (IllegalArgumentException e) {
       return false;
@@ -149,7 +150,7 @@ public final class ServeBenchmark {
     CompressReport report = SavedModelCompressor.run(opts);
     JsonObject o = new JsonObject();
     o.addProperty("model", name);
-    o.addProperty("method", spec.method().cliName());
+    o.addProperty("method", spec.method().name());
     o.addProperty("compress_seconds", (System.nanoTime() - t0) / 1e9);
     o.addProperty("variables_disk_bytes_before", report.variablesDiskBytesBefore());
     o.addProperty("variables_disk_bytes_after", report.variablesDiskBytesAfter());

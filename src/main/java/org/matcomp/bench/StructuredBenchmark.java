@@ -5,10 +5,7 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.matcomp.compressor.BlockDiagonalCompressor;
 import org.matcomp.compressor.Factorization;
-import org.matcomp.compressor.InputOutputCompressor;
-import org.matcomp.compressor.MixedBlockCompressor;
 import org.matcomp.compressor.StructuredCompressor;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.operator.CompressedMatrix;
@@ -27,6 +24,9 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.matcomp.compressor.blockdiagonal.BlockDiagonalCompressor;
+import org.matcomp.compressor.inputoutput.InputOutputCompressor;
+import org.matcomp.compressor.mixedblock.MixedBlockCompressor;
 
 /**
  * The structured methods (options 9, 10, 12) at one compression ratio (≈16× on a square matrix): the Java fit of a
@@ -62,7 +62,7 @@ public final class StructuredBenchmark {
     JsonArray methods = new JsonArray();
     for (StructuredCompressor c : compressors(n)) {
       JsonObject m = new JsonObject();
-      m.addProperty("method", c.method().cliName());
+      m.addProperty("method", c.method().name());
       m.addProperty("compressor", c.toString());
       Factorization fit = timedFit(c, gaussian, m, "gaussian");
       m.addProperty("compressed_params", fit.size().compressedParams());

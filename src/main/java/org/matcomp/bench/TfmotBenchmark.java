@@ -14,8 +14,9 @@ import org.matcomp.python.PythonEnvironment;
 import org.matcomp.savedmodel.CompressOptions;
 import org.matcomp.savedmodel.CompressReport;
 import org.matcomp.savedmodel.SavedModelCompressor;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
+import org.matcomp.compressor.kmeans.KMeansMethod;
+import org.matcomp.compressor.prune.PruneMethod;
 
 /**
  * matcomp beside tensorflow-model-optimization on the zoo's Fashion-MNIST MLP and CNN: matcomp compresses the zoo's
@@ -33,12 +34,12 @@ public final class TfmotBenchmark {
       new Variant("compress --method prune --sparsity 0.8", prune(0.8)),
       new Variant("compress --method prune --sparsity 0.9", prune(0.9)),
       new Variant("compress --method kmeans --clusters 16",
-          CompressionSpec.builder().name("bench").method(CompressionMethod.KMEANS).absoluteRank(16).build()));
+          CompressionSpec.builder().name("bench").method(KMeansMethod.INSTANCE).absoluteRank(16).build()));
 
   private TfmotBenchmark() {}
 
   private static CompressionSpec prune(double sparsity) {
-    return CompressionSpec.builder().name("bench").method(CompressionMethod.PRUNE)
+    return CompressionSpec.builder().name("bench").method(PruneMethod.INSTANCE)
         .methodParameter("target_sparsity", Double.toString(sparsity)).build();
   }
 

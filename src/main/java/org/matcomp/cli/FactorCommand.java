@@ -7,13 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.matcomp.compressor.CompressedSize;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.compressor.dictionary.NativeKernels;
 import org.matcomp.compressor.dictionary.OmpCoder;
-import org.matcomp.io.FactorFiles;
 import org.matcomp.io.Npy;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.spec.CompressionSpec;
@@ -87,7 +85,7 @@ final class FactorCommand implements Callable<Integer> {
       defaults.blockSize(blockSize);
     }
     CompressionSpec spec = specOptions.spec(defaults, Map.of());
-    MatrixCompressor compressor = Compressors.forSpec(spec);
+    MatrixCompressor compressor = spec.compressor();
     String name = input.getFileName().toString();
 
     long t0 = System.nanoTime();
@@ -95,7 +93,7 @@ final class FactorCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - t0) / 1e9;
     f.requireFinite(name);
     FloatMatrix product = f.product();
-    return emit(f, finiteError(a, product, a.relativeErrorTo(product)), seconds, f.method().cliName());
+    return emit(f, finiteError(a, product, a.relativeErrorTo(product)), seconds, f.method().name());
   }
 
   /**
@@ -132,7 +130,7 @@ final class FactorCommand implements Callable<Integer> {
   private static JsonObject report(Factorization f, double relError, double seconds, List<Path> files) {
     CompressedSize size = f.size();
     JsonObject o = new JsonObject();
-    o.addProperty("method", f.method().cliName());
+    o.addProperty("method", f.method().name());
     o.addProperty("rows", f.rows());
     o.addProperty("cols", f.cols());
     o.addProperty("rel_error", relError);

@@ -1,8 +1,13 @@
 package org.matcomp.cli;
 
+import java.util.List;
+import org.matcomp.compressor.Method;
 import org.matcomp.python.PythonEnvironment;
+import org.matcomp.spec.Methods;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code java -jar matcomp.jar <command>}: the CLI entry point. */
 @Command(name = "matcomp", mixinStandardHelpOptions = true, version = "matcomp 0.1.0",
@@ -28,7 +33,27 @@ public final class Main implements Runnable {
       return cause instanceof IllegalArgumentException || cause instanceof java.io.IOException
           || cause instanceof PythonEnvironment.Missing ? 2 : 1;
     });
+    cl.getSubcommands().values().forEach(Main::nameTheMethodsOfEachFlag);
     return cl;
+  }
+
+  /**
+   * Appends to each method flag's help the methods that take it, read off {@link Methods#ALL}, so the help stays
+   * true when a method is added.
+   */
+  private static void nameTheMethodsOfEachFlag(CommandLine command) {
+    CommandSpec spec = command.getCommandSpec();
+    for (OptionSpec o : List.copyOf(spec.options())) {
+      List<String> takers = Methods.ALL.stream().filter(m -> m.cliFlags().containsKey(o.longestName()))
+          .map(Method::name).toList();
+      if (takers.isEmpty()) {
+        continue;
+      }
+      String[] description = o.description().clone();
+      description[description.length - 1] += " [" + String.join(", ", takers) + "]";
+      spec.remove(o);
+      spec.addOption(o.toBuilder().description(description).build());
+    }
   }
 
   /** One line: the message, its line breaks folded (a message from a library may span several). */

@@ -1,126 +1,147 @@
 package org.matcomp.cli;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.matcomp.spec.CompressionMethod;
+import java.util.TreeSet;
 import org.matcomp.spec.CompressionSpec;
 import picocli.CommandLine.Option;
+import org.matcomp.compressor.Method;
+import org.matcomp.spec.Methods;
 
 /**
- * Options shared by {@code train} and {@code factor} that make a {@link CompressionSpec}: the method, an absolute
- * {@code --rank}, and a graph_compression hparam string whose {@code rank} keeps the reference's percentage meaning.
+ * Options shared by {@code train}, {@code factor} and {@code compress} that make a {@link CompressionSpec}: the
+ * method, the method flags, and a graph_compression hparam string whose {@code rank} keeps the reference's percentage
+ * meaning. Which flag a method takes, and which hparam it sets, is the method's to say ({@link Method#cliFlags()}): a
+ * flag the chosen method does not take is refused, naming the ones it does.
  */
 final class SpecOptions {
-  @Option(names = "--method", defaultValue = "lowrank",
-      description = "none, lowrank, simhash, kmeans, kmeans-prune, prune, dictionary, ... (default: ${DEFAULT-VALUE})")
+  /** The hparam of an absolute size, and every spec key that also sets the size kept. */
+  private static final String ABSOLUTE_RANK = "absolute_rank";
+  private static final String[] SIZE_KEYS = {"rank", ABSOLUTE_RANK, "num_clusters"};
+
+  @Option(names = "--method", defaultValue = "lowrank", completionCandidates = MethodNames.class,
+      description = "one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
   String method;
 
-  @Option(names = "--rank", description = "absolute size kept (low-rank: rank; simhash: bits per column)")
+  @Option(names = "--rank", description = "absolute size kept (low-rank: the rank; simhash: projections)")
   Integer rank;
 
   @Option(names = "--spec", description = "graph_compression hparam string, e.g. 'rank=200,compression_frequency=100'")
   String hparams;
 
-  @Option(names = "--sparsity", description = "prune: fraction of entries zeroed, in [0, 1)")
+  @Option(names = "--sparsity", description = "fraction of entries zeroed, in [0, 1)")
   Double sparsity;
 
-  @Option(names = "--score", description = "prune: magnitude (default), first-order, second-order, gradient")
+  @Option(names = "--score", description = "pruning score: magnitude (default), first-order, second-order, gradient")
   String score;
 
-  @Option(names = "--clusters", description = "kmeans / kmeans-prune: codebook size k")
+  @Option(names = "--clusters", description = "codebook size k")
   Integer clusters;
 
-  @Option(names = "--init", description = "kmeans: centroid initialisation linear, density, random, kmeans++")
+  @Option(names = "--init", description = "centroid initialisation: linear, density, random, kmeans++")
   String init;
 
-  @Option(names = "--atoms", description = "dictionary: number of atoms")
+  @Option(names = "--atoms", description = "number of dictionary atoms")
   Integer atoms;
 
-  @Option(names = "--nonzeros", description = "dictionary / omp: atoms per row (k)")
+  @Option(names = "--nonzeros", description = "atoms per row (k); also factor --method omp")
   Integer nonzeros;
 
-  @Option(names = "--iterations", description = "dictionary: learning iterations")
+  @Option(names = "--iterations", description = "dictionary learning iterations")
   Integer iterations;
 
-  @Option(names = "--blocks", description = "block / mixed-block: number of diagonal blocks (compression factor)")
+  @Option(names = "--blocks", description = "number of blocks (the compression factor)")
   Integer blocks;
 
-  @Option(names = "--n-m", description = "prune: N:M structured sparsity, e.g. 2:4 (keep 2 of every 4 in a row)")
+  @Option(names = "--n-m", description = "N:M structured sparsity, e.g. 2:4 (keep 2 of every 4 in a row)")
   String nm;
 
-  CompressionMethod method() {
-    return CompressionMethod.fromCliName(method);
+  /** The method names {@code --method} accepts, for picocli's help: none and {@link Methods#ALL}. */
+  static final class MethodNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      List<String> names = new ArrayList<>();
+      names.add(Methods.NONE.name());
+      names.addAll(Methods.names());
+      return names.iterator();
+    }
+  }
+
+  Method method() {
+    return Methods.byName(method);
+  }
+
+  /** The method flags given, in a fixed order, flag → value. */
+  private Map<String, Object> givenFlags() {
+    Map<String, Object> given = new LinkedHashMap<>();
+    given.put("--rank", rank);
+    given.put("--clusters", clusters);
+    given.put("--sparsity", sparsity);
+    given.put("--score", score);
+    given.put("--n-m", nm);
+    given.put("--init", init);
+    given.put("--atoms", atoms);
+    given.put("--nonzeros", nonzeros);
+    given.put("--iterations", iterations);
+    given.put("--blocks", blocks);
+    given.values().removeIf(java.util.Objects::isNull);
+    return given;
   }
 
   /**
-   * The spec: {@code defaults} (job-specific schedule keys), then {@code --spec}, then the explicit flags. A flag and
-   * a {@code --spec} key that set the same thing are an error naming both, as is a key given twice: either choice
-   * would silently drop what the user wrote.
+   * The spec: {@code defaults} (job-specific schedule), then {@code defaultHparams} (the job's sizes, e.g. a
+   * method's training defaults), then {@code --spec}, then the explicit flags. A default size is dropped when the user
+   * sets any size, so that a {@code --spec rank=200} is not overruled by a default absolute rank. A flag and a
+   * {@code --spec} key that set the same thing are an error naming both, as is a key given twice: either choice would
+   * silently drop what the user wrote.
    */
-  CompressionSpec spec(CompressionSpec.Builder defaults, Map<String, String> methodParameters) {
-    requirePositive("--rank", rank);
-    requirePositive("--clusters", clusters);
-    requirePositive("--atoms", atoms);
-    requirePositive("--nonzeros", nonzeros);
-    requirePositive("--iterations", iterations);
-    requirePositive("--blocks", blocks);
+  CompressionSpec spec(CompressionSpec.Builder defaults, Map<String, String> defaultHparams) {
+    Method m = method();
+    Map<String, Object> given = givenFlags();
+    for (Map.Entry<String, Object> e : given.entrySet()) {
+      String key = m.cliFlags().get(e.getKey());
+      if (key == null) {
+        throw new IllegalArgumentException(e.getKey() + " does not apply to --method " + m.name()
+            + (m.cliFlags().isEmpty() ? ", which takes no method flags"
+                : "; it takes " + String.join(", ", new TreeSet<>(m.cliFlags().keySet()))));
+      }
+      if (e.getValue() instanceof Integer i && i <= 0) {
+        throw new IllegalArgumentException(e.getKey() + " " + i + " must be positive");
+      }
+      requireNotAlsoInSpec(e.getKey(), e.getValue(), key.equals(ABSOLUTE_RANK) ? SIZE_KEYS : new String[] {key});
+    }
     if (sparsity != null && !(sparsity >= 0 && sparsity < 1)) {
       throw new IllegalArgumentException("--sparsity " + sparsity + " must be in [0, 1)");
     }
-    if (rank != null && clusters != null) {
-      throw new IllegalArgumentException("--rank " + rank + " and --clusters " + clusters + " both set the size kept;"
-          + " give one");
+    CompressionSpec base = defaults.method(m).build();
+    Map<String, String> fromDefaults = new LinkedHashMap<>(defaultHparams);
+    boolean userSetsSize = java.util.Arrays.stream(SIZE_KEYS).anyMatch(hparamItems()::containsKey)
+        || given.keySet().stream().anyMatch(f -> ABSOLUTE_RANK.equals(m.cliFlags().get(f)));
+    if (userSetsSize) {
+      fromDefaults.keySet().removeAll(List.of(SIZE_KEYS));
     }
-    requireNotAlsoInSpec("--rank", rank, "rank", "absolute_rank", "num_clusters");
-    requireNotAlsoInSpec("--clusters", clusters, "rank", "absolute_rank", "num_clusters");
-    requireNotAlsoInSpec("--sparsity", sparsity, "target_sparsity");
-    requireNotAlsoInSpec("--score", score, "prune_option");
-    requireNotAlsoInSpec("--n-m", nm, "n_m");
-    requireNotAlsoInSpec("--init", init, "kmeans_init");
-    requireNotAlsoInSpec("--atoms", atoms, "dl_atoms");
-    requireNotAlsoInSpec("--nonzeros", nonzeros, "dl_nonzeros");
-    requireNotAlsoInSpec("--iterations", iterations, "dl_iterations");
-    requireNotAlsoInSpec("--blocks", blocks, "block_compression_factor", "compression_factor");
-    CompressionSpec base = defaults.method(method()).build();
+    if (!fromDefaults.isEmpty()) {
+      base = base.withHparams(fromDefaults.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+          .collect(java.util.stream.Collectors.joining(",")));
+    }
     if (hparams != null) {
       base = base.withHparams(hparams);
-      if (base.method() != method() && hparamItems().containsKey("compression_option")) {
+      if (base.method() != m && hparamItems().containsKey("compression_option")) {
         throw new IllegalArgumentException("--spec says compression_option for " + base.method()
-            + " but --method is " + method());
+            + " but --method is " + m);
       }
     }
-    CompressionSpec.Builder b = base.toBuilder().method(method());
-    if (rank != null) {
-      b.absoluteRank(rank);
-    }
-    methodParameters.forEach(b::methodParameter);
-    if (sparsity != null) {
-      b.methodParameter("target_sparsity", Double.toString(sparsity));
-    }
-    if (score != null) {
-      b.methodParameter("prune_option", score);
-    }
-    if (nm != null) {
-      b.methodParameter("n_m", nm);
-    }
-    if (clusters != null) {
-      b.absoluteRank(clusters);
-    }
-    if (init != null) {
-      b.methodParameter("kmeans_init", init);
-    }
-    if (atoms != null) {
-      b.methodParameter("dl_atoms", atoms.toString());
-    }
-    if (nonzeros != null) {
-      b.methodParameter("dl_nonzeros", nonzeros.toString());
-    }
-    if (iterations != null) {
-      b.methodParameter("dl_iterations", iterations.toString());
-    }
-    if (blocks != null) {
-      b.methodParameter(method() == CompressionMethod.MIXED_BLOCK ? "compression_factor" : "block_compression_factor",
-          Integer.toString(blocks));
-    }
+    CompressionSpec.Builder b = base.toBuilder().method(m);
+    given.forEach((flag, value) -> {
+      String key = m.cliFlags().get(flag);
+      if (key.equals(ABSOLUTE_RANK)) {
+        b.absoluteRank((Integer) value);
+      } else {
+        b.methodParameter(key, value.toString());
+      }
+    });
     return b.build();
   }
 
@@ -147,12 +168,6 @@ final class SpecOptions {
         throw new IllegalArgumentException(flag + " " + value + " and --spec " + k + "=" + items.get(k)
             + " both set it; give one");
       }
-    }
-  }
-
-  private static void requirePositive(String flag, Integer value) {
-    if (value != null && value <= 0) {
-      throw new IllegalArgumentException(flag + " " + value + " must be positive");
     }
   }
 }

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,6 @@ import org.matcomp.operator.CompressionReport;
 import org.matcomp.operator.Phase;
 import org.matcomp.operator.ScheduleForecast;
 import org.matcomp.report.SweepPlot;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.LayerPattern;
 import org.matcomp.spec.UpdateOption;
@@ -31,6 +31,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import org.matcomp.spec.Methods;
 
 /** {@code matcomp train}: train a model with its weight matrices compressed, evaluate it, report sizes. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -154,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private TrainResult runMlp(SpecOptions options, long n, FashionMnist data) throws java.io.IOException {
-    Optional<CompressionSpec> spec = options.method() == CompressionMethod.NONE
+    Optional<CompressionSpec> spec = options.method() == Methods.NONE
         ? Optional.empty()
         : Optional.of(spec(options, n));
     TrainConfig config = new TrainConfig(hidden == null ? new int[] {512, 256} : hidden, n, batchSize, learningRate,
@@ -212,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
    * the dense model.
    */
   private void checkPlan(SpecOptions options, long n, List<String> layerNames) {
-    if (options.method() == CompressionMethod.NONE) {
+    if (options.method() == Methods.NONE) {
       return;
     }
     LayerPattern.select(LayerPattern.compile(layers), layerNames, name -> name);
@@ -245,7 +246,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     new CommandPaths().input("--data-dir", dataPath).outputFile("--json", json).check();
     checkPlan(specOptions, n, List.of("embedding"));
-    Optional<CompressionSpec> spec = specOptions.method() == CompressionMethod.NONE
+    Optional<CompressionSpec> spec = specOptions.method() == Methods.NONE
         ? Optional.empty()
         : Optional.of(spec(specOptions, n));
     int hiddenSize = hidden == null ? 256 : hidden[0];
@@ -291,45 +292,24 @@ final class TrainCommand implements Callable<Integer> {
   /**
    * The job's schedule unless {@code --spec} says otherwise: dense training for the first 40 % of the steps, then
    * 20 host updates 20 steps apart take α from 1 to 0, then the factors fine-tune. A run too short for that spaces the
-   * updates closer (at most 40 % of the steps for the 20 updates), so that the default schedule always finishes. Low-rank keeps rank 48 when
-   * neither {@code --rank} nor a spec rank is given (the reference's default rank 7 would keep the full rank).
-   * Pruning ramps to 90 % sparsity (or {@code --sparsity}) between 20 % and 60 % of the steps.
+   * updates closer (at most 40 % of the steps for the 20 updates), so that the default schedule always finishes.
+   * Each method's training defaults come on top (low-rank's rank 48, pruning's ramp to 90 % between 20 % and 60 %
+   * of the steps, ...), and the language model's own sizes on top of those; the user's --spec and flags win.
    */
   private CompressionSpec spec(SpecOptions specOptions, long steps) {
     CompressionSpec.Builder defaults = CompressionSpec.builder()
-        .name("train_" + specOptions.method().cliName().replace('-', '_'))
+        .name("train_" + specOptions.method().name().replace('-', '_'))
         .beginCompressionStep(Math.max(1, steps * 2 / 5))
         .endCompressionStep(-1)
         .compressionFrequency(Math.max(1, Math.min(20, steps * 2 / 5 / 20)))
         .alphaDecrementValue(0.05)
         .updateOption(UpdateOption.HOST)
         .seed(seed());
-    boolean languageModel = model.equals("ptb-lm");
-    if (specOptions.rank == null && !specOptions.hparamsSetRank()
-        && specOptions.method() == CompressionMethod.LOWRANK) {
-      // ptb-lm: rank 10 of the 10000×64 table stores about what the dictionary default does (≈ 6.5×).
-      defaults.absoluteRank(languageModel ? 10 : 48);
+    Map<String, String> hparams = new LinkedHashMap<>(specOptions.method().trainingDefaults(steps));
+    if (model.equals("ptb-lm")) {
+      hparams.putAll(LanguageModelConfig.compressionDefaults(specOptions.method()));
     }
-    if (specOptions.method() == CompressionMethod.DICTIONARY && languageModel) {
-      defaults.methodParameter("dl_atoms", "256").methodParameter("dl_nonzeros", "4");
-    }
-    if ((specOptions.method() == CompressionMethod.BLOCK || specOptions.method() == CompressionMethod.MIXED_BLOCK)
-        && specOptions.blocks == null) {
-      // The reference's default factor 1 is one block: no compression at all.
-      defaults.methodParameter("block_compression_factor", "4").methodParameter("compression_factor", "4");
-    }
-    if (specOptions.method() == CompressionMethod.INPUT_OUTPUT) {
-      defaults.methodParameter("input_block_size", "16").methodParameter("input_compression_factor", "4");
-    }
-    if (specOptions.method() == CompressionMethod.PRUNE) {
-      // Gradual pruning: masks from 20 % of the steps, sparsity ramping to its target by 60 %, every 50 steps.
-      defaults.methodParameter("begin_pruning_step", Long.toString(steps / 5))
-          .methodParameter("sparsity_function_begin_step", Long.toString(steps / 5))
-          .methodParameter("sparsity_function_end_step", Long.toString(steps * 3 / 5))
-          .methodParameter("pruning_frequency", Long.toString(Math.max(1, Math.min(50, steps / 40))))
-          .methodParameter("target_sparsity", "0.9");
-    }
-    return specOptions.spec(defaults, Map.of());
+    return specOptions.spec(defaults, hparams);
   }
 
   static String table(TrainResult r) {

@@ -2,14 +2,13 @@ package org.matcomp.compressor;
 
 import java.util.List;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
 
 /**
  * A compressed m×n matrix: its factors and the product rule B⊗C that turns them back into a matrix. Pure Java; the
  * operator layer builds the same rule from TF ops.
  */
 public interface Factorization {
-  CompressionMethod method();
+  Method method();
 
   int rows();
 
@@ -50,7 +49,7 @@ public interface Factorization {
         if (!Float.isFinite(v[i])) {
           throw new IllegalArgumentException(String.format("%s: factor %s of %s overflows float32 (%s at entry %d):"
               + " the matrix's entries are too close to the float32 limit %s; scale it down", name, f.name(),
-              method().cliName(), v[i], i, Float.MAX_VALUE));
+              method().name(), v[i], i, Float.MAX_VALUE));
         }
       }
     }

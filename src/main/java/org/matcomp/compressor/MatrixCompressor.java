@@ -2,14 +2,13 @@ package org.matcomp.compressor;
 
 import java.util.List;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
 
 /**
  * One compression method: how to factor a matrix A (m×n) and which factors that yields. Implementations are pure
  * Java and deterministic for a given spec seed; each method is one class.
  */
 public interface MatrixCompressor {
-  CompressionMethod method();
+  Method method();
 
   /** The factors this method produces for an m×n matrix, before any data exists (variables are created from it). */
   List<FactorSpec> layout(String name, int rows, int cols);

@@ -21,7 +21,7 @@ public record CompressionReport(List<Entry> matrices) {
 
   /** The size {@code m} will have once its schedule has finished (for plans; a run's report uses {@link #served}). */
   public static Entry of(CompressedWeight m) {
-    return new Entry(m.name(), m.rows(), m.cols(), m.spec().method().cliName(), m.size());
+    return new Entry(m.name(), m.rows(), m.cols(), m.spec().method().name(), m.size());
   }
 
   /**
@@ -29,7 +29,7 @@ public record CompressionReport(List<Entry> matrices) {
    * schedule finished reports the model it produced, not the one the method would have.
    */
   public static Entry served(CompressedWeight m, org.tensorflow.Session session) {
-    return new Entry(m.name(), m.rows(), m.cols(), m.spec().method().cliName(), m.servedSize(session));
+    return new Entry(m.name(), m.rows(), m.cols(), m.spec().method().name(), m.servedSize(session));
   }
 
   public CompressedSize total() {

@@ -3,7 +3,7 @@ package org.matcomp.operator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.matcomp.compressor.product.Expr;
+import org.matcomp.compressor.Expr;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;

@@ -1,13 +1,12 @@
 package org.matcomp.operator;
 
-import org.matcomp.compressor.ProductRules;
-import org.matcomp.spec.CompressionMethod;
+import org.matcomp.compressor.Method;
 
-/** A method's product rule, built from TF ops: the training-graph reading of {@link ProductRules}. */
+/** A method's product rule, built from TF ops: the training-graph reading of {@link Method#rule()}. */
 public final class GraphProductRules {
   private GraphProductRules() {}
 
-  public static GraphProductRule forMethod(CompressionMethod method) {
-    return new RuleInGraph(ProductRules.forMethod(method));
+  public static GraphProductRule forMethod(Method method) {
+    return new RuleInGraph(method.rule());
   }
 }

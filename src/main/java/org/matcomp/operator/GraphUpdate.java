@@ -11,7 +11,6 @@ import org.matcomp.hostcallback.HostCallback;
 import org.matcomp.hostcallback.HostCallbackOp;
 import org.matcomp.hostcallback.HostCallbacks;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -25,6 +24,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
+import org.matcomp.compressor.lowrank.LowRankCompressor;
+import org.matcomp.compressor.lowrank.LowRankMethod;
 
 /**
  * graph_compression's update_option 0: the update as graph ops that run inside {@code Session.run} with the train
@@ -103,7 +104,7 @@ final class GraphUpdate {
 
   private static List<Operand<? extends TType>> factorValues(Ops u, CompressedMatrix m, String prefix,
       Operand<TFloat32> a) {
-    if (m.spec().method() == CompressionMethod.LOWRANK) {
+    if (m.spec().method() == LowRankMethod.INSTANCE) {
       return lowRankWithSvdOp(u, m, a);
     }
     String callback = callbackName(m.name(), m.spec());

@@ -3,7 +3,6 @@ package org.matcomp.operator;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.hostcallback.HostCallbackOp;
 import org.matcomp.hostcallback.HostCallbacks;
 import org.matcomp.spec.CompressionSpec;
@@ -37,7 +36,7 @@ public final class GraphUpdates {
             + "'");
       }
       CompressionSpec spec = CompressionSpec.parse(parts[2]);
-      HostCallbacks.register(name, GraphUpdate.factorCallback(parts[0], Compressors.forSpec(spec)));
+      HostCallbacks.register(name, GraphUpdate.factorCallback(parts[0], spec.compressor()));
       registered.add(name);
     }
     return registered;

@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
@@ -22,6 +21,8 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
+import org.matcomp.compressor.lowrank.LowRankCompressor;
+import org.matcomp.compressor.prune.PruneMethod;
 
 /**
  * Entry point of the operator: {@code apply compression} to a 2-D float variable of a graph built in Java.
@@ -47,10 +48,10 @@ public final class MatrixCompression {
    * a {@link CompressedMatrix} that takes over from A through the α blend.
    */
   public static CompressedWeight compress(Ops tf, Variable<TFloat32> a, CompressionSpec spec) {
-    if (spec.method() == org.matcomp.spec.CompressionMethod.PRUNE) {
+    if (spec.method() == PruneMethod.INSTANCE) {
       return PrunedMatrix.apply(tf, a, spec);
     }
-    MatrixCompressor compressor = Compressors.forSpec(spec);
+    MatrixCompressor compressor = spec.compressor();
     return compressor instanceof StructuredCompressor s ? applyStructured(tf, a, spec, s)
         : apply(tf, a, spec, compressor);
   }
@@ -117,7 +118,7 @@ public final class MatrixCompression {
 
   /** Compresses {@code a} with the compressor the spec's method names. */
   public static CompressedMatrix apply(Ops tf, Variable<TFloat32> a, CompressionSpec spec) {
-    return apply(tf, a, spec, Compressors.forSpec(spec));
+    return apply(tf, a, spec, spec.compressor());
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.matcomp.compressor.CompressedSize;
 import org.matcomp.compressor.prune.PruneCompressor;
+import org.matcomp.compressor.prune.PruneParameters;
 import org.matcomp.compressor.prune.PrunedFactorization;
 import org.matcomp.compressor.prune.PruningMask;
 import org.matcomp.compressor.prune.PruningScore;
@@ -63,8 +64,9 @@ public final class PrunedMatrix implements CompressedWeight {
     this.rows = Math.toIntExact(shape.get(0));
     this.cols = Math.toIntExact(shape.get(1));
     this.spec = spec;
-    this.compressor = PruneCompressor.fromSpec(spec);
-    this.schedule = SparsitySchedule.fromSpec(spec);
+    PruneParameters p = (PruneParameters) spec.parameters();
+    this.compressor = p.masking();
+    this.schedule = p.schedule();
     this.score = compressor.newScore();
     compressor.rule().keptCount(name, rows, cols, schedule.targetSparsity()); // shape errors now, not mid-training
     String prefix = MatrixCompression.prefixOf(name);

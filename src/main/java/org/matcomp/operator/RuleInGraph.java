@@ -1,8 +1,8 @@
 package org.matcomp.operator;
 
 import java.util.Map;
-import org.matcomp.compressor.product.FactorLayout;
-import org.matcomp.compressor.product.ProductRule;
+import org.matcomp.compressor.FactorLayout;
+import org.matcomp.compressor.ProductRule;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;

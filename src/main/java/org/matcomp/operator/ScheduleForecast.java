@@ -2,12 +2,11 @@ package org.matcomp.operator;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import org.matcomp.compressor.Compressors;
-import org.matcomp.compressor.StructuredCompressor;
 import org.matcomp.compressor.prune.SparsitySchedule;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.UpdateOption;
+import org.matcomp.compressor.prune.PruneMethod;
+import org.matcomp.compressor.prune.PruneParameters;
 
 /**
  * What a spec's schedule reaches in a run of {@code steps} steps (steps 0 to steps − 1, as the trainers run them),
@@ -26,10 +25,10 @@ import org.matcomp.spec.UpdateOption;
 public record ScheduleForecast(Phase finalPhase, boolean complete, long stepsNeeded, String description) {
   public static ScheduleForecast of(CompressionSpec spec, long steps) {
     checkArgument(steps > 0, "steps=%s must be positive", steps);
-    if (spec.method() == CompressionMethod.PRUNE) {
-      return pruning(SparsitySchedule.fromSpec(spec), steps);
+    if (spec.method() == PruneMethod.INSTANCE) {
+      return pruning(((PruneParameters) spec.parameters()).schedule(), steps);
     }
-    if (Compressors.forSpec(spec) instanceof StructuredCompressor) {
+    if (spec.method().trainsFromScratch()) {
       return new ScheduleForecast(Phase.COMPRESSED, true, 1, spec.method() + " reads its factors from step 0");
     }
     if (spec.updateOption() == UpdateOption.NONE) {

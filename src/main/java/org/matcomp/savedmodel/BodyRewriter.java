@@ -278,7 +278,7 @@ final class BodyRewriter implements NodeSink {
     for (String read : reads) {
       values.add(ref(read, access.readOutputArg(r), 0));
     }
-    OpEmitter ops = new OpEmitter(this, n.getName() + "/" + r.form().method().cliName().replace('-', '_'));
+    OpEmitter ops = new OpEmitter(this, n.getName() + "/" + r.form().method().name().replace('-', '_'));
     SiteContext site = new SiteContext(n, kind.get(), k, r.variable().shape(), r.rows(), r.cols(), values,
         r.factors(), ops);
     r.form().emit(site);

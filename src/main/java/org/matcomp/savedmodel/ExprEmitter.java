@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
-import org.matcomp.compressor.product.Expr;
+import org.matcomp.compressor.Expr;
 import org.tensorflow.proto.DataType;
 
 /**

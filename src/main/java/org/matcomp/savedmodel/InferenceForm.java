@@ -3,7 +3,7 @@ package org.matcomp.savedmodel;
 import java.util.List;
 import java.util.Optional;
 import org.matcomp.compressor.Factorization;
-import org.matcomp.spec.CompressionMethod;
+import org.matcomp.compressor.Method;
 
 /**
  * How one compression method's product rule runs at inference with stock TensorFlow ops: which variables store the
@@ -11,7 +11,7 @@ import org.matcomp.spec.CompressionMethod;
  * leaves its matrices dense.
  */
 public interface InferenceForm {
-  CompressionMethod method();
+  Method method();
 
   /**
    * The variables to export for {@code f}, in the order {@link SiteContext#factor(int)} hands them to

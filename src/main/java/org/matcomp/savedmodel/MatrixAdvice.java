@@ -1,7 +1,7 @@
 package org.matcomp.savedmodel;
 
 import java.util.Optional;
-import org.matcomp.spec.CompressionMethod;
+import org.matcomp.compressor.Method;
 
 /**
  * Suggested settings for one m×n matrix, measured on its values: the low-rank rank keeping a share of the spectral
@@ -13,7 +13,7 @@ import org.matcomp.spec.CompressionMethod;
  */
 public record MatrixAdvice(int rows, int cols, double energy, Optional<float[]> singularValues, int energyRank,
     double lowRankRatio, double lowRankRelError, boolean flatSpectrum, double pruneSparsity, double pruneRatio,
-    double kmeansRatio, CompressionMethod recommended, String reason) {
+    double kmeansRatio, Method recommended, String reason) {
 
   public long denseBytes() {
     return 4L * rows * cols;

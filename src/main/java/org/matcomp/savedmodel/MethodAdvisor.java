@@ -7,7 +7,10 @@ import java.util.Optional;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
-import org.matcomp.spec.CompressionMethod;
+import org.matcomp.compressor.Method;
+import org.matcomp.compressor.kmeans.KMeansMethod;
+import org.matcomp.compressor.lowrank.LowRankMethod;
+import org.matcomp.compressor.prune.PruneMethod;
 
 /**
  * Advises a method per matrix from its values alone. Singular values come from the eigenvalues of the smaller Gram
@@ -149,20 +152,20 @@ public final class MethodAdvisor {
     double sparsity = 1 - (double) kept / mn;
     double kmeansRatio = 4.0 * mn / (mn + 4.0 * 256);
 
-    CompressionMethod rec;
+    Method rec;
     String reason;
     if (rank > 0 && lowRankRatio >= 2) {
-      rec = CompressionMethod.LOWRANK;
+      rec = LowRankMethod.INSTANCE;
       reason = String.format("rank %d of %d keeps %.0f %% of the spectral energy at %.2fx fewer parameters", rank, d,
           100 * energy, lowRankRatio);
     } else if (rank > 0) {
-      rec = pruneRatio >= kmeansRatio ? CompressionMethod.PRUNE : CompressionMethod.KMEANS;
+      rec = pruneRatio >= kmeansRatio ? PruneMethod.INSTANCE : KMeansMethod.INSTANCE;
       reason = String.format("%s spectrum: keeping %.0f %% of the energy needs rank %d of %d (only %.2fx smaller), so"
               + " low-rank is the wrong tool; k-means stores 8-bit codes (%.2fx), pruning to %.0f %% sparsity keeps"
               + " %.0f %% of Σw² (%.2fx)", flat ? "flat" : "slowly decaying", 100 * energy, rank, d, lowRankRatio,
           kmeansRatio, 100 * sparsity, 100 * energy, pruneRatio);
     } else {
-      rec = CompressionMethod.KMEANS;
+      rec = KMeansMethod.INSTANCE;
       reason = String.format("too large for spectral advice; k-means stores 8-bit codes (%.2fx)", kmeansRatio);
     }
     return new MatrixAdvice(m, n, energy, s, rank, lowRankRatio, lowRankError, flat, sparsity, pruneRatio,

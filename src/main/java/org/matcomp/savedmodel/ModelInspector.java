@@ -62,7 +62,7 @@ public final class ModelInspector {
           s.addProperty("prune_ratio", a.pruneRatio());
           s.addProperty("kmeans_clusters", 256);
           s.addProperty("kmeans_ratio", a.kmeansRatio());
-          s.addProperty("recommended", a.recommended().cliName());
+          s.addProperty("recommended", a.recommended().name());
           s.addProperty("reason", a.reason());
           j.add("suggestion", s);
         }
@@ -95,7 +95,7 @@ public final class ModelInspector {
         }
         MatrixAdvice a = advice.get(m.name());
         if (a != null) {
-          sb.append("      suggest ").append(a.recommended().cliName()).append(": ").append(a.reason()).append('\n');
+          sb.append("      suggest ").append(a.recommended().name()).append(": ").append(a.reason()).append('\n');
         }
       }
       Set<String> weights = graph.matrices().stream().map(WeightMatrix::name).collect(Collectors.toSet());

@@ -11,12 +11,12 @@ import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.Factorization;
-import org.matcomp.compressor.product.Factored;
-import org.matcomp.compressor.product.FactorLayout;
-import org.matcomp.compressor.product.ProductRule;
-import org.matcomp.spec.CompressionMethod;
+import org.matcomp.compressor.Factored;
+import org.matcomp.compressor.FactorLayout;
+import org.matcomp.compressor.ProductRule;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
+import org.matcomp.compressor.Method;
 
 /**
  * The inference form of any method, from its {@link ProductRule}: the factors are stored by role at their own
@@ -26,16 +26,16 @@ import org.tensorflow.proto.NodeDef;
  * W and run the consumer's own op on it, except lookups, which decode only the rows asked for.
  */
 final class RuleForm implements InferenceForm {
-  private final CompressionMethod method;
+  private final Method method;
   private final ProductRule rule;
 
-  RuleForm(CompressionMethod method, ProductRule rule) {
+  RuleForm(Method method, ProductRule rule) {
     this.method = method;
     this.rule = rule;
   }
 
   @Override
-  public CompressionMethod method() {
+  public Method method() {
     return method;
   }
 

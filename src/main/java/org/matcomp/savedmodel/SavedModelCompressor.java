@@ -9,16 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.io.WorkDirectory;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.LayerPattern;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
+import org.matcomp.compressor.Method;
+import org.matcomp.compressor.lowrank.LowRankMethod;
 
 /**
  * {@code matcomp compress}: load, select, compress, rewrite, export, verify — MODEL_DIR is only read; OUT_DIR appears
@@ -35,10 +35,10 @@ public final class SavedModelCompressor {
     long t0 = System.nanoTime();
     SavedModelDirectory dir = SavedModelDirectory.open(o.modelDir(), o.tag());
     OutputDirectory.check(o.modelDir(), o.outDir(), o.force());
-    CompressionMethod method = o.spec().method();
+    Method method = o.spec().method();
     InferenceForm form = InferenceForms.forMethod(method).orElseThrow(() -> new IllegalArgumentException(
         "method " + method + " has no inference form for SavedModels; available: " + InferenceForms.methods()));
-    Compressors.forSpec(o.spec());
+    o.spec().compressor();
 
     ServingGraph graph = ServingGraph.of(dir);
     for (NodeDef n : graph.pruned().getNodeList()) {
@@ -107,7 +107,7 @@ public final class SavedModelCompressor {
         long varsAfter = SavedModelDirectory.diskBytes(temp.resolve("variables"));
         long pbAfter = Files.size(temp.resolve("saved_model.pb"));
         work.commit(temp, o.outDir(), o.force());
-        return new CompressReport(o.modelDir().toString(), o.outDir().toString(), method.cliName(),
+        return new CompressReport(o.modelDir().toString(), o.outDir().toString(), method.name(),
             o.spec().toHparamString(), outcomes, dir.variablesDiskBytes(), varsAfter,
             Files.size(o.modelDir().resolve("saved_model.pb")), pbAfter, verify, notes,
             (System.nanoTime() - t0) / 1e9);
@@ -141,7 +141,7 @@ public final class SavedModelCompressor {
     CompressionSpec spec = o.spec();
     Factorization f;
     try {
-      if (spec.method() == CompressionMethod.LOWRANK && !o.rankGiven()) {
+      if (spec.method() == LowRankMethod.INSTANCE && !o.rankGiven()) {
         MatrixAdvice advice = MethodAdvisor.advise(m.name(), value.floats(), m.rows(), m.cols(), o.energy());
         if (advice.energyRank() < 0) {
           return MatrixOutcome.dense(m, "too large to pick a rank from its spectrum; give --rank");
@@ -154,7 +154,7 @@ public final class SavedModelCompressor {
         }
         spec = spec.toBuilder().absoluteRank(r).build();
       }
-      f = Compressors.forSpec(spec).compress(m.name(), a).requireFinite(m.name());
+      f = spec.compressor().compress(m.name(), a).requireFinite(m.name());
     } catch (IllegalArgumentException e) {
       // Best effort without --layers: a matrix the setting does not fit (a rank or cluster count above its size, a
       // non-finite entry) stays dense like any other matrix the method cannot help; a matrix the user named must
@@ -179,11 +179,11 @@ public final class SavedModelCompressor {
     }
     List<String> names = new ArrayList<>();
     for (StoredFactor s : stored) {
-      names.add(m.name() + "_" + spec.method().cliName().replace('-', '_') + "_" + s.role());
+      names.add(m.name() + "_" + spec.method().name().replace('-', '_') + "_" + s.role());
     }
     replacements.add(new Replacement(m.variable(), form, stored, names, m.rows(), m.cols()));
     long paramsAfter = stored.stream().mapToLong(s -> s.value().elements()).sum();
-    return new MatrixOutcome(m.name(), m.rows(), m.cols(), m.variable().shape(), spec.method().cliName(), true, null,
+    return new MatrixOutcome(m.name(), m.rows(), m.cols(), m.variable().shape(), spec.method().name(), true, null,
         m.denseBytes(), after, (long) m.rows() * m.cols(), paramsAfter, a.relativeErrorTo(f.product()),
         f.diagnostics(), stored, m.consumers());
   }

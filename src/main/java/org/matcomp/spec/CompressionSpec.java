@@ -7,6 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import org.matcomp.compressor.HparamView;
+import org.matcomp.compressor.MatrixCompressor;
+import org.matcomp.compressor.Method;
+import org.matcomp.compressor.MethodParameters;
+import org.matcomp.compressor.lowrank.LowRankMethod;
 
 /**
  * What to compress and when: graph_compression's hparams with the same names, defaults and meanings, plus the
@@ -23,7 +28,8 @@ public final class CompressionSpec {
   private final long endCompressionStep;
   private final long compressionFrequency;
   private final double alphaDecrementValue;
-  private final CompressionMethod method;
+  private final Method method;
+  private final MethodParameters parameters;
   private final UpdateOption updateOption;
   private final int blockSize;
   private final long seed;
@@ -42,6 +48,7 @@ public final class CompressionSpec {
     this.blockSize = b.blockSize;
     this.seed = b.seed;
     this.methodParameters = Map.copyOf(b.methodParameters);
+    this.parameters = b.parameters;
   }
 
   public static Builder builder() {
@@ -118,7 +125,26 @@ public final class CompressionSpec {
     return alphaDecrementValue;
   }
 
-  public CompressionMethod method() {
+  /** The method's typed, validated settings (its record type is the method's, e.g. {@code LowRankParameters}). */
+  public MethodParameters parameters() {
+    return parameters;
+  }
+
+  /**
+   * This spec's hparams read as method {@code m}'s parameters, whatever method the spec names (for code that wants
+   * one method's settings from a shared hparam string).
+   */
+  @SuppressWarnings("unchecked")
+  public <P extends MethodParameters> P parametersFor(Method m) {
+    return (P) m.parameters(new HparamView(name, m.name(), rank, absoluteRank, blockSize, seed, methodParameters));
+  }
+
+  /** The compressor this spec asks for. */
+  public MatrixCompressor compressor() {
+    return method.compressor(parameters);
+  }
+
+  public Method method() {
     return method;
   }
 
@@ -199,7 +225,8 @@ public final class CompressionSpec {
     private long endCompressionStep = -1;
     private long compressionFrequency = 10;
     private double alphaDecrementValue = 0.01;
-    private CompressionMethod method = CompressionMethod.LOWRANK;
+    private Method method = LowRankMethod.INSTANCE;
+    private MethodParameters parameters;
     private UpdateOption updateOption = UpdateOption.GRAPH;
     private int blockSize = 1;
     private long seed = 0;
@@ -242,13 +269,13 @@ public final class CompressionSpec {
       return this;
     }
 
-    public Builder method(CompressionMethod v) {
+    public Builder method(Method v) {
       method = v;
       return this;
     }
 
     public Builder compressionOption(int code) {
-      method = CompressionMethod.fromOptionCode(code);
+      method = Methods.byOptionCode(code);
       return this;
     }
 
@@ -286,6 +313,9 @@ public final class CompressionSpec {
       checkArgument(blockSize > 0, "block_size=%s must be positive", blockSize);
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(updateOption, "update_option");
+      // the method's own settings are read and checked now, so a spec that exists is valid for its method too
+      parameters = method.parameters(new HparamView(name, method.name(), rank, absoluteRank, blockSize, seed,
+          methodParameters));
       return new CompressionSpec(this);
     }
   }

@@ -16,22 +16,22 @@ final class HparamParser {
   private static final Map<String, BiConsumer<CompressionSpec.Builder, String>> TYPED = new LinkedHashMap<>();
 
   /**
-   * The reference's other hparams (pruning, k-means, dictionary, block methods, TPU and summary switches). They are
-   * accepted verbatim so existing strings parse, and kept as method parameters for the compressors that read them.
+   * The reference's hparams that no matcomp method reads (TPU, summary and collection switches, trainability flags,
+   * pruning maps): accepted verbatim so existing strings parse, and kept.
    */
-  static final Set<String> REFERENCE_KEYS = Set.of(
+  private static final Set<String> REFERENCE_ONLY_KEYS = Set.of(
       "use_tpu", "use_collection", "do_transpose", "run_update_interval_check", "add_summary",
       "is_b_matrix_trainable", "is_c_matrix_trainable", "is_d_matrix_trainable", "is_c_matrix_present",
-      "use_lsh", "prune_option", "pruning_fraction", "begin_pruning_step", "end_pruning_step",
-      "weight_sparsity_map", "block_dims_map", "threshold_decay", "pruning_frequency", "nbins",
-      "block_height", "block_width", "block_pooling_function", "initial_sparsity", "target_sparsity",
-      "sparsity_function_begin_step", "sparsity_function_end_step", "sparsity_function_exponent",
-      "gradient_decay_rate", "input_block_size", "output_block_size", "input_compression_factor",
-      "output_compression_factor", "num_bases", "compress_input", "compress_output", "use_2d_blocks",
-      "block_method", "block_compression_factor", "compression_factor",
-      "kmeans_init", "dl_nonzeros", "dl_atoms", "num_clusters",
-      // matcomp's own method keys (not in the reference): N:M sparsity for pruning, dictionary iterations.
-      "n_m", "n_m_axis", "dl_iterations", "kmeans_zero_pin");
+      "use_lsh", "weight_sparsity_map", "block_dims_map", "threshold_decay", "nbins", "use_2d_blocks");
+
+  /** Every key kept as a method parameter: what the methods read ({@link Methods#ALL}) and the reference's rest. */
+  static final Set<String> REFERENCE_KEYS = union(Methods.hparamKeys(), REFERENCE_ONLY_KEYS);
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> u = new java.util.TreeSet<>(a);
+    u.addAll(b);
+    return Set.copyOf(u);
+  }
 
   static {
     TYPED.put("name", (b, v) -> b.name(v));

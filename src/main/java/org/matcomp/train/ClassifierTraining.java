@@ -95,7 +95,7 @@ public final class ClassifierTraining {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         String specString = config.spec().map(CompressionSpec::toHparamString).orElse("");
-        return new TrainResult(config.method().cliName(), specString, acc, denseAccuracy[0], mlp.report(s),
+        return new TrainResult(config.method().name(), specString, acc, denseAccuracy[0], mlp.report(s),
             mlp.biasParams(), config.steps(), seconds, outcome.finalPhase().name().toLowerCase(),
             outcome.lossCurve());
       }

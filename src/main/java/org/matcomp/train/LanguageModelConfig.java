@@ -3,8 +3,9 @@ package org.matcomp.train;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.Optional;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
+import org.matcomp.compressor.Method;
+import org.matcomp.spec.Methods;
 
 /** Settings of one n-gram language-model run; {@code spec} compresses the embedding table, empty for dense. */
 public record LanguageModelConfig(int context, int embeddingDim, int hidden, long steps, int batchSize,
@@ -16,7 +17,21 @@ public record LanguageModelConfig(int context, int embeddingDim, int hidden, lon
     checkArgument(learningRate > 0, "learning rate %s must be positive", learningRate);
   }
 
-  public CompressionMethod method() {
-    return spec.map(CompressionSpec::method).orElse(CompressionMethod.NONE);
+  public Method method() {
+    return spec.map(CompressionSpec::method).orElse(Methods.NONE);
+  }
+
+  /**
+   * The n-gram model's compression sizes, on top of a method's training defaults: low-rank rank 10 of the
+   * 10000×64 table stores about what dictionary learning's 256 atoms × 4 nonzeros do (≈ 6.5×).
+   */
+  public static java.util.Map<String, String> compressionDefaults(org.matcomp.compressor.Method method) {
+    if (method == org.matcomp.compressor.lowrank.LowRankMethod.INSTANCE) {
+      return java.util.Map.of("absolute_rank", "10");
+    }
+    if (method == org.matcomp.compressor.dictionary.DictionaryMethod.INSTANCE) {
+      return java.util.Map.of("dl_atoms", "256", "dl_nonzeros", "4");
+    }
+    return java.util.Map.of();
   }
 }

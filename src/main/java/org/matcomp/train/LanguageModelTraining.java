@@ -77,7 +77,7 @@ public final class LanguageModelTraining {
             config.progressBar(), step -> densePerplexity[0] = perplexity(s, contexts, next,
                 lossSums.get(Phase.DENSE)));
         double ppl = perplexity(s, contexts, next, lossSums.get(outcome.finalPhase()));
-        return new LanguageModelResult(config.method().cliName(),
+        return new LanguageModelResult(config.method().name(),
             config.spec().map(CompressionSpec::toHparamString).orElse(""), ppl, densePerplexity[0], lm.report(s),
             config.steps(), (System.nanoTime() - start) / 1e9, outcome.finalPhase().name().toLowerCase(),
             outcome.lossCurve());

@@ -5,8 +5,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
+import org.matcomp.compressor.Method;
+import org.matcomp.spec.Methods;
 
 /**
  * Settings of one classifier training run. {@code spec} is empty for the dense baseline; {@code compressLayers}
@@ -23,10 +24,10 @@ public record TrainConfig(int[] hidden, long steps, int batchSize, float learnin
     checkArgument(batchSize > 0, "batch size %s must be positive", batchSize);
     checkArgument(learningRate > 0 && Float.isFinite(learningRate), "learning rate %s must be positive",
         learningRate);
-    spec.ifPresent(s -> checkArgument(s.method() != CompressionMethod.NONE, "spec with method none"));
+    spec.ifPresent(s -> checkArgument(s.method() != Methods.NONE, "spec with method none"));
   }
 
-  public CompressionMethod method() {
-    return spec.map(CompressionSpec::method).orElse(CompressionMethod.NONE);
+  public Method method() {
+    return spec.map(CompressionSpec::method).orElse(Methods.NONE);
   }
 }

@@ -182,7 +182,7 @@ class BadInputTest {
     Cli.run("factor", "--method", "lowrank", "--rank", "4", "--spec", "absolute_rank=8", "--input",
         matrix(16, 16).toString()).refused("--rank 4 and --spec absolute_rank=8 both set it; give one");
     Cli.run("factor", "--method", "kmeans", "--clusters", "4", "--rank", "8", "--input", matrix(16, 16).toString())
-        .refused("--rank 8 and --clusters 4 both set the size kept; give one");
+        .refused("--rank does not apply to --method kmeans; it takes --clusters, --init");
   }
 
   // Defect 11

@@ -7,14 +7,14 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.matcomp.linalg.FloatMatrix;
 
 /** Shared helpers of the structured-compressor tests: seeded matrices and reference singular values. */
-final class StructuredTestSupport {
+public final class StructuredTestSupport {
   private StructuredTestSupport() {}
 
   /** The reference unit test's 12×8 matrix: outer([1,2,3,7,8,9,1,2,5,−2,−7,−1], [4,5,6,3,1,8,3,2]). */
-  static final float[] U_REF = {1, 2, 3, 7, 8, 9, 1, 2, 5, -2, -7, -1};
-  static final float[] V_REF = {4, 5, 6, 3, 1, 8, 3, 2};
+  public static final float[] U_REF = {1, 2, 3, 7, 8, 9, 1, 2, 5, -2, -7, -1};
+  public static final float[] V_REF = {4, 5, 6, 3, 1, 8, 3, 2};
 
-  static FloatMatrix referenceMatrix() {
+  public static FloatMatrix referenceMatrix() {
     float[] a = new float[12 * 8];
     for (int i = 0; i < 12; i++) {
       for (int j = 0; j < 8; j++) {
@@ -24,7 +24,7 @@ final class StructuredTestSupport {
     return FloatMatrix.of(12, 8, a);
   }
 
-  static FloatMatrix gaussian(int m, int n, long seed) {
+  public static FloatMatrix gaussian(int m, int n, long seed) {
     Random rnd = new Random(seed);
     float[] v = new float[m * n];
     for (int i = 0; i < v.length; i++) {
@@ -34,7 +34,7 @@ final class StructuredTestSupport {
   }
 
   /** Singular values, descending, of a row-major m×n matrix, by EJML in double (an independent path). */
-  static double[] singularValues(double[] a, int m, int n) {
+  public static double[] singularValues(double[] a, int m, int n) {
     SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m, n, false, false, true);
     if (!svd.decompose(DMatrixRMaj.wrap(m, n, a.clone()))) {
       throw new IllegalStateException("SVD failed");
@@ -49,12 +49,12 @@ final class StructuredTestSupport {
     return s;
   }
 
-  static double squaredNorm(FloatMatrix a) {
+  public static double squaredNorm(FloatMatrix a) {
     double n = a.frobeniusNorm();
     return n * n;
   }
 
-  static double squaredDistance(FloatMatrix a, FloatMatrix b) {
+  public static double squaredDistance(FloatMatrix a, FloatMatrix b) {
     float[] x = a.copyData();
     float[] y = b.copyData();
     double s = 0;

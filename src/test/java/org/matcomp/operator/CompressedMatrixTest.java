@@ -12,8 +12,6 @@ import static org.matcomp.operator.GraphTestSupport.gaussian;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.matcomp.compressor.LowRankCompressor;
-import org.matcomp.compressor.LowRankFactorization;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.spec.CompressionSpec;
 import org.tensorflow.Graph;
@@ -22,6 +20,8 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.matcomp.compressor.lowrank.LowRankCompressor;
+import org.matcomp.compressor.lowrank.LowRankFactorization;
 
 class CompressedMatrixTest {
   private static final int M = 6;

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.spec.CompressionSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -55,7 +54,7 @@ class ExportedTrainingGraphTest {
       InGraphTrainer trainer = new InGraphTrainer(tf);
       CompressionSpec spec = CompressionSpec.parse("begin_compression_step=4,compression_frequency=2,"
           + "alpha_decrement_value=0.5,update_option=0," + method);
-      CompressedMatrix cm = MatrixCompression.apply(tf, a, spec, Compressors.forSpec(spec), trainer.step());
+      CompressedMatrix cm = MatrixCompression.apply(tf, a, spec, spec.compressor(), trainer.step());
       Operand<TFloat32> loss = tf.sum(tf.math.square(cm.matmulGated(tf, xTrain)), tf.constant(new int[] {0, 1}));
       Op train = trainer.trainOp(g, tf, loss, List.of(cm), List.of(), (graph, n) -> new GradientDescent(graph, 1e-3f));
       Operand<TFloat32> y = tf.withName("y").identity(cm.matmul(tf, x));

@@ -11,7 +11,6 @@ import static org.matcomp.operator.GraphTestSupport.gaussian;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.train.InGraphTrainer;
 import org.tensorflow.Graph;
@@ -50,7 +49,7 @@ class GraphUpdateTest {
       Operand<TFloat32> x = constant(tf, 4, M, gaussian(rnd, 4 * M));
       InGraphTrainer trainer = new InGraphTrainer(tf);
       CompressionSpec spec = CompressionSpec.parse(schedule + ",update_option=" + updateOption);
-      cm = MatrixCompression.apply(tf, a, spec, Compressors.forSpec(spec), trainer.step());
+      cm = MatrixCompression.apply(tf, a, spec, spec.compressor(), trainer.step());
       Operand<TFloat32> y = cm.matmul(tf, x);
       loss = tf.sum(tf.math.square(y), tf.constant(new int[] {0, 1}));
       train = trainer.trainOp(g, tf, loss, List.of(cm), List.of(), (graph, name) -> new GradientDescent(graph, lr));

@@ -10,7 +10,6 @@ import static org.matcomp.operator.GraphTestSupport.gaussian;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.train.PhasedTrainer;
 import org.tensorflow.Graph;
@@ -21,6 +20,7 @@ import org.tensorflow.framework.optimizers.GradientDescent;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.matcomp.compressor.prune.PruneMethod;
 
 class PrunedMatrixTest {
   private static final int M = 8;
@@ -28,7 +28,7 @@ class PrunedMatrixTest {
 
   /** Masks from step 2 every 2 steps; sparsity ramps linearly from 0 at step 2 to 0.5 at step 6. */
   private static CompressionSpec spec(String score) {
-    return CompressionSpec.builder().name("p").method(CompressionMethod.PRUNE)
+    return CompressionSpec.builder().name("p").method(PruneMethod.INSTANCE)
         .methodParameter("target_sparsity", "0.5").methodParameter("initial_sparsity", "0.0")
         .methodParameter("begin_pruning_step", "2").methodParameter("pruning_frequency", "2")
         .methodParameter("sparsity_function_begin_step", "2").methodParameter("sparsity_function_end_step", "6")

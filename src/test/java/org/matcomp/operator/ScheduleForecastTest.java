@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.matcomp.spec.CompressionSpec;
+import org.matcomp.compressor.prune.PruneMethod;
 
 /** What a schedule reaches within a run, from the spec alone (issue 11, defect 2: refuse runs that cannot finish). */
 class ScheduleForecastTest {
@@ -59,7 +60,7 @@ class ScheduleForecastTest {
   void pruningFinishesAtTheFirstMaskOnOrAfterTheRampsEnd() {
     // Masks every 50 steps (50, 100, 150, ...) from step 40; the sparsity ramps to 0.9 by step 120.
     CompressionSpec prune = CompressionSpec.parse("compression_option=1").toBuilder()
-        .method(org.matcomp.spec.CompressionMethod.PRUNE).methodParameter("begin_pruning_step", "40")
+        .method(org.matcomp.compressor.prune.PruneMethod.INSTANCE).methodParameter("begin_pruning_step", "40")
         .methodParameter("sparsity_function_begin_step", "40").methodParameter("sparsity_function_end_step", "120")
         .methodParameter("pruning_frequency", "50").methodParameter("target_sparsity", "0.9").build();
     ScheduleForecast done = ScheduleForecast.of(prune, 151);

@@ -17,15 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.matcomp.compressor.BlockDiagonalCompressor;
 import org.matcomp.compressor.CompressedSize;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.Factorization;
-import org.matcomp.compressor.InputOutputCompressor;
-import org.matcomp.compressor.MixedBlockCompressor;
 import org.matcomp.compressor.StructuredCompressor;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.UpdateOption;
 import org.tensorflow.Graph;
@@ -35,6 +31,11 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.matcomp.compressor.blockdiagonal.BlockDiagonalCompressor;
+import org.matcomp.compressor.inputoutput.InputOutputCompressor;
+import org.matcomp.compressor.mixedblock.MixedBlockCompressor;
+import org.matcomp.compressor.mixedblock.MixedBlockMethod;
+import org.matcomp.compressor.inputoutput.InputOutputMethod;
 
 /**
  * The structured methods (options 9, 10, 12) in a graph: the TF product rules against the Java factorizations on the
@@ -137,7 +138,7 @@ class StructuredMatrixTest {
     CompressionSpec spec = CompressionSpec.parse("name=io,compression_option=9,update_option=0,"
         + "begin_compression_step=0,compression_frequency=1,compress_input=True,input_block_size=4,"
         + "input_compression_factor=2");
-    InputOutputCompressor c = InputOutputCompressor.fromSpec(spec);
+    InputOutputCompressor c = InputOutputCompressor.of((spec).parametersFor(InputOutputMethod.INSTANCE));
     Random rnd = new Random(2);
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
@@ -273,7 +274,7 @@ class StructuredMatrixTest {
       assertEquals("variable dense2_kernel is 12x8 but its initial factors are for 8x8", shape.getMessage());
       IllegalArgumentException method = assertThrows(IllegalArgumentException.class,
           () -> MatrixCompression.applyStructured(tf, a,
-              CompressionSpec.builder().method(CompressionMethod.MIXED_BLOCK).build(), two));
+              CompressionSpec.builder().method(MixedBlockMethod.INSTANCE).build(), two));
       assertEquals("variable dense2_kernel: spec says mixed-block but the compressor is block", method.getMessage());
     }
   }

@@ -14,9 +14,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.matcomp.compressor.BlockDiagonalCompressor;
-import org.matcomp.compressor.InputOutputCompressor;
-import org.matcomp.compressor.MixedBlockCompressor;
 import org.matcomp.compressor.StructuredCompressor;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.train.PhasedTrainer;
@@ -27,6 +24,9 @@ import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.matcomp.compressor.blockdiagonal.BlockDiagonalCompressor;
+import org.matcomp.compressor.inputoutput.InputOutputCompressor;
+import org.matcomp.compressor.mixedblock.MixedBlockCompressor;
 
 /**
  * A structured layer trained from scratch by the stock {@link PhasedTrainer} learns a target made by the same

@@ -14,9 +14,13 @@ import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.Factorization;
-import org.matcomp.compressor.LowRankCompressor;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
+import org.matcomp.compressor.lowrank.LowRankCompressor;
+import org.matcomp.compressor.Method;
+import org.matcomp.compressor.dictionary.DictionaryMethod;
+import org.matcomp.compressor.kmeans.KMeansMethod;
+import org.matcomp.compressor.lowrank.LowRankMethod;
+import org.matcomp.compressor.prune.PruneMethod;
 
 /**
  * Each inference form, rewritten into both tiny models (MatMul x·W and W·x with transpose_b, Conv2D, GatherV2,
@@ -56,14 +60,14 @@ class InferenceFormEquivalenceTest {
 
   @Test
   void fullRankLowRankReproducesTheTf1ModelExactly() throws Exception {
-    assertFormMatchesDense(TinyModels.TF1, TF1, form(CompressionMethod.LOWRANK), InferenceFormEquivalenceTest::fullRank, 2e-5);
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(LowRankMethod.INSTANCE), InferenceFormEquivalenceTest::fullRank, 2e-5);
     // and the dense product of a full-rank factorization is the original weight, so the model itself is reproduced
     assertTrue(RewriteHarness.maxDiff(TinyModels.TF1, dir.resolve("rewritten")) < 2e-5);
   }
 
   @Test
   void truncatedLowRankMatchesItsProductInTheTf2Model() throws Exception {
-    assertFormMatchesDense(TinyModels.TF2, TF2, form(CompressionMethod.LOWRANK),
+    assertFormMatchesDense(TinyModels.TF2, TF2, form(LowRankMethod.INSTANCE),
         (w, s) -> LowRankCompressor.withRank(2).compress("w", FloatMatrix.of(s[0], s[1], w)), 2e-5);
     assertTrue(RewriteHarness.maxDiff(TinyModels.TF2, dir.resolve("rewritten")) > 1e-3,
         "a rank-2 model should differ from the original");
@@ -87,7 +91,7 @@ class InferenceFormEquivalenceTest {
       codes[i] = index.get(w[i]);
     }
     FactorType codeType = codebook.length <= 256 ? FactorType.UINT8 : FactorType.INT32;
-    return new TestFactorization(CompressionMethod.KMEANS, s[0], s[1], List.of(
+    return new TestFactorization(KMeansMethod.INSTANCE, s[0], s[1], List.of(
         Factor.ofFloats(new FactorSpec("codebook", FactorType.FLOAT32, new int[] {codebook.length, 1}, true),
             codebook),
         Factor.ofInts(new FactorSpec("codes", codeType, new int[] {s[0], s[1]}, false), codes)), w.clone());
@@ -95,14 +99,14 @@ class InferenceFormEquivalenceTest {
 
   @Test
   void kmeansWithUint8AndInt32CodesMatchesItsProduct() throws Exception {
-    assertFormMatchesDense(TinyModels.TF1, TF1, form(CompressionMethod.KMEANS), InferenceFormEquivalenceTest::kmeans, 1e-6);
-    assertFormMatchesDense(TinyModels.TF2, TF2, form(CompressionMethod.KMEANS), InferenceFormEquivalenceTest::kmeans, 1e-6);
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(KMeansMethod.INSTANCE), InferenceFormEquivalenceTest::kmeans, 1e-6);
+    assertFormMatchesDense(TinyModels.TF2, TF2, form(KMeansMethod.INSTANCE), InferenceFormEquivalenceTest::kmeans, 1e-6);
   }
 
   @Test
   void kmeansBlocksOfTwoDecodeRowMajor() throws Exception {
     // codebook of 2-wide blocks: block j of row i covers columns 2j, 2j+1
-    assertFormMatchesDense(TinyModels.TF2, Map.of("dense/kernel", new int[] {8, 6}), form(CompressionMethod.KMEANS), (w, s) -> {
+    assertFormMatchesDense(TinyModels.TF2, Map.of("dense/kernel", new int[] {8, 6}), form(KMeansMethod.INSTANCE), (w, s) -> {
       Random rnd = new Random(5);
       float[] codebook = new float[4 * 2];
       for (int i = 0; i < codebook.length; i++) {
@@ -115,7 +119,7 @@ class InferenceFormEquivalenceTest {
         dense[2 * b] = codebook[2 * codes[b]];
         dense[2 * b + 1] = codebook[2 * codes[b] + 1];
       }
-      return new TestFactorization(CompressionMethod.KMEANS, s[0], s[1], List.of(
+      return new TestFactorization(KMeansMethod.INSTANCE, s[0], s[1], List.of(
           Factor.ofFloats(new FactorSpec("codebook", FactorType.FLOAT32, new int[] {4, 2}, true), codebook),
           Factor.ofInts(new FactorSpec("codes", FactorType.UINT8, new int[] {codes.length}, false), codes)), dense);
     }, 1e-6);
@@ -144,21 +148,21 @@ class InferenceFormEquivalenceTest {
     Factor positions = indices
         ? Factor.ofInts(new FactorSpec("indices", FactorType.INT32, new int[] {idx.length}, false), idx)
         : Factor.ofInts(new FactorSpec("mask", FactorType.BIT, new int[] {s[0], s[1]}, false), bits);
-    return new TestFactorization(CompressionMethod.PRUNE, s[0], s[1], List.of(v, positions), dense);
+    return new TestFactorization(PruneMethod.INSTANCE, s[0], s[1], List.of(v, positions), dense);
   }
 
   @Test
   void prunedBitmapAndIndicesScatterBackExactly() throws Exception {
-    assertFormMatchesDense(TinyModels.TF1, TF1, form(CompressionMethod.PRUNE), (w, s) -> pruned(w, s, false), 1e-6);
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(PruneMethod.INSTANCE), (w, s) -> pruned(w, s, false), 1e-6);
     assertFormMatchesDense(TinyModels.TF1, Map.of("fc1_w", new int[] {128, 16}, "emb_w", new int[] {50, 16}),
-        form(CompressionMethod.PRUNE), (w, s) -> pruned(w, s, true), 1e-6);
+        form(PruneMethod.INSTANCE), (w, s) -> pruned(w, s, true), 1e-6);
   }
 
   @Test
   void prunedStoresTheMaskPackedEightEntriesAByte() {
     float[] w = new float[64];
     java.util.Arrays.fill(w, 1f);
-    List<StoredFactor> twoThirds = form(CompressionMethod.PRUNE).store(pruned(w, new int[] {8, 8}, false));
+    List<StoredFactor> twoThirds = form(PruneMethod.INSTANCE).store(pruned(w, new int[] {8, 8}, false));
     assertEquals(List.of("values", "mask"), twoThirds.stream().map(StoredFactor::role).toList());
     assertEquals(8, twoThirds.get(1).bytes(), "64 positions pack into 8 bytes");
     // entry 1 (kept) is bit 1 of byte 0; entries 0 and 3 are pruned
@@ -194,7 +198,7 @@ class InferenceFormEquivalenceTest {
         }
       }
     }
-    return new TestFactorization(CompressionMethod.DICTIONARY, s[0], s[1], List.of(
+    return new TestFactorization(DictionaryMethod.INSTANCE, s[0], s[1], List.of(
         Factor.ofFloats(FactorSpec.trainableFloat("dictionary", atoms, s[1]), d),
         Factor.ofInts(new FactorSpec("code_indices", FactorType.indexFor(atoms), new int[] {s[0], width}, false), idx),
         Factor.ofFloats(FactorSpec.trainableFloat("code_values", s[0], width), vals)), dense);
@@ -202,9 +206,9 @@ class InferenceFormEquivalenceTest {
 
   @Test
   void dictionaryGathersCodeRowsAndMatchesItsProduct() throws Exception {
-    assertFormMatchesDense(TinyModels.TF1, TF1, form(CompressionMethod.DICTIONARY), InferenceFormEquivalenceTest::dictionary, 2e-5);
-    assertFormMatchesDense(TinyModels.TF2, TF2, form(CompressionMethod.DICTIONARY), InferenceFormEquivalenceTest::dictionary, 2e-5);
-    assertFormMatchesDense(TinyModels.TF1, TF1, form(CompressionMethod.DICTIONARY), InferenceFormEquivalenceTest::wideDictionary,
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(DictionaryMethod.INSTANCE), InferenceFormEquivalenceTest::dictionary, 2e-5);
+    assertFormMatchesDense(TinyModels.TF2, TF2, form(DictionaryMethod.INSTANCE), InferenceFormEquivalenceTest::dictionary, 2e-5);
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(DictionaryMethod.INSTANCE), InferenceFormEquivalenceTest::wideDictionary,
         2e-5);
   }
 
@@ -225,14 +229,14 @@ class InferenceFormEquivalenceTest {
       "compression_option=12,compression_factor=2"})
   void everyMethodsFormComputesItsFactorizationsProduct(String hparams) throws Exception {
     org.matcomp.spec.CompressionSpec spec = org.matcomp.spec.CompressionSpec.parse("name=t," + hparams);
-    org.matcomp.compressor.MatrixCompressor c = org.matcomp.compressor.Compressors.forSpec(spec);
+    org.matcomp.compressor.MatrixCompressor c = spec.compressor();
     java.util.function.BiFunction<float[], int[], Factorization> compress =
         (w, sh) -> c.compress("w", FloatMatrix.of(sh[0], sh[1], w));
     assertFormMatchesDense(TinyModels.TF1, TF1, form(spec.method()), compress, 5e-5);
     assertFormMatchesDense(TinyModels.TF2, TF2, form(spec.method()), compress, 5e-5);
   }
 
-  static InferenceForm form(CompressionMethod m) {
+  static InferenceForm form(Method m) {
     return InferenceForms.forMethod(m).orElseThrow();
   }
 }

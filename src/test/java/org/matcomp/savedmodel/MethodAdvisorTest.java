@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.matcomp.spec.CompressionMethod;
+import org.matcomp.compressor.kmeans.KMeansMethod;
+import org.matcomp.compressor.lowrank.LowRankMethod;
 
 class MethodAdvisorTest {
   @Test
@@ -49,7 +50,7 @@ class MethodAdvisorTest {
     MatrixAdvice adv = MethodAdvisor.advise(a, 20, 10, 0.95);
     assertEquals(1, adv.energyRank());
     assertEquals(200.0 / 30, adv.lowRankRatio(), 1e-9);
-    assertEquals(CompressionMethod.LOWRANK, adv.recommended());
+    assertEquals(LowRankMethod.INSTANCE, adv.recommended());
     assertFalse(adv.flatSpectrum());
     // Σw² = 100·Σj² (column 0, j = 1..20) + 9·0.01·Σj² = 287000 + 258.3; 95 % of it is 272895.2. The largest
     // entries 100·j² for j = 20 down to 8 sum to 273000 (j down to 9: 266600), so 13 of 200 are kept.
@@ -65,7 +66,7 @@ class MethodAdvisorTest {
     assertTrue(fc.flatSpectrum());
     assertTrue(fc.energyRank() > 150, "rank for 95 % energy: " + fc.energyRank());
     assertEquals(15.0, fc.singularValues().orElseThrow()[0], 0.5, "s[0] ≈ 15.0 per the shared notes");
-    assertEquals(CompressionMethod.KMEANS, fc.recommended());
+    assertEquals(KMeansMethod.INSTANCE, fc.recommended());
     assertTrue(fc.reason().contains("low-rank is the wrong tool"), fc.reason());
     var json = i.toJson();
     assertEquals("tf1-graph", json.get("format").getAsString());

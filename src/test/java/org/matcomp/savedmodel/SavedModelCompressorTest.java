@@ -13,14 +13,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.data.Dataset;
 import org.matcomp.data.MnistTinyText;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
+import org.matcomp.compressor.dictionary.DictionaryMethod;
+import org.matcomp.compressor.kmeans.KMeansMethod;
+import org.matcomp.compressor.lowrank.LowRankMethod;
+import org.matcomp.compressor.prune.PruneMethod;
 
 /** End to end on the shared Python-trained models: compress, export, reload, compare. */
 class SavedModelCompressorTest {
@@ -34,7 +36,7 @@ class SavedModelCompressorTest {
   Path dir;
 
   private static CompressionSpec lowRank(int rank) {
-    return CompressionSpec.builder().name("t").method(CompressionMethod.LOWRANK).absoluteRank(rank).build();
+    return CompressionSpec.builder().name("t").method(LowRankMethod.INSTANCE).absoluteRank(rank).build();
   }
 
   private static Set<String> opTypes(GraphDef g) {
@@ -101,7 +103,7 @@ class SavedModelCompressorTest {
     String hash = DirectoryHash.of(model);
     Dataset digits = MnistTinyText.read(MnistTinyText.DEFAULT_PATH);
     CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, dir.resolve("cnn"),
-        CompressionSpec.builder().method(CompressionMethod.LOWRANK).build(), false)
+        CompressionSpec.builder().method(LowRankMethod.INSTANCE).build(), false)
         .withVerify(true, Optional.of(digits), 1f));
     assertEquals(hash, DirectoryHash.of(model));
     MatrixOutcome fc = r.matrices().stream().filter(x -> x.name().equals("Variable_6")).findFirst().orElseThrow();
@@ -153,7 +155,7 @@ class SavedModelCompressorTest {
   void tf1CnnPrunedHalfStoresValuesAndABitmapAndHoldsAccuracy() throws Exception {
     Path model = SHARED.resolve("tf1_mnist_cnn_tf1.9");
     Dataset digits = MnistTinyText.read(MnistTinyText.DEFAULT_PATH);
-    CompressionSpec prune = CompressionSpec.builder().method(CompressionMethod.PRUNE)
+    CompressionSpec prune = CompressionSpec.builder().method(PruneMethod.INSTANCE)
         .methodParameter("target_sparsity", "0.5").build();
     CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, dir.resolve("cnn-p"), prune, true)
         .withLayers("^Variable_6$").withVerify(true, Optional.of(digits), 1f));
@@ -169,7 +171,7 @@ class SavedModelCompressorTest {
   @Test
   void taxifareDictionaryLooksUpCodeRowsOfTheEmbedding() throws Exception {
     Path model = SHARED.resolve("keras_taxifare_embedding_tf2.12");
-    CompressionSpec dict = CompressionSpec.builder().method(CompressionMethod.DICTIONARY)
+    CompressionSpec dict = CompressionSpec.builder().method(DictionaryMethod.INSTANCE)
         .methodParameter("dl_atoms", "256").methodParameter("dl_nonzeros", "2").build();
     CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, dir.resolve("taxi-d"), dict, true)
         .withLayers("pd_embed").withVerify(true, Optional.empty(), 1f));
@@ -184,7 +186,7 @@ class SavedModelCompressorTest {
 
   @Test
   void cnnBestMethodKeepsAccuracyWithinTwoAtTwiceSmaller() throws Exception {
-    CompressionSpec kmeans = CompressionSpec.builder().method(CompressionMethod.KMEANS).absoluteRank(256).build();
+    CompressionSpec kmeans = CompressionSpec.builder().method(KMeansMethod.INSTANCE).absoluteRank(256).build();
     Dataset digits = MnistTinyText.read(MnistTinyText.DEFAULT_PATH);
     CompressReport r = SavedModelCompressor.run(CompressOptions.of(SHARED.resolve("tf1_mnist_cnn_tf1.9"),
         dir.resolve("cnn-km"), kmeans, true).withLayers("^Variable_6$").withVerify(true, Optional.of(digits), 1f));

@@ -4,10 +4,10 @@ import java.util.List;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
+import org.matcomp.compressor.Method;
 
 /** A factorization assembled by hand in a test, for methods whose compressor is not in this build. */
-record TestFactorization(CompressionMethod method, int rows, int cols, List<Factor> factors, float[] dense)
+record TestFactorization(Method method, int rows, int cols, List<Factor> factors, float[] dense)
     implements Factorization {
   @Override
   public FloatMatrix product() {

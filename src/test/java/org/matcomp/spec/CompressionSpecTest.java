@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.matcomp.compressor.kmeans.KMeansMethod;
+import org.matcomp.compressor.lowrank.LowRankMethod;
 
 class CompressionSpecTest {
   @Test
@@ -18,7 +20,7 @@ class CompressionSpecTest {
     assertEquals(-1, s.endCompressionStep());
     assertEquals(10, s.compressionFrequency());
     assertEquals(0.01, s.alphaDecrementValue());
-    assertEquals(CompressionMethod.LOWRANK, s.method());
+    assertEquals(LowRankMethod.INSTANCE, s.method());
     assertEquals(UpdateOption.GRAPH, s.updateOption());
     assertEquals(1, s.blockSize());
   }
@@ -32,7 +34,7 @@ class CompressionSpecTest {
     assertEquals(1000, s.beginCompressionStep());
     assertEquals(2000, s.endCompressionStep());
     assertEquals(100, s.compressionFrequency());
-    assertEquals(CompressionMethod.LOWRANK, s.method());
+    assertEquals(LowRankMethod.INSTANCE, s.method());
     assertEquals(0.01, s.alphaDecrementValue());
   }
 
@@ -43,7 +45,7 @@ class CompressionSpecTest {
         + "seed=9");
     assertEquals(300, s.rank());
     assertEquals(0.125, s.alphaDecrementValue());
-    assertEquals(CompressionMethod.KMEANS, s.method());
+    assertEquals(KMeansMethod.INSTANCE, s.method());
     assertEquals(UpdateOption.HOST, s.updateOption());
     assertEquals(4, s.blockSize());
     assertEquals(9, s.seed());

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.operator.ScheduleForecast;
 
 /**
@@ -106,7 +105,7 @@ class HparamParserFuzzTest {
         assertEquals(spec, CompressionSpec.parse(spec.toHparamString()), "case " + c + " round trip of '" + s + "'");
         try {
           // What the spec's consumers do with its method parameters: accept them or name what is wrong.
-          Compressors.forSpec(spec);
+          spec.compressor();
           ScheduleForecast.of(spec, 1000);
         } catch (IllegalArgumentException e) {
           assertEquals(1, e.getMessage().lines().count(), "case " + c + ": one line: " + e.getMessage());

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.matcomp.compressor.Compressors;
 import org.matcomp.operator.CompressedMatrix;
 import org.matcomp.operator.MatrixCompression;
 import org.matcomp.operator.Phase;
@@ -163,7 +162,7 @@ class GatedTrainOpTest {
       Variable<TFloat32> a = tf.withName("A").variable(matrix(tf, M, N, gaussian(rnd, M * N)));
       InGraphTrainer trainer = new InGraphTrainer(tf);
       CompressionSpec spec = CompressionSpec.parse(SPEC_TEXT.replace("update_option=1", "update_option=0"));
-      CompressedMatrix cm = MatrixCompression.apply(tf, a, spec, Compressors.forSpec(spec), trainer.step());
+      CompressedMatrix cm = MatrixCompression.apply(tf, a, spec, spec.compressor(), trainer.step());
       Operand<TFloat32> d = tf.math.sub(PhaseGate.matmul(tf, cm, x), target);
       Operand<TFloat32> loss =
           tf.math.mul(tf.constant(0.5f / BATCH), tf.sum(tf.math.mul(d, d), tf.constant(new int[] {0, 1})));

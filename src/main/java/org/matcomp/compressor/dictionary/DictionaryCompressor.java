@@ -7,8 +7,7 @@ import java.util.Map;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
-import org.matcomp.spec.CompressionSpec;
+import org.matcomp.compressor.Method;
 
 /**
  * Dictionary learning, graph_compression's option 3: the rows of A are signals, A ≈ Z·D with a k-sparse code Z and
@@ -56,36 +55,15 @@ public final class DictionaryCompressor implements MatrixCompressor {
   }
 
   /** See the class comment for how the spec's {@code rank} and method parameters map to sizes. */
-  public static DictionaryCompressor fromSpec(CompressionSpec spec) {
-    Integer atoms = intParameter(spec, "dl_atoms");
-    if (atoms == null && spec.absoluteRank().isPresent()) {
-      atoms = spec.absoluteRank().getAsInt();
-    }
-    Integer nonzeros = intParameter(spec, "dl_nonzeros");
-    Integer iterations = intParameter(spec, "dl_iterations");
-    int iters = iterations == null ? DEFAULT_ITERATIONS : iterations;
-    checkArgument(atoms == null || atoms > 0, "dl_atoms=%s must be positive", atoms);
-    checkArgument(nonzeros == null || nonzeros > 0, "dl_nonzeros=%s must be positive", nonzeros);
-    checkArgument(iters > 0, "dl_iterations=%s must be positive", iters);
-    double fraction = 100.0 / spec.rank();
-    return new DictionaryCompressor(atoms, nonzeros, fraction, fraction, iters, spec.seed());
-  }
-
-  private static Integer intParameter(CompressionSpec spec, String key) {
-    String v = spec.methodParameters().get(key);
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + "='" + v + "' is not an integer", e);
-    }
+  public static DictionaryCompressor of(DictionaryParameters p) {
+    return new DictionaryCompressor(p.atoms().isPresent() ? p.atoms().getAsInt() : null,
+        p.nonzeros().isPresent() ? p.nonzeros().getAsInt() : null, p.fraction(), p.fraction(), p.iterations(),
+        p.seed());
   }
 
   @Override
-  public CompressionMethod method() {
-    return CompressionMethod.DICTIONARY;
+  public Method method() {
+    return DictionaryMethod.INSTANCE;
   }
 
   public int iterations() {

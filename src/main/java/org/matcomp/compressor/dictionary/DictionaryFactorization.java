@@ -11,7 +11,7 @@ import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
+import org.matcomp.compressor.Method;
 
 /**
  * A matrix A (rows × cols) as a k-sparse code Z (rows × atoms, stored as k index/value slots per row) times a
@@ -70,8 +70,8 @@ public final class DictionaryFactorization implements Factorization {
   }
 
   @Override
-  public CompressionMethod method() {
-    return CompressionMethod.DICTIONARY;
+  public Method method() {
+    return DictionaryMethod.INSTANCE;
   }
 
   @Override

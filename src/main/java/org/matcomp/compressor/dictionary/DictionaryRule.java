@@ -1,8 +1,8 @@
 package org.matcomp.compressor.dictionary;
 
-import org.matcomp.compressor.product.Expr;
-import org.matcomp.compressor.product.FactorLayout;
-import org.matcomp.compressor.product.ProductRule;
+import org.matcomp.compressor.Expr;
+import org.matcomp.compressor.FactorLayout;
+import org.matcomp.compressor.ProductRule;
 
 /**
  * Row i of W is Σⱼ values[i, j]·D[indices[i, j], :], k atoms a row. A lookup gathers only the rows' codes and their

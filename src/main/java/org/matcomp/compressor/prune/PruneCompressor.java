@@ -5,10 +5,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.base.MoreObjects;
 import java.util.List;
 import org.matcomp.compressor.FactorSpec;
+import org.matcomp.compressor.HparamView;
 import org.matcomp.compressor.MatrixCompressor;
+import org.matcomp.compressor.Method;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
-import org.matcomp.spec.CompressionSpec;
 
 /**
  * Pruning as a compression method: A becomes mask ⊙ A, stored as the kept values plus their positions (see {@link
@@ -52,23 +52,28 @@ public final class PruneCompressor implements MatrixCompressor {
    * loss_gradient), gradient_decay_rate; plus matcomp's {@code n_m} ("2:4") and {@code n_m_axis} ("rows" or
    * "columns"). With {@code n_m} the sparsity defaults to 1 − N/M.
    */
-  public static PruneCompressor fromSpec(CompressionSpec spec) {
-    SpecParams p = new SpecParams(spec);
+  /** The masking settings of pruning's parameters. */
+  public static PruneCompressor of(PruneParameters p) {
+    return p.masking();
+  }
+
+  static PruneCompressor fromHparams(HparamView h) {
     Builder b = builder()
-        .score(ScoreKind.parse(p.string("prune_option", ScoreKind.MAGNITUDE.optionName())))
-        .gradientDecayRate(p.decimal("gradient_decay_rate", 0.99));
-    if (p.has("target_sparsity") || !p.has(N_M_KEY)) {
-      b.sparsity(p.decimal("target_sparsity", 0.5));
+        .score(h.parsed("prune_option", ScoreKind.MAGNITUDE, ScoreKind::parse))
+        .gradientDecayRate(h.decimal("gradient_decay_rate", 0.99));
+    if (h.has("target_sparsity") || !h.has(N_M_KEY)) {
+      b.sparsity(h.fraction("target_sparsity", 0.5));
     }
-    int bh = p.smallInteger("block_height", 1);
-    int bw = p.smallInteger("block_width", 1);
+    int bh = h.positiveInt("block_height", 1);
+    int bw = h.positiveInt("block_width", 1);
     boolean blocks = bh != 1 || bw != 1;
-    if (p.has(N_M_KEY)) {
-      checkArgument(!blocks, "spec '%s': choose N:M (%s=%s) or blocks (block_height=%s, block_width=%s), not both",
-          spec.name(), N_M_KEY, p.string(N_M_KEY, ""), bh, bw);
-      b.rule(NmMask.parse(p.string(N_M_KEY, ""), parseAxis(p.string(N_M_AXIS_KEY, "rows"))));
+    if (h.has(N_M_KEY)) {
+      h.require(!blocks, N_M_KEY, h.text(N_M_KEY, ""), "left out with block_height/block_width (choose N:M or"
+          + " blocks, not both)");
+      NmMask.Axis axis = h.parsed(N_M_AXIS_KEY, NmMask.Axis.ALONG_ROWS, PruneCompressor::parseAxis);
+      b.rule(h.parsed(N_M_KEY, null, v -> NmMask.parse(v, axis)));
     } else if (blocks) {
-      b.rule(BlockMask.of(bh, bw, Pooling.parse(p.string("block_pooling_function", "AVG"))));
+      b.rule(BlockMask.of(bh, bw, h.parsed("block_pooling_function", Pooling.AVG, Pooling::parse)));
     }
     return b.build();
   }
@@ -77,13 +82,13 @@ public final class PruneCompressor implements MatrixCompressor {
     return switch (axis) {
       case "rows" -> NmMask.Axis.ALONG_ROWS;
       case "columns" -> NmMask.Axis.ALONG_COLUMNS;
-      default -> throw new IllegalArgumentException(N_M_AXIS_KEY + "='" + axis + "' must be 'rows' or 'columns'");
+      default -> throw new IllegalArgumentException("is not 'rows' or 'columns'");
     };
   }
 
   @Override
-  public CompressionMethod method() {
-    return CompressionMethod.PRUNE;
+  public Method method() {
+    return PruneMethod.INSTANCE;
   }
 
   public double sparsity() {

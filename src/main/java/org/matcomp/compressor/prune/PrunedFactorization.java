@@ -10,7 +10,7 @@ import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
+import org.matcomp.compressor.Method;
 
 /**
  * A pruned m×n matrix: the kept values (factor {@code values}, float32, trainable, in ascending row-major position)
@@ -130,8 +130,8 @@ public final class PrunedFactorization implements Factorization {
   }
 
   @Override
-  public CompressionMethod method() {
-    return CompressionMethod.PRUNE;
+  public Method method() {
+    return PruneMethod.INSTANCE;
   }
 
   @Override

@@ -1,8 +1,8 @@
 package org.matcomp.compressor.prune;
 
-import org.matcomp.compressor.product.Expr;
-import org.matcomp.compressor.product.FactorLayout;
-import org.matcomp.compressor.product.ProductRule;
+import org.matcomp.compressor.Expr;
+import org.matcomp.compressor.FactorLayout;
+import org.matcomp.compressor.ProductRule;
 
 /**
  * The kept values put back in place: with a bitmap, entry i takes value number cumsum(bits)[i] − 1 when its bit is

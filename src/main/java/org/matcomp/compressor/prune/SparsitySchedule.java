@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.base.MoreObjects;
 import java.util.Objects;
-import org.matcomp.spec.CompressionSpec;
 
 /**
  * model_pruning's gradual sparsity schedule and its mask-update clock, with the reference's hparam names and
@@ -54,19 +53,23 @@ public final class SparsitySchedule {
     return builder().initialSparsity(sparsity).targetSparsity(sparsity).build();
   }
 
-  /** Reads the reference's pruning hparams from the spec's method parameters; absent keys keep their defaults. */
-  public static SparsitySchedule fromSpec(CompressionSpec spec) {
-    SpecParams p = new SpecParams(spec);
+  /** The schedule of pruning's parameters. */
+  public static SparsitySchedule of(PruneParameters p) {
+    return p.schedule();
+  }
+
+  /** Reads the reference's pruning hparams; absent keys keep their defaults. */
+  static SparsitySchedule fromHparams(org.matcomp.compressor.HparamView h) {
     Builder d = builder();
     return builder()
-        .initialSparsity(p.decimal("initial_sparsity", d.initialSparsity))
-        .targetSparsity(p.decimal("target_sparsity", d.targetSparsity))
-        .sparsityFunctionBeginStep(p.integer("sparsity_function_begin_step", d.sparsityFunctionBeginStep))
-        .sparsityFunctionEndStep(p.integer("sparsity_function_end_step", d.sparsityFunctionEndStep))
-        .sparsityFunctionExponent(p.decimal("sparsity_function_exponent", d.sparsityFunctionExponent))
-        .beginPruningStep(p.integer("begin_pruning_step", d.beginPruningStep))
-        .endPruningStep(p.integer("end_pruning_step", d.endPruningStep))
-        .pruningFrequency(p.integer("pruning_frequency", d.pruningFrequency))
+        .initialSparsity(h.decimal("initial_sparsity", d.initialSparsity))
+        .targetSparsity(h.decimal("target_sparsity", d.targetSparsity))
+        .sparsityFunctionBeginStep(h.integer("sparsity_function_begin_step", d.sparsityFunctionBeginStep))
+        .sparsityFunctionEndStep(h.integer("sparsity_function_end_step", d.sparsityFunctionEndStep))
+        .sparsityFunctionExponent(h.decimal("sparsity_function_exponent", d.sparsityFunctionExponent))
+        .beginPruningStep(h.integer("begin_pruning_step", d.beginPruningStep))
+        .endPruningStep(h.integer("end_pruning_step", d.endPruningStep))
+        .pruningFrequency(h.integer("pruning_frequency", d.pruningFrequency))
         .build();
   }
 

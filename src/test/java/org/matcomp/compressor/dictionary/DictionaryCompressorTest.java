@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 
 class DictionaryCompressorTest {
@@ -28,12 +27,12 @@ class DictionaryCompressorTest {
   /** graph_compression's DLMatrixCompressor: fractions 100/rank, atoms = int(f·rows + 1), k = int(f·cols + 1). */
   @Test
   void referenceRankMapsToAtomsAndNonzeros() {
-    CompressionSpec spec = CompressionSpec.builder().method(CompressionMethod.DICTIONARY).rank(200).build();
-    DictionaryCompressor c = DictionaryCompressor.fromSpec(spec);
+    CompressionSpec spec = CompressionSpec.builder().method(DictionaryMethod.INSTANCE).rank(200).build();
+    DictionaryCompressor c = DictionaryCompressor.of((spec).parametersFor(DictionaryMethod.INSTANCE));
     assertEquals(501, c.atoms(1000));
     assertEquals(33, c.nonzeros(64));
     // rank=300: 100/300 = 0.333..., int(0.333...·1000 + 1) = 334, int(0.333...·64 + 1) = 22
-    DictionaryCompressor c3 = DictionaryCompressor.fromSpec(spec.toBuilder().rank(300).build());
+    DictionaryCompressor c3 = DictionaryCompressor.of((spec.toBuilder().rank(300).build()).parametersFor(DictionaryMethod.INSTANCE));
     assertEquals(334, c3.atoms(1000));
     assertEquals(22, c3.nonzeros(64));
     assertEquals(DictionaryCompressor.DEFAULT_ITERATIONS, c.iterations());
@@ -41,15 +40,15 @@ class DictionaryCompressorTest {
 
   @Test
   void explicitParametersWinOverRank() {
-    CompressionSpec spec = CompressionSpec.builder().method(CompressionMethod.DICTIONARY).rank(200)
+    CompressionSpec spec = CompressionSpec.builder().method(DictionaryMethod.INSTANCE).rank(200)
         .methodParameter("dl_atoms", "40").methodParameter("dl_nonzeros", "4").methodParameter("dl_iterations", "3")
         .build();
-    DictionaryCompressor c = DictionaryCompressor.fromSpec(spec);
+    DictionaryCompressor c = DictionaryCompressor.of((spec).parametersFor(DictionaryMethod.INSTANCE));
     assertEquals(40, c.atoms(1000));
     assertEquals(4, c.nonzeros(64));
     assertEquals(3, c.iterations());
-    CompressionSpec abs = CompressionSpec.builder().method(CompressionMethod.DICTIONARY).absoluteRank(50).build();
-    assertEquals(50, DictionaryCompressor.fromSpec(abs).atoms(1000));
+    CompressionSpec abs = CompressionSpec.builder().method(DictionaryMethod.INSTANCE).absoluteRank(50).build();
+    assertEquals(50, DictionaryCompressor.of((abs).parametersFor(DictionaryMethod.INSTANCE)).atoms(1000));
   }
 
   @Test
@@ -134,9 +133,9 @@ class DictionaryCompressorTest {
 
   @Test
   void rejectsMoreAtomsThanRowsNamingTheMatrix() {
-    CompressionSpec spec = CompressionSpec.builder().method(CompressionMethod.DICTIONARY).rank(7).build();
+    CompressionSpec spec = CompressionSpec.builder().method(DictionaryMethod.INSTANCE).rank(7).build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DictionaryCompressor.fromSpec(spec).compress("embedding", TABLE));
+        () -> DictionaryCompressor.of((spec).parametersFor(DictionaryMethod.INSTANCE)).compress("embedding", TABLE));
     // rank 7: 100/7 ≈ 14.29, so int(14.29·600 + 1) = 8572 atoms for 600 rows.
     assertTrue(e.getMessage().contains("embedding (600x16): 8572 atoms exceed its 600 rows"), e.getMessage());
   }
@@ -146,9 +145,9 @@ class DictionaryCompressorTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> DictionaryCompressor.withSizes(4, 5, 1, 0));
     assertTrue(e.getMessage().contains("nonzeros k=5 exceeds atoms=4"), e.getMessage());
-    CompressionSpec spec = CompressionSpec.builder().method(CompressionMethod.DICTIONARY).rank(200)
+    CompressionSpec spec = CompressionSpec.builder().method(DictionaryMethod.INSTANCE).rank(200)
         .methodParameter("dl_atoms", "8").build();
-    e = assertThrows(IllegalArgumentException.class, () -> DictionaryCompressor.fromSpec(spec).layout("w", 600, 16));
+    e = assertThrows(IllegalArgumentException.class, () -> DictionaryCompressor.of((spec).parametersFor(DictionaryMethod.INSTANCE)).layout("w", 600, 16));
     assertTrue(e.getMessage().contains("w (600x16): nonzeros k=9 exceeds the 8 atoms"), e.getMessage());
   }
 
@@ -163,11 +162,10 @@ class DictionaryCompressorTest {
 
   @Test
   void rejectsBadParameterText() {
-    CompressionSpec spec = CompressionSpec.builder().method(CompressionMethod.DICTIONARY)
-        .methodParameter("dl_atoms", "many").build();
+    // read when the spec is built, so a bad value is refused before any work
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DictionaryCompressor.fromSpec(spec));
-    assertTrue(e.getMessage().contains("dl_atoms='many' is not an integer"), e.getMessage());
+        () -> CompressionSpec.builder().method(DictionaryMethod.INSTANCE).methodParameter("dl_atoms", "many").build());
+    assertEquals("spec 'model_compression' (method dictionary): dl_atoms='many' is not an integer", e.getMessage());
   }
 
   @Test

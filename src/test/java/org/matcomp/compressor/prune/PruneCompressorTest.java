@@ -14,7 +14,6 @@ import org.matcomp.compressor.CompressedSize;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorType;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 
 class PruneCompressorTest {
@@ -127,25 +126,25 @@ class PruneCompressorTest {
   void fromSpecReadsTheReferencePruningHparams() {
     CompressionSpec base = CompressionSpec.parse("name=p,target_sparsity=0.8,block_height=2,block_width=4,"
         + "block_pooling_function=MAX,prune_option=second_order_gradient,gradient_decay_rate=0.9")
-        .toBuilder().method(CompressionMethod.PRUNE).build();
-    PruneCompressor c = PruneCompressor.fromSpec(base);
+        .toBuilder().method(PruneMethod.INSTANCE).build();
+    PruneCompressor c = PruneCompressor.of((base).parametersFor(PruneMethod.INSTANCE));
     assertEquals(0.8, c.sparsity());
     BlockMask rule = assertInstanceOf(BlockMask.class, c.rule());
     assertEquals(List.of(2, 4, Pooling.MAX), List.of(rule.blockHeight(), rule.blockWidth(), rule.pooling()));
     assertEquals(ScoreKind.SECOND_ORDER, c.score());
-    assertEquals(0.5, PruneCompressor.fromSpec(CompressionSpec.builder().method(CompressionMethod.PRUNE).build())
+    assertEquals(0.5, PruneCompressor.of((CompressionSpec.builder().method(PruneMethod.INSTANCE).build()).parametersFor(PruneMethod.INSTANCE))
         .sparsity());
 
-    CompressionSpec nm = CompressionSpec.builder().method(CompressionMethod.PRUNE)
+    CompressionSpec nm = CompressionSpec.builder().method(PruneMethod.INSTANCE)
         .methodParameter(PruneCompressor.N_M_KEY, "2:4").methodParameter(PruneCompressor.N_M_AXIS_KEY, "columns")
         .build();
-    PruneCompressor n = PruneCompressor.fromSpec(nm);
+    PruneCompressor n = PruneCompressor.of((nm).parametersFor(PruneMethod.INSTANCE));
     assertEquals(0.5, n.sparsity());
     assertEquals(NmMask.Axis.ALONG_COLUMNS, ((NmMask) n.rule()).axis());
     assertMessage("N:M 2:4 fixes the sparsity at 1 - N/M = 0.5; got sparsity 0.9",
-        () -> PruneCompressor.fromSpec(nm.toBuilder().methodParameter("target_sparsity", "0.9").build()));
-    assertMessage("choose N:M (n_m=2:4) or blocks",
-        () -> PruneCompressor.fromSpec(nm.toBuilder().methodParameter("block_height", "2").build()));
+        () -> nm.toBuilder().methodParameter("target_sparsity", "0.9").build());
+    assertMessage("n_m=2:4 must be left out with block_height/block_width (choose N:M or blocks, not both)",
+        () -> nm.toBuilder().methodParameter("block_height", "2").build());
   }
 
   @Test

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.matcomp.spec.CompressionMethod;
 import org.matcomp.spec.CompressionSpec;
 
 class SparsityScheduleTest {
@@ -95,8 +94,8 @@ class SparsityScheduleTest {
   void readsTheReferenceHparamsFromASpec() {
     CompressionSpec spec = CompressionSpec.parse("name=p,target_sparsity=0.9,initial_sparsity=0.2,"
         + "sparsity_function_end_step=200,sparsity_function_exponent=1,pruning_frequency=5,begin_pruning_step=3,"
-        + "end_pruning_step=300").toBuilder().method(CompressionMethod.PRUNE).build();
-    SparsitySchedule s = SparsitySchedule.fromSpec(spec);
+        + "end_pruning_step=300").toBuilder().method(PruneMethod.INSTANCE).build();
+    SparsitySchedule s = SparsitySchedule.of((spec).parametersFor(PruneMethod.INSTANCE));
     assertEquals(0.9, s.targetSparsity());
     assertEquals(0.2, s.initialSparsity());
     assertEquals(200, s.sparsityFunctionEndStep());
@@ -119,7 +118,7 @@ class SparsityScheduleTest {
     assertMessage("end_pruning_step=5",
         () -> SparsitySchedule.builder().beginPruningStep(5).endPruningStep(5).build());
     CompressionSpec bad = CompressionSpec.parse("target_sparsity=lots");
-    assertMessage("target_sparsity='lots'", () -> SparsitySchedule.fromSpec(bad));
+    assertMessage("target_sparsity='lots'", () -> SparsitySchedule.of((bad).parametersFor(PruneMethod.INSTANCE)));
   }
 
   static void assertMessage(String fragment, org.junit.jupiter.api.function.Executable call) {

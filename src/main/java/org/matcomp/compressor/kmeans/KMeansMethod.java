@@ -1,0 +1,44 @@
+package org.matcomp.compressor.kmeans;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.matcomp.compressor.HparamView;
+import org.matcomp.compressor.MatrixCompressor;
+import org.matcomp.compressor.BaseMethod;
+import org.matcomp.compressor.MethodParameters;
+import org.matcomp.compressor.ProductRule;
+
+/** graph_compression's option 4: codebook[codes]: K codewords of 1×b blocks, one code a block (uint8 for K ≤ 256). */
+public final class KMeansMethod extends BaseMethod {
+  public static final KMeansMethod INSTANCE = new KMeansMethod();
+
+  private KMeansMethod() {
+    super("kmeans", OptionalInt.of(4), 
+        "codebook[codes]: K codewords of 1×b blocks, one code a block (uint8 for K ≤ 256)",
+        Set.of("num_clusters", "kmeans_init", "kmeans_zero_pin"),
+        Map.of("--clusters", "absolute_rank", "--init", "kmeans_init"));
+  }
+
+  @Override
+  public MethodParameters parameters(HparamView h) {
+    return new KMeansParameters(CodebookParameters.of(h), h.bool("kmeans_zero_pin", false));
+  }
+
+  @Override
+  public MatrixCompressor compressor(MethodParameters p) {
+    return KMeansCompressor.of((KMeansParameters) p);
+  }
+
+  @Override
+  public ProductRule rule() {
+    return new CodebookRule(false);
+  }
+
+  @Override
+  public List<Map<String, String>> sweepPoints() {
+    return java.util.stream.IntStream.of(64, 16, 4, 2).mapToObj(k -> Map.of("absolute_rank", Integer.toString(k)))
+        .toList();
+  }
+}

@@ -1,0 +1,101 @@
+package org.matcomp.compressor.simhash;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.List;
+import org.matcomp.linalg.FloatMatrix;
+import org.matcomp.compressor.Factor;
+import org.matcomp.compressor.Factorization;
+import org.matcomp.compressor.Method;
+
+/**
+ * R (m×k) · S (k×n, ±1) · diag(D) (n). Applied to an input as ((x·R)·S)·D, which costs k(m + n) per input row
+ * instead of mn, and never forms the m×n product.
+ */
+public final class SimhashFactorization implements Factorization {
+  private final Factor r;
+  private final Factor s;
+  private final Factor d;
+  private final int rows;
+  private final int projections;
+  private final int cols;
+
+  SimhashFactorization(Factor r, Factor s, Factor d, int rows, int projections, int cols) {
+    this.r = r;
+    this.s = s;
+    this.d = d;
+    this.rows = rows;
+    this.projections = projections;
+    this.cols = cols;
+  }
+
+  @Override
+  public Method method() {
+    return SimhashMethod.INSTANCE;
+  }
+
+  @Override
+  public int rows() {
+    return rows;
+  }
+
+  @Override
+  public int cols() {
+    return cols;
+  }
+
+  public int projections() {
+    return projections;
+  }
+
+  @Override
+  public List<Factor> factors() {
+    return List.of(r, s, d);
+  }
+
+  public FloatMatrix r() {
+    return FloatMatrix.adopt(rows, projections, r.floats());
+  }
+
+  /** S as ±1 floats, k×n. */
+  public FloatMatrix signs() {
+    int[] bits = s.ints();
+    float[] v = new float[bits.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = bits[i] == 1 ? 1f : -1f;
+    }
+    return FloatMatrix.adopt(projections, cols, v);
+  }
+
+  /** The column scales D (copy). */
+  public float[] scales() {
+    return d.floats();
+  }
+
+  @Override
+  public FloatMatrix product() {
+    return scaleColumns(r().times(signs()));
+  }
+
+  @Override
+  public FloatMatrix applyTo(FloatMatrix x) {
+    checkArgument(x.cols() == rows, "input has %s columns, the simhash matrix %s rows", x.cols(), rows);
+    return scaleColumns(x.times(r()).times(signs()));
+  }
+
+  private FloatMatrix scaleColumns(FloatMatrix y) {
+    float[] v = y.copyData();
+    float[] scale = d.floats();
+    for (int i = 0; i < y.rows(); i++) {
+      for (int j = 0; j < cols; j++) {
+        v[i * cols + j] *= scale[j];
+      }
+    }
+    return FloatMatrix.adopt(y.rows(), cols, v);
+  }
+
+  @Override
+  public String toString() {
+    return "SimhashFactorization[" + rows + "x" + cols + ", k=" + projections + "]";
+  }
+}

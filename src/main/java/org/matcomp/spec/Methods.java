@@ -1,0 +1,80 @@
+package org.matcomp.spec;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.matcomp.compressor.Method;
+import org.matcomp.compressor.blockdiagonal.BlockDiagonalMethod;
+import org.matcomp.compressor.dictionary.DictionaryMethod;
+import org.matcomp.compressor.inputoutput.InputOutputMethod;
+import org.matcomp.compressor.kmeans.KMeansMethod;
+import org.matcomp.compressor.kmeans.KMeansPruneMethod;
+import org.matcomp.compressor.lowrank.LowRankMethod;
+import org.matcomp.compressor.mixedblock.MixedBlockMethod;
+import org.matcomp.compressor.prune.PruneMethod;
+import org.matcomp.compressor.simhash.SimhashMethod;
+
+/** Every compression method matcomp has, listed once; names, option codes, keys and help derive from this list. */
+public final class Methods {
+  /** All methods, in graph_compression's option order, pruning last. */
+  public static final List<Method> ALL = List.of(
+      LowRankMethod.INSTANCE,
+      SimhashMethod.INSTANCE,
+      DictionaryMethod.INSTANCE,
+      KMeansMethod.INSTANCE,
+      KMeansPruneMethod.INSTANCE,
+      InputOutputMethod.INSTANCE,
+      BlockDiagonalMethod.INSTANCE,
+      MixedBlockMethod.INSTANCE,
+      PruneMethod.INSTANCE);
+
+  /** No compression: {@code train}'s dense baseline. Not in {@link #ALL}. */
+  public static final Method NONE = NoCompression.INSTANCE;
+
+  private Methods() {}
+
+  /** The method called {@code name} on the command line ({@code none} included). */
+  public static Method byName(String name) {
+    if (name.equals(NONE.name())) {
+      return NONE;
+    }
+    return ALL.stream().filter(m -> m.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown method '" + name + "'; expected one of " + names()));
+  }
+
+  /** The method with graph_compression's {@code compression_option=code}. */
+  public static Method byOptionCode(int code) {
+    return ALL.stream().filter(m -> m.optionCode().isPresent() && m.optionCode().getAsInt() == code).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("compression_option=" + code + " is not one of "
+            + ALL.stream().filter(m -> m.optionCode().isPresent())
+                .map(m -> m.optionCode().getAsInt() + " (" + m.name() + ")").collect(Collectors.joining(", "))));
+  }
+
+  /** The names of {@link #ALL}. */
+  public static List<String> names() {
+    return ALL.stream().map(Method::name).toList();
+  }
+
+  /** Every method-specific hparam key some method reads. */
+  static Set<String> hparamKeys() {
+    return ALL.stream().flatMap(m -> m.hparamKeys().stream()).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The CLI flags some method takes, sorted. */
+  public static Set<String> cliFlags() {
+    return ALL.stream().flatMap(m -> m.cliFlags().keySet().stream())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** For help texts: {@code name (option N): description} a line. */
+  public static String help() {
+    return ALL.stream().map(m -> m.name() + m.optionCode().stream().mapToObj(c -> " (option " + c + ")")
+        .collect(Collectors.joining()) + ": " + m.description()).collect(Collectors.joining("\n"));
+  }
+
+  static String[] nameArray() {
+    return Arrays.copyOf(names().toArray(String[]::new), ALL.size());
+  }
+}
