@@ -16,7 +16,7 @@ import org.matcomp.savedmodel.CompressOptions;
 import org.matcomp.savedmodel.CompressReport;
 import org.matcomp.savedmodel.MatrixOutcome;
 import org.matcomp.savedmodel.SavedModelCompressor;
-import org.matcomp.savedmodel.SavedModelDirectory;
+import org.matcomp.savedmodel.trace.SavedModelDirectory;
 import org.matcomp.spec.CompressionSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;

@@ -3,7 +3,7 @@ package org.matcomp.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.matcomp.savedmodel.ModelInspector;
-import org.matcomp.savedmodel.SavedModelDirectory;
+import org.matcomp.savedmodel.trace.SavedModelDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

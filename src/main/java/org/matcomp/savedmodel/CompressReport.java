@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
+import org.matcomp.savedmodel.export.VerifyReport;
+import org.matcomp.savedmodel.rewrite.StoredFactor;
 
 /** The result of {@code compress}: per-matrix outcomes, sizes on disk, and the verification. */
 public record CompressReport(String modelDir, String outDir, String method, String spec, List<MatrixOutcome> matrices,

@@ -2,6 +2,8 @@ package org.matcomp.savedmodel;
 
 import java.util.List;
 import java.util.Map;
+import org.matcomp.savedmodel.rewrite.StoredFactor;
+import org.matcomp.savedmodel.trace.WeightMatrix;
 
 /**
  * What happened to one weight matrix: compressed (with its stored factors, sizes and reconstruction error) or left

@@ -11,6 +11,12 @@ import java.util.stream.Collectors;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
+import org.matcomp.savedmodel.export.TensorValue;
+import org.matcomp.savedmodel.export.VariableReader;
+import org.matcomp.savedmodel.trace.SavedModelDirectory;
+import org.matcomp.savedmodel.trace.ServingGraph;
+import org.matcomp.savedmodel.trace.VariableInfo;
+import org.matcomp.savedmodel.trace.WeightMatrix;
 
 /**
  * {@code matcomp inspect}: the signatures, every weight matrix on their forward path (consumers, location, size,
@@ -114,11 +120,11 @@ public final class ModelInspector {
     ServingGraph graph = ServingGraph.of(dir);
     Map<String, MatrixAdvice> advice = new LinkedHashMap<>();
     List<VariableInfo> vars = graph.matrices().stream().filter(m -> m.rows() > 0).map(WeightMatrix::variable)
-        .filter(v -> HostTensor.supports(v.dtype())).toList();
+        .filter(v -> TensorValue.supports(v.dtype())).toList();
     try (SavedModelBundle bundle = dir.load()) {
-      Map<String, HostTensor> values = VariableReader.read(bundle, vars);
+      Map<String, TensorValue> values = VariableReader.read(bundle, vars);
       for (WeightMatrix m : graph.matrices()) {
-        HostTensor v = values.get(m.name());
+        TensorValue v = values.get(m.name());
         if (v != null && v.dtype() == org.tensorflow.proto.DataType.DT_FLOAT) {
           advice.put(m.name(), MethodAdvisor.advise(m.name(), v.floats(), m.rows(), m.cols(), energy));
         }

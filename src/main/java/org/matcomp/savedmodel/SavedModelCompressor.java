@@ -19,6 +19,25 @@ import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.matcomp.compressor.Method;
 import org.matcomp.compressor.lowrank.LowRankMethod;
+import org.matcomp.savedmodel.export.ModelExporter;
+import org.matcomp.savedmodel.export.ModelVerifier;
+import org.matcomp.savedmodel.export.OutputDirectory;
+import org.matcomp.savedmodel.export.ResourceSaverBuilder;
+import org.matcomp.savedmodel.export.SampleInputs;
+import org.matcomp.savedmodel.export.TensorValue;
+import org.matcomp.savedmodel.export.VariableReader;
+import org.matcomp.savedmodel.export.VerifyReport;
+import org.matcomp.savedmodel.rewrite.GraphRewriter;
+import org.matcomp.savedmodel.rewrite.InferenceForm;
+import org.matcomp.savedmodel.rewrite.InferenceForms;
+import org.matcomp.savedmodel.rewrite.Replacement;
+import org.matcomp.savedmodel.rewrite.StoredFactor;
+import org.matcomp.savedmodel.trace.SavedModelDirectory;
+import org.matcomp.savedmodel.trace.ServingGraph;
+import org.matcomp.savedmodel.trace.VariableInfo;
+import org.matcomp.savedmodel.trace.VariableUses;
+import org.matcomp.savedmodel.trace.WeightMatrix;
+import org.matcomp.savedmodel.trace.WeightSite;
 
 /**
  * {@code matcomp compress}: load, select, compress, rewrite, export, verify — MODEL_DIR is only read; OUT_DIR appears
@@ -54,7 +73,7 @@ public final class SavedModelCompressor {
         + " and tf.saved_model.load, not in keras.models.load_model");
 
     try (SavedModelBundle original = dir.load()) {
-      Map<String, HostTensor> values = VariableReader.read(original, graph.servingVariables());
+      Map<String, TensorValue> values = VariableReader.read(original, graph.servingVariables());
       List<MatrixOutcome> outcomes = new ArrayList<>();
       List<Replacement> replacements = new ArrayList<>();
       List<String> demanded = new ArrayList<>();
@@ -78,10 +97,10 @@ public final class SavedModelCompressor {
       }
 
       GraphDef rewritten = ResourceSaverBuilder.addSaver(GraphRewriter.rewrite(graph.pruned(), replacements));
-      Map<String, HostTensor> newValues = new LinkedHashMap<>();
+      Map<String, TensorValue> newValues = new LinkedHashMap<>();
       for (NodeDef n : rewritten.getNodeList()) {
         if (VariableInfo.isVariable(n)) {
-          HostTensor v = values.get(n.getName());
+          TensorValue v = values.get(n.getName());
           if (v != null) {
             newValues.put(n.getName(), v);
           }
@@ -120,7 +139,7 @@ public final class SavedModelCompressor {
         : LayerPattern.select(o.layers().get(), graph.matrices(), WeightMatrix::name);
   }
 
-  private static MatrixOutcome compressOne(WeightMatrix m, HostTensor value, InferenceForm form, CompressOptions o,
+  private static MatrixOutcome compressOne(WeightMatrix m, TensorValue value, InferenceForm form, CompressOptions o,
       List<Replacement> replacements) {
     if (!m.compressible()) {
       return MatrixOutcome.dense(m, String.join("; ", m.problems()));

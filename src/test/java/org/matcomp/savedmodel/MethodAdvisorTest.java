@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.matcomp.compressor.kmeans.KMeansMethod;
 import org.matcomp.compressor.lowrank.LowRankMethod;
+import org.matcomp.savedmodel.trace.SavedModelDirectory;
 
 class MethodAdvisorTest {
   @Test

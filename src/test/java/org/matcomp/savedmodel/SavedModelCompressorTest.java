@@ -23,6 +23,9 @@ import org.matcomp.compressor.dictionary.DictionaryMethod;
 import org.matcomp.compressor.kmeans.KMeansMethod;
 import org.matcomp.compressor.lowrank.LowRankMethod;
 import org.matcomp.compressor.prune.PruneMethod;
+import org.matcomp.savedmodel.rewrite.StoredFactor;
+import org.matcomp.savedmodel.trace.SavedModelDirectory;
+import org.matcomp.savedmodel.trace.VariableInfo;
 
 /** End to end on the shared Python-trained models: compress, export, reload, compare. */
 class SavedModelCompressorTest {

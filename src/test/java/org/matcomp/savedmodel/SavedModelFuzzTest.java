@@ -27,6 +27,8 @@ import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import picocli.CommandLine;
+import org.matcomp.savedmodel.export.OutputDirectory;
+import org.matcomp.savedmodel.rewrite.Attrs;
 
 /**
  * The SavedModel loader path on damaged models: byte-level truncations and bit flips of {@code saved_model.pb} and of

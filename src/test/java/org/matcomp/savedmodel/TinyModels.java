@@ -31,6 +31,11 @@ import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.matcomp.savedmodel.export.ModelExporter;
+import org.matcomp.savedmodel.export.OutputDirectory;
+import org.matcomp.savedmodel.export.ResourceSaverBuilder;
+import org.matcomp.savedmodel.export.TensorValue;
+import org.matcomp.savedmodel.rewrite.Attrs;
 
 /**
  * Generates the tiny SavedModels in {@code testdata/savedmodels/} (a few KB each) that the fast tests compress.
@@ -273,7 +278,7 @@ public final class TinyModels {
     OutputDirectory.deleteRecursively(dir);
     Files.createDirectories(dir);
     Random rnd = new Random(11);
-    Map<String, HostTensor> values = new LinkedHashMap<>();
+    Map<String, TensorValue> values = new LinkedHashMap<>();
     for (Map.Entry<String, long[]> v : tf2Variables().entrySet()) {
       long n = 1;
       for (long d : v.getValue()) {
@@ -283,7 +288,7 @@ public final class TinyModels {
       if (v.getKey().equals(variable)) {
         init[index] = value;
       }
-      values.put(v.getKey(), HostTensor.ofFloats(v.getValue(), init));
+      values.put(v.getKey(), TensorValue.ofFloats(v.getValue(), init));
     }
     Path scratch = Files.createTempDirectory("tiny-tf2-");
     try {

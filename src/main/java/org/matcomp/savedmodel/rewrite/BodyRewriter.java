@@ -1,0 +1,310 @@
+package org.matcomp.savedmodel.rewrite;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.NodeDef;
+import org.matcomp.savedmodel.trace.ConsumerKind;
+import org.matcomp.savedmodel.trace.GraphIndex;
+import org.matcomp.savedmodel.trace.Location;
+import org.matcomp.savedmodel.trace.ResourceUseAnalyzer;
+import org.matcomp.savedmodel.trace.TensorRef;
+
+/**
+ * Rewrites one body — the top-level graph or a function — in which some holders (a variable node, or a function
+ * argument carrying a variable's handle) are being replaced by factors:
+ *
+ * <ul>
+ *   <li>reads of a holder (ReadVariableOp, Identity, chains of them) are dropped;
+ *   <li>each consumer reading the weight is replaced by its form's nodes, the last one keeping the consumer's name
+ *       so everything downstream stays wired;
+ *   <li>each call passing a holder gets the factors' handles instead, and a rewritten callee;
+ *   <li>control dependencies on dropped reads move to the factors' reads.
+ * </ul>
+ *
+ * Any other use is a bug in the caller: {@link ResourceUseAnalyzer} must have refused the variable.
+ */
+final class BodyRewriter implements NodeSink {
+  private static final Set<String> READS = Set.of("ReadVariableOp", "Identity");
+
+  /** How factors are reached in this body. */
+  interface FactorAccess {
+    /** Handles to pass to a callee (top level: the factor variables; in a function: its new arguments). */
+    List<String> handles(Replacement r);
+
+    /** Emits (into {@code sink}) a node reading factor {@code j}; returns the node's name. */
+    String emitRead(Replacement r, int j, NodeSink sink);
+
+    /** The output argument of the read node's value. */
+    String readOutputArg(Replacement r);
+  }
+
+  /** Rewrites a callee for the holders passed at some argument positions; returns the new function's name. */
+  interface CalleeRewriter {
+    String rewrite(String callee, SortedMap<Integer, Replacement> byArgument);
+  }
+
+  private final Location location;
+  private final List<NodeDef> original;
+  private final Map<String, Replacement> holders;
+  private final Set<String> dropNodes;
+  private final FactorAccess access;
+  private final CalleeRewriter callees;
+
+  private final Set<String> names = new HashSet<>();
+  private final List<NodeDef> added = new ArrayList<>();
+  private final Map<String, Replacement> droppedReads = new LinkedHashMap<>();
+  private final Map<String, List<String>> readNodes = new HashMap<>();
+
+  /**
+   * @param holders holder name (argument name in a function, node name at top level) → its replacement
+   * @param dropNodes nodes removed outright (the replaced variables themselves, at top level)
+   */
+  BodyRewriter(Location location, List<NodeDef> original, Map<String, Replacement> holders, Set<String> dropNodes,
+      FactorAccess access, CalleeRewriter callees) {
+    this.location = location;
+    this.original = List.copyOf(original);
+    this.holders = holders;
+    this.dropNodes = dropNodes;
+    this.access = access;
+    this.callees = callees;
+    original.forEach(n -> names.add(n.getName()));
+    names.addAll(holders.keySet());
+  }
+
+  @Override
+  public Location location() {
+    return location;
+  }
+
+  @Override
+  public String uniqueName(String base) {
+    String name = base;
+    for (int i = 1; names.contains(name); i++) {
+      name = base + "_" + i;
+    }
+    names.add(name);
+    return name;
+  }
+
+  @Override
+  public void add(NodeDef node) {
+    if (added.stream().anyMatch(n -> n.getName().equals(node.getName()))) {
+      throw new IllegalStateException("node " + node.getName() + " emitted twice in " + location);
+    }
+    names.add(node.getName());
+    added.add(node);
+  }
+
+  /** Dropped read node → the replacement whose factors it read. */
+  Map<String, Replacement> droppedReads() {
+    return droppedReads;
+  }
+
+  /** The names of the nodes reading {@code r}'s factors in this body (created on first use). */
+  List<String> readsOf(Replacement r) {
+    return readNodes.computeIfAbsent(r.variable().name(), k -> {
+      List<String> reads = new ArrayList<>();
+      for (int j = 0; j < r.factors().size(); j++) {
+        reads.add(access.emitRead(r, j, this));
+      }
+      return reads;
+    });
+  }
+
+  /** Every node this rewriter added, including reads created after {@link #rewrite()} returned. */
+  List<NodeDef> lateNodes() {
+    return List.copyOf(added);
+  }
+
+  List<NodeDef> rewrite() {
+    findDroppedReads();
+    List<NodeDef> out = new ArrayList<>();
+    for (NodeDef n : original) {
+      if (dropNodes.contains(n.getName()) || droppedReads.containsKey(n.getName())) {
+        continue;
+      }
+      List<TensorRef> in = GraphIndex.dataInputs(n, location);
+      SortedMap<Integer, Replacement> fromHolders = new TreeMap<>();
+      SortedMap<Integer, Replacement> fromReads = new TreeMap<>();
+      for (int k = 0; k < in.size(); k++) {
+        Optional<Replacement> h = holder(in.get(k));
+        Optional<Replacement> d = droppedRead(in.get(k));
+        if (h.isPresent()) {
+          fromHolders.put(k, h.get());
+        } else if (d.isPresent()) {
+          fromReads.put(k, d.get());
+        }
+      }
+      if (fromHolders.isEmpty() && fromReads.isEmpty()) {
+        out.add(n.toBuilder().clearInput().addAllInput(fixControls(n)).build());
+      } else if (GraphIndex.isCall(n) && fromReads.isEmpty()) {
+        out.add(editCall(n, fromHolders));
+      } else {
+        replaceConsumer(n, fromHolders, fromReads);
+      }
+    }
+    out.addAll(added);
+    return out;
+  }
+
+  private void findDroppedReads() {
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (NodeDef n : original) {
+        if (!READS.contains(n.getOp()) || droppedReads.containsKey(n.getName()) || n.getInputCount() == 0) {
+          continue;
+        }
+        TensorRef src = GraphIndex.dataInputs(n, location).get(0);
+        Optional<Replacement> r = holder(src).or(() -> droppedRead(src));
+        if (r.isPresent()) {
+          droppedReads.put(n.getName(), r.get());
+          changed = true;
+        }
+      }
+    }
+  }
+
+  private Optional<Replacement> holder(TensorRef ref) {
+    if (ref.control() || ref.isArgument() == location.isTopLevel()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(holders.get(ref.node()));
+  }
+
+  private Optional<Replacement> droppedRead(TensorRef ref) {
+    if (ref.control() || ref.isArgument()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(droppedReads.get(ref.node()));
+  }
+
+  /** The node's inputs with control inputs on dropped reads (or replaced variables) moved to the factor reads. */
+  private List<String> fixControls(NodeDef n) {
+    List<String> in = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String s : n.getInputList()) {
+      TensorRef r = TensorRef.parse(s, location);
+      if (!r.control()) {
+        in.add(s);
+        continue;
+      }
+      List<String> targets;
+      if (droppedReads.containsKey(r.node())) {
+        targets = readsOf(droppedReads.get(r.node()));
+      } else if (location.isTopLevel() && holders.containsKey(r.node())) {
+        targets = holders.get(r.node()).factorVariables();
+      } else {
+        targets = List.of(r.node());
+      }
+      for (String t : targets) {
+        if (seen.add(t)) {
+          in.add("^" + t);
+        }
+      }
+    }
+    return in;
+  }
+
+  private NodeDef editCall(NodeDef n, SortedMap<Integer, Replacement> byPosition) {
+    String callee = callees.rewrite(GraphIndex.callee(n), byPosition);
+    List<String> dataIn = new ArrayList<>();
+    for (String s : n.getInputList()) {
+      if (!s.startsWith("^")) {
+        dataIn.add(s);
+      }
+    }
+    List<String> newIn = new ArrayList<>();
+    List<DataType> tin = new ArrayList<>();
+    List<DataType> oldTin = n.getAttrOrThrow("Tin").getList().getTypeList();
+    Map<Integer, Integer> moved = new HashMap<>();
+    for (int k = 0; k < dataIn.size(); k++) {
+      if (!byPosition.containsKey(k)) {
+        moved.put(k, newIn.size());
+        newIn.add(dataIn.get(k));
+        tin.add(oldTin.get(k));
+      }
+    }
+    List<Long> readOnly = new ArrayList<>();
+    if (n.containsAttr("_read_only_resource_inputs")) {
+      for (long k : n.getAttrOrThrow("_read_only_resource_inputs").getList().getIList()) {
+        Integer m = moved.get((int) k);
+        if (m != null) {
+          readOnly.add((long) m);
+        }
+      }
+    }
+    for (Replacement r : byPosition.values()) {
+      for (String h : access.handles(r)) {
+        readOnly.add((long) newIn.size());
+        newIn.add(h);
+        tin.add(DataType.DT_RESOURCE);
+      }
+    }
+    NodeDef.Builder b = n.toBuilder().clearInput().addAllInput(newIn);
+    for (String s : fixControls(n)) {
+      if (s.startsWith("^")) {
+        b.addInput(s);
+      }
+    }
+    b.putAttr("Tin", Attrs.types(tin));
+    b.putAttr("f", AttrValue.newBuilder().setFunc(n.getAttrOrThrow("f").getFunc().toBuilder().setName(callee))
+        .build());
+    if (n.containsAttr("_read_only_resource_inputs")) {
+      b.putAttr("_read_only_resource_inputs", AttrValue.newBuilder()
+          .setList(AttrValue.ListValue.newBuilder().addAllI(readOnly)).build());
+    }
+    return b.build();
+  }
+
+  private void replaceConsumer(NodeDef n, SortedMap<Integer, Replacement> fromHolders,
+      SortedMap<Integer, Replacement> fromReads) {
+    SortedMap<Integer, Replacement> all = new TreeMap<>(fromHolders);
+    all.putAll(fromReads);
+    Optional<ConsumerKind> kind = ConsumerKind.of(n.getOp());
+    if (all.size() != 1 || kind.isEmpty() || !kind.get().canCarryWeight(all.firstKey())) {
+      throw new IllegalStateException(n.getOp() + " '" + n.getName() + "' in " + location
+          + " uses a replaced weight in a way no form rewrites");
+    }
+    int k = all.firstKey();
+    Replacement r = all.get(k);
+    List<String> values = new ArrayList<>();
+    List<String> reads = readsOf(r);
+    for (String read : reads) {
+      values.add(ref(read, access.readOutputArg(r), 0));
+    }
+    OpEmitter ops = new OpEmitter(this, n.getName() + "/" + r.form().method().name().replace('-', '_'));
+    SiteContext site = new SiteContext(n, kind.get(), k, r.variable().shape(), r.rows(), r.cols(), values,
+        r.factors(), ops);
+    r.form().emit(site);
+    int at = -1;
+    for (int i = 0; i < added.size(); i++) {
+      if (added.get(i).getName().equals(n.getName())) {
+        at = i;
+      }
+    }
+    if (at < 0) {
+      throw new IllegalStateException(r.form().method() + " form emitted no node named " + n.getName());
+    }
+    NodeDef.Builder last = added.get(at).toBuilder();
+    for (String s : fixControls(n)) {
+      if (s.startsWith("^")) {
+        last.addInput(s);
+      }
+    }
+    if (n.containsAttr("_output_shapes") && !last.containsAttr("_output_shapes")) {
+      last.putAttr("_output_shapes", n.getAttrOrThrow("_output_shapes"));
+    }
+    added.set(at, last.build());
+  }
+}

@@ -1,0 +1,157 @@
+package org.matcomp.savedmodel.trace;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.NodeDef;
+
+/**
+ * Walks upstream from tensors (the signatures' outputs) and collects the weights they depend on. It never guesses by
+ * name or shape: optimizer slots have the weights' shapes, so only data flow tells them apart.
+ *
+ * <p>The walk carries a stack of call frames. At a {@code StatefulPartitionedCall} / {@code PartitionedCall} it
+ * enters the callee through the {@code ret} of the requested output; at a bare argument name inside a function it
+ * returns to the caller's input at that argument's position. A weight is found where a MatMul, Conv2D or gather
+ * reads a value that resolves — through Identity, ReadVariableOp and argument passing — to a top-level variable
+ * (TF2: {@code VarHandleOp}; TF1: {@code Identity(VariableV2)} or the ref itself).
+ */
+public final class ForwardPathTracer {
+  private static final Set<String> PASS_THROUGH = Set.of("Identity", "ReadVariableOp");
+
+  private final GraphIndex index;
+
+  ForwardPathTracer(GraphIndex index) {
+    this.index = index;
+  }
+
+  /** A call stack position: a location plus how it was entered; {@code id} keys visits per call path. */
+  private record Frame(Location location, Frame parent, String callNode, String id) {
+    static final Frame TOP = new Frame(Location.TOP, null, null, "");
+  }
+
+  private record Work(Frame frame, TensorRef ref) {}
+
+  /** Traces from top-level tensor names such as {@code StatefulPartitionedCall:0}. */
+  ForwardPath trace(List<String> outputs) {
+    Map<String, WeightSite> sites = new LinkedHashMap<>();
+    Map<String, VariableInfo> variables = new LinkedHashMap<>();
+    Set<String> functions = new LinkedHashSet<>();
+    Map<String, Set<String>> readers = new LinkedHashMap<>();
+    Set<String> visited = new HashSet<>();
+    Deque<Work> work = new ArrayDeque<>();
+    for (String out : outputs) {
+      work.push(new Work(Frame.TOP, TensorRef.parse(out, Location.TOP)));
+    }
+    while (!work.isEmpty()) {
+      Work w = work.pop();
+      Frame frame = w.frame();
+      TensorRef ref = w.ref();
+      if (ref.isArgument()) {
+        work.push(new Work(frame.parent(), callerInput(frame, ref.node())));
+        continue;
+      }
+      NodeDef node = index.node(frame.location(), ref.node());
+      if (node == null) {
+        throw new IllegalArgumentException("node '" + ref.node() + "' referenced in " + frame.location()
+            + " does not exist");
+      }
+      if (GraphIndex.isCall(node)) {
+        if (!visited.add(frame.id() + "|" + node.getName() + ":" + ref.index())) {
+          continue;
+        }
+        String callee = GraphIndex.callee(node);
+        FunctionDef f = index.function(callee);
+        functions.add(callee);
+        if (ref.index() >= f.getSignature().getOutputArgCount()) {
+          throw new IllegalArgumentException(node.getName() + " output " + ref.index() + " does not exist in "
+              + callee);
+        }
+        String ret = f.getRetOrThrow(f.getSignature().getOutputArg(ref.index()).getName());
+        Location inner = Location.function(callee);
+        Frame child = new Frame(inner, frame, node.getName(), frame.id() + "/" + node.getName());
+        work.push(new Work(child, TensorRef.parse(ret, inner)));
+        continue;
+      }
+      if (!visited.add(frame.id() + "|" + node.getName())) {
+        continue;
+      }
+      List<TensorRef> inputs = GraphIndex.dataInputs(node, frame.location());
+      if (!PASS_THROUGH.contains(node.getOp())) {
+        Optional<ConsumerKind> kind = ConsumerKind.of(node.getOp());
+        for (int k = 0; k < inputs.size(); k++) {
+          Optional<VariableInfo> hit = resolve(frame, inputs.get(k));
+          if (hit.isEmpty()) {
+            continue;
+          }
+          VariableInfo v = hit.get();
+          variables.putIfAbsent(v.name(), v);
+          readers.computeIfAbsent(v.name(), x -> new LinkedHashSet<>())
+              .add(node.getOp() + "@" + frame.location() + ":" + node.getName());
+          if (kind.isPresent() && kind.get().canCarryWeight(k)) {
+            WeightSite site = new WeightSite(v, kind.get(), frame.location(), node.getName(), k,
+                flag(node, "transpose_a"), flag(node, "transpose_b"));
+            sites.putIfAbsent(frame.location() + "|" + node.getName() + "|" + k, site);
+          }
+        }
+      }
+      for (TensorRef in : inputs) {
+        work.push(new Work(frame, in));
+      }
+    }
+    Map<String, List<String>> readerLists = new LinkedHashMap<>();
+    readers.forEach((v, r) -> readerLists.put(v, List.copyOf(r)));
+    return new ForwardPath(new ArrayList<>(sites.values()), variables, functions, readerLists);
+  }
+
+  private TensorRef callerInput(Frame frame, String arg) {
+    int k = index.argIndex(frame.location().function(), arg);
+    if (k < 0) {
+      throw new IllegalArgumentException("'" + arg + "' is neither a node nor an argument of "
+          + frame.location().function());
+    }
+    NodeDef call = index.node(frame.parent().location(), frame.callNode());
+    List<TensorRef> in = GraphIndex.dataInputs(call, frame.parent().location());
+    if (k >= in.size()) {
+      throw new IllegalArgumentException(call.getName() + " passes " + in.size() + " inputs to "
+          + frame.location().function() + ", which reads argument #" + k);
+    }
+    return in.get(k);
+  }
+
+  /** Follows a value back through reads and argument passing to a variable, if it is one. */
+  private Optional<VariableInfo> resolve(Frame frame, TensorRef ref) {
+    for (int guard = 0; guard < 10_000; guard++) {
+      if (ref.isArgument()) {
+        TensorRef up = callerInput(frame, ref.node());
+        frame = frame.parent();
+        ref = up;
+        continue;
+      }
+      NodeDef n = index.node(frame.location(), ref.node());
+      if (n == null) {
+        return Optional.empty();
+      }
+      if (VariableInfo.isVariable(n)) {
+        // a variable created inside a function body cannot be replaced from outside: not a weight site
+        return frame.location().isTopLevel() ? Optional.of(VariableInfo.of(n)) : Optional.empty();
+      }
+      if (!PASS_THROUGH.contains(n.getOp()) || n.getInputCount() == 0) {
+        return Optional.empty();
+      }
+      ref = GraphIndex.dataInputs(n, frame.location()).get(0);
+    }
+    return Optional.empty();
+  }
+
+  public static boolean flag(NodeDef n, String attr) {
+    return n.containsAttr(attr) && n.getAttrOrThrow(attr).getB();
+  }
+}

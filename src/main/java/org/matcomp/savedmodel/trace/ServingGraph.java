@@ -1,0 +1,154 @@
+package org.matcomp.savedmodel.trace;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+
+/**
+ * The part of a SavedModel that serving needs — the graph pruned to the signatures, its forward path and the
+ * weight matrices on it — computed from protos alone (no TensorFlow session).
+ */
+public final class ServingGraph {
+  private final GraphDef original;
+  private final GraphDef pruned;
+  private final Map<String, SignatureDef> signatures;
+  private final ForwardPath path;
+  private final List<WeightMatrix> matrices;
+
+  private ServingGraph(GraphDef original, GraphDef pruned, Map<String, SignatureDef> signatures, ForwardPath path,
+      List<WeightMatrix> matrices) {
+    this.original = original;
+    this.pruned = pruned;
+    this.signatures = signatures;
+    this.path = path;
+    this.matrices = matrices;
+  }
+
+  public static ServingGraph of(SavedModelDirectory dir) {
+    GraphDef graph = dir.metaGraph().getGraphDef();
+    Map<String, SignatureDef> sigs = dir.signatures();
+    Set<String> roots = new LinkedHashSet<>();
+    List<String> outputs = new ArrayList<>();
+    for (SignatureDef s : sigs.values()) {
+      for (TensorInfo t : s.getInputsMap().values()) {
+        roots.add(tensorNode(t, s));
+      }
+      for (TensorInfo t : s.getOutputsMap().values()) {
+        roots.add(tensorNode(t, s));
+        outputs.add(t.getName());
+      }
+    }
+    GraphDef pruned = GraphPruner.prune(graph, roots);
+    GraphIndex index = new GraphIndex(pruned);
+    ForwardPath path = new ForwardPathTracer(index).trace(outputs);
+    ResourceUseAnalyzer uses = new ResourceUseAnalyzer(index, roots);
+    Map<String, List<WeightSite>> byVariable = new LinkedHashMap<>();
+    for (WeightSite s : path.sites()) {
+      byVariable.computeIfAbsent(s.variable().name(), k -> new ArrayList<>()).add(s);
+    }
+    List<WeightMatrix> matrices = new ArrayList<>();
+    for (List<WeightSite> sites : byVariable.values()) {
+      VariableInfo v = sites.get(0).variable();
+      List<String> problems = new ArrayList<>();
+      int[] shape = sites.get(0).matrixShape();
+      for (WeightSite s : sites) {
+        int[] other = s.matrixShape();
+        if (other == null) {
+          problems.add(s.kind().label() + " reads it with a shape that is not a matrix: "
+              + java.util.Arrays.toString(v.shape()));
+        } else if (shape != null && (other[0] != shape[0] || other[1] != shape[1])) {
+          problems.add("its consumers see it as matrices of different shapes");
+        }
+      }
+      if (v.dtype() != DataType.DT_FLOAT) {
+        problems.add("dtype " + v.dtype() + " (only float32 weights are compressed)");
+      }
+      VariableUses u = uses.analyze(v);
+      problems.addAll(u.blockers());
+      matrices.add(new WeightMatrix(v, sites, u, shape == null ? 0 : shape[0], shape == null ? 0 : shape[1],
+          problems, path.readersOf(v.name())));
+    }
+    // Weights the forward path reads through an op no form replaces (Einsum, a loop body, ...): listed, left dense,
+    // with the reader named, so a report shows every matrix of the model and why it stayed as it was.
+    for (VariableInfo v : path.variables().values()) {
+      if (byVariable.containsKey(v.name()) || v.dtype() != DataType.DT_FLOAT || !v.fullyDefined()
+          || v.shape().length < 2 || v.elements() == 0) {
+        continue;
+      }
+      VariableUses u = uses.analyze(v);
+      List<String> problems = new ArrayList<>(u.blockers());
+      if (problems.isEmpty()) {
+        problems.add("no op on the forward path reads it as a matrix product");
+      }
+      long rows = v.shape()[0];
+      matrices.add(new WeightMatrix(v, List.of(), u, Math.toIntExact(rows), Math.toIntExact(v.elements() / rows),
+          problems, path.readersOf(v.name())));
+    }
+    return new ServingGraph(graph, pruned, sigs, path, matrices);
+  }
+
+  static String tensorNode(TensorInfo t, SignatureDef s) {
+    if (t.getEncodingCase() != TensorInfo.EncodingCase.NAME) {
+      throw new IllegalArgumentException("signature tensor " + t + " is not a dense tensor name (" + t.getEncodingCase()
+          + "); composite and sparse signature tensors are not supported");
+    }
+    return TensorRef.parse(t.getName(), Location.TOP).node();
+  }
+
+  public GraphDef original() {
+    return original;
+  }
+
+  public GraphDef pruned() {
+    return pruned;
+  }
+
+  public Map<String, SignatureDef> signatures() {
+    return signatures;
+  }
+
+  public ForwardPath path() {
+    return path;
+  }
+
+  public List<WeightMatrix> matrices() {
+    return matrices;
+  }
+
+  /** The variables of the pruned graph: everything serving reads. */
+  public List<VariableInfo> servingVariables() {
+    List<VariableInfo> v = new ArrayList<>();
+    for (NodeDef n : pruned.getNodeList()) {
+      if (VariableInfo.isVariable(n)) {
+        v.add(VariableInfo.of(n));
+      }
+    }
+    return v;
+  }
+
+  /** Variables of the original graph that serving never reads (optimizer slots, metrics, counters). */
+  public List<VariableInfo> unusedVariables() {
+    Set<String> serving = new LinkedHashSet<>();
+    servingVariables().forEach(v -> serving.add(v.name()));
+    List<VariableInfo> out = new ArrayList<>();
+    for (NodeDef n : original.getNodeList()) {
+      if (VariableInfo.isVariable(n) && !serving.contains(n.getName())) {
+        out.add(VariableInfo.of(n));
+      }
+    }
+    return out;
+  }
+
+  /** True if the weights live in library functions (a TF2 SavedModel), false for a TF1 / TF Java graph. */
+  public boolean usesFunctions() {
+    return path.functions().size() > 0;
+  }
+}
