@@ -216,28 +216,36 @@ class InferenceFormEquivalenceTest {
         2e-5);
   }
 
+  /** Settings that fit the tiny models' small matrices; a method not listed here is tried with its defaults. */
+  private static final Map<String, String> SMALL_SETTINGS = Map.of(
+      "lowrank", "absolute_rank=3",
+      "simhash", "absolute_rank=5",
+      "dictionary", "dl_atoms=6,dl_nonzeros=2,dl_iterations=3",
+      "kmeans", "absolute_rank=4,block_size=2",
+      "kmeans-prune", "absolute_rank=4,pruning_fraction=0.5",
+      "input-output", "compress_input=True,input_block_size=2,input_compression_factor=2",
+      "block", "block_compression_factor=2",
+      "mixed-block", "compression_factor=2");
+
+  static java.util.stream.Stream<Method> everyMethod() {
+    return org.matcomp.spec.Methods.ALL.stream();
+  }
+
   /**
    * Every method's form — read off its product rule — against the Java oracle (the factorization's own product),
-   * through MatMul both ways with transposes, Conv2D, GatherV2 and ResourceGather, TF1 and TF2.
+   * through MatMul both ways with transposes, Conv2D, GatherV2 and ResourceGather, TF1 and TF2. The list is
+   * {@code Methods.ALL}, so a new method is covered the day it is listed.
    */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {
-      "compression_option=1,absolute_rank=3",
-      "compression_option=2,absolute_rank=5",
-      "compression_option=3,dl_atoms=6,dl_nonzeros=2,dl_iterations=3",
-      "compression_option=4,absolute_rank=5",
-      "compression_option=4,absolute_rank=4,block_size=2",
-      "compression_option=8,absolute_rank=4,pruning_fraction=0.5",
-      "compression_option=9,compress_input=True,input_block_size=2,input_compression_factor=2",
-      "compression_option=10,block_compression_factor=2",
-      "compression_option=12,compression_factor=2"})
-  void everyMethodsFormComputesItsFactorizationsProduct(String hparams) throws Exception {
-    org.matcomp.spec.CompressionSpec spec = org.matcomp.spec.CompressionSpec.parse("name=t," + hparams);
+  @org.junit.jupiter.params.provider.MethodSource("everyMethod")
+  void everyMethodsFormComputesItsFactorizationsProduct(Method method) throws Exception {
+    org.matcomp.spec.CompressionSpec spec = org.matcomp.spec.CompressionSpec.builder().name("t").method(method)
+        .build().withHparams(SMALL_SETTINGS.getOrDefault(method.name(), "name=t"));
     org.matcomp.compressor.MatrixCompressor c = spec.compressor();
     java.util.function.BiFunction<float[], int[], Factorization> compress =
         (w, sh) -> c.compress("w", FloatMatrix.of(sh[0], sh[1], w));
-    assertFormMatchesDense(TinyModels.TF1, TF1, form(spec.method()), compress, 5e-5);
-    assertFormMatchesDense(TinyModels.TF2, TF2, form(spec.method()), compress, 5e-5);
+    assertFormMatchesDense(TinyModels.TF1, TF1, form(method), compress, 5e-5);
+    assertFormMatchesDense(TinyModels.TF2, TF2, form(method), compress, 5e-5);
   }
 
   static InferenceForm form(Method m) {
