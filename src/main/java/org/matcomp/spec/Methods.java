@@ -9,6 +9,7 @@ import org.matcomp.compressor.Method;
 import org.matcomp.compressor.blockdiagonal.BlockDiagonalMethod;
 import org.matcomp.compressor.dictionary.DictionaryMethod;
 import org.matcomp.compressor.inputoutput.InputOutputMethod;
+import org.matcomp.compressor.int8.Int8Method;
 import org.matcomp.compressor.kmeans.KMeansMethod;
 import org.matcomp.compressor.kmeans.KMeansPruneMethod;
 import org.matcomp.compressor.lowrank.LowRankMethod;
@@ -18,7 +19,7 @@ import org.matcomp.compressor.simhash.SimhashMethod;
 
 /** Every compression method matcomp has, listed once; names, option codes, keys and help derive from this list. */
 public final class Methods {
-  /** All methods, in graph_compression's option order, pruning last. */
+  /** All methods: graph_compression's in its option order, then pruning and matcomp's own. */
   public static final List<Method> ALL = List.of(
       LowRankMethod.INSTANCE,
       SimhashMethod.INSTANCE,
@@ -28,7 +29,8 @@ public final class Methods {
       InputOutputMethod.INSTANCE,
       BlockDiagonalMethod.INSTANCE,
       MixedBlockMethod.INSTANCE,
-      PruneMethod.INSTANCE);
+      PruneMethod.INSTANCE,
+      Int8Method.INSTANCE);
 
   /** No compression: {@code train}'s dense baseline. Not in {@link #ALL}. */
   public static final Method NONE = NoCompression.INSTANCE;
