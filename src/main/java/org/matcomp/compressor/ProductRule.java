@@ -20,6 +20,14 @@ public interface ProductRule {
     return Optional.empty();
   }
 
+  /**
+   * True when {@link #factored} always answers: the method approximates W by a product, which only consumers that
+   * are matrix products can use (a depthwise filter is not one).
+   */
+  default boolean isFactored() {
+    return false;
+  }
+
   /** x·W for x [batch, rows] (the input {@link #X}); by default through {@link #factored} or W. */
   default Expr applyTo(FactorLayout layout) {
     Expr x = new Expr.Input(X, Expr.ValueType.FLOAT);

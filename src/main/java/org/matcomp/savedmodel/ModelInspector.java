@@ -126,7 +126,7 @@ public final class ModelInspector {
       for (WeightMatrix m : graph.matrices()) {
         TensorValue v = values.get(m.name());
         if (v != null && v.dtype() == org.tensorflow.proto.DataType.DT_FLOAT) {
-          advice.put(m.name(), MethodAdvisor.advise(m.name(), v.floats(), m.rows(), m.cols(), energy));
+          advice.put(m.name(), MethodAdvisor.advise(m.name(), m.matrixValues(v.floats()), m.rows(), m.cols(), energy));
         }
       }
     }

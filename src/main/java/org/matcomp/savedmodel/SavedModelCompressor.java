@@ -156,12 +156,13 @@ public final class SavedModelCompressor {
         return MatrixOutcome.dense(m, why.get());
       }
     }
-    FloatMatrix a = FloatMatrix.of(m.rows(), m.cols(), value.floats());
+    float[] values = m.matrixValues(value.floats());
+    FloatMatrix a = FloatMatrix.of(m.rows(), m.cols(), values);
     CompressionSpec spec = o.spec();
     Factorization f;
     try {
       if (spec.method() == LowRankMethod.INSTANCE && !o.rankGiven()) {
-        MatrixAdvice advice = MethodAdvisor.advise(m.name(), value.floats(), m.rows(), m.cols(), o.energy());
+        MatrixAdvice advice = MethodAdvisor.advise(m.name(), values, m.rows(), m.cols(), o.energy());
         if (advice.energyRank() < 0) {
           return MatrixOutcome.dense(m, "too large to pick a rank from its spectrum; give --rank");
         }

@@ -57,6 +57,7 @@ public final class TinyModels {
   public static final Path DIR = Path.of("testdata/savedmodels");
   public static final Path TF1 = DIR.resolve("tiny_tf1_graph");
   public static final Path TF2 = DIR.resolve("tiny_tf2_functions");
+  public static final Path ARCHITECTURES = DIR.resolve("tiny_architectures");
 
   private TinyModels() {}
 
@@ -64,6 +65,51 @@ public final class TinyModels {
     Path dir = args.length > 0 ? Path.of(args[0]) : DIR;
     writeTf1(dir.resolve("tiny_tf1_graph"));
     writeTf2(dir.resolve("tiny_tf2_functions"));
+    writeArchitectures(dir.resolve("tiny_architectures"));
+  }
+
+  /**
+   * The consumers of real architectures, on VariableV2 weights: Einsums with the weight second ('btd,de->bte'),
+   * with its contracted axis in the middle ('btc,dce->btde') and first ('cd,btc->btd'); BatchMatMulV2-style products
+   * of a 3-D input with a rank-2 weight, plain and adj_y; and a depthwise convolution.
+   */
+  static void writeArchitectures(Path dir) throws IOException {
+    OutputDirectory.deleteRecursively(dir);
+    Random rnd = new Random(11);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 6)));
+      Variable<TFloat32> e1 = tf.withName("einsum_right").variable(tf.constant(Shape.of(6, 8),
+          DataBuffers.of(random(rnd, 48, 0.4f))));
+      Variable<TFloat32> e2 = tf.withName("einsum_middle").variable(tf.constant(Shape.of(2, 6, 4),
+          DataBuffers.of(random(rnd, 48, 0.4f))));
+      Variable<TFloat32> e3 = tf.withName("einsum_left").variable(tf.constant(Shape.of(6, 8),
+          DataBuffers.of(random(rnd, 48, 0.4f))));
+      Variable<TFloat32> b1 = tf.withName("batched").variable(tf.constant(Shape.of(6, 8),
+          DataBuffers.of(random(rnd, 48, 0.4f))));
+      Variable<TFloat32> b2 = tf.withName("batched_adj").variable(tf.constant(Shape.of(8, 6),
+          DataBuffers.of(random(rnd, 48, 0.4f))));
+      Variable<TFloat32> dw = tf.withName("depthwise").variable(tf.constant(Shape.of(2, 4, 2, 2),
+          DataBuffers.of(random(rnd, 32, 0.4f))));
+      var y1 = tf.linalg.einsum(List.of(x, tf.withName("einsum_right_read").identity(e1)), "btd,de->bte");
+      var y2 = tf.reshape(tf.linalg.einsum(List.of(x, tf.withName("einsum_middle_read").identity(e2)),
+          "btc,dce->btde"), tf.constant(new int[] {-1, 4, 8}));
+      var y3 = tf.linalg.einsum(List.of(tf.withName("einsum_left_read").identity(e3), x), "cd,btc->btd");
+      var y4 = tf.train.batchMatMul(x, tf.withName("batched_read").identity(b1), TFloat32.class);
+      var y5 = tf.train.batchMatMul(x, tf.withName("batched_adj_read").identity(b2), TFloat32.class,
+          org.tensorflow.op.train.BatchMatMul.adjY(true));
+      var image = tf.reshape(x, tf.constant(new int[] {-1, 4, 3, 2}));
+      var y6 = tf.reshape(tf.nn.depthwiseConv2dNative(image, tf.withName("depthwise_read").identity(dw),
+          List.of(1L, 1L, 1L, 1L), "SAME"), tf.constant(new int[] {-1, 4, 12}));
+      var y = tf.withName("y").concat(List.of(y1, y2, y3, y4, y5, y6), tf.constant(2));
+      try (Session s = new Session(g)) {
+        s.initialize();
+        SavedModelBundle.exporter(dir.toString()).withSession(s)
+            .withFunction(SessionFunction.create(Signature.builder().key("serving_default").input("x", x)
+                .output("y", y).build(), s))
+            .export();
+      }
+    }
   }
 
   private static float[] random(Random rnd, int n, float scale) {

@@ -17,6 +17,11 @@ public final class LowRankRule implements ProductRule {
   }
 
   @Override
+  public boolean isFactored() {
+    return true;
+  }
+
+  @Override
   public Optional<Factored> factored(FactorLayout l) {
     return Optional.of(new Factored(Expr.floats(B), Expr.floats(C), l.shape(B)[1]));
   }

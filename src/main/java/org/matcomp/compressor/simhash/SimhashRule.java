@@ -21,6 +21,11 @@ public final class SimhashRule implements ProductRule {
   }
 
   @Override
+  public boolean isFactored() {
+    return true;
+  }
+
+  @Override
   public Optional<Factored> factored(FactorLayout l) {
     return Optional.of(new Factored(Expr.floats(R), scaledSigns(), l.shape(R)[1]));
   }

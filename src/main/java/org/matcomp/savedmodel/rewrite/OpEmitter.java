@@ -42,6 +42,12 @@ final class OpEmitter {
         "transpose_a", Attrs.bool(transposeA), "transpose_b", Attrs.bool(transposeB))), "product");
   }
 
+  /** BatchMatMulV2 (broadcasting batch dimensions), adjoints as the consumer had them. */
+  String batchMatMul(String name, String a, String b, boolean adjX, boolean adjY) {
+    return emit(node(name(name, "BatchMatMulV2"), "BatchMatMulV2", List.of(a, b), Map.of("T",
+        Attrs.type(DataType.DT_FLOAT), "adj_x", Attrs.bool(adjX), "adj_y", Attrs.bool(adjY))), "output");
+  }
+
   String constInt32(int... values) {
     return emit(node(name(null, "Const"), "Const", List.of(), Map.of("dtype", Attrs.type(DataType.DT_INT32),
         "value", Attrs.int32Tensor(values))), "output");
@@ -64,7 +70,11 @@ final class OpEmitter {
   }
 
   String einsum(String a, String b, String equation) {
-    return emit(node(name(null, "Einsum"), "Einsum", List.of(a, b), Map.of("T", Attrs.type(DataType.DT_FLOAT),
+    return einsum(null, a, b, equation);
+  }
+
+  String einsum(String name, String a, String b, String equation) {
+    return emit(node(name(name, "Einsum"), "Einsum", List.of(a, b), Map.of("T", Attrs.type(DataType.DT_FLOAT),
         "N", Attrs.integer(2), "equation", Attrs.string(equation))), "output");
   }
 

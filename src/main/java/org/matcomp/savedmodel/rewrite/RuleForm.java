@@ -16,6 +16,9 @@ import org.matcomp.compressor.FactorLayout;
 import org.matcomp.compressor.ProductRule;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
+import org.matcomp.savedmodel.trace.ConsumerKind;
+import org.matcomp.savedmodel.trace.EinsumEquation;
+import org.matcomp.savedmodel.trace.MatrixView;
 import org.matcomp.compressor.Method;
 
 /**
@@ -64,9 +67,9 @@ final class RuleForm implements InferenceForm {
       refs.put(s.role(), new ExprEmitter.FactorRef(site.factor(i), s.spec()));
     }
     Optional<Factored> factored = rule.factored(layout);
+    ExprEmitter ex = new ExprEmitter(ops, refs, Map.of());
     switch (site.kind()) {
-      case MATMUL -> {
-        ExprEmitter ex = new ExprEmitter(ops, refs, Map.of());
+      case MATMUL, BATCH_MATMUL -> {
         if (factored.isPresent()) {
           emitFactoredMatMul(site, ex.emit(factored.get().left()), ex.emit(factored.get().right()));
         } else {
@@ -74,7 +77,6 @@ final class RuleForm implements InferenceForm {
         }
       }
       case CONV2D -> {
-        ExprEmitter ex = new ExprEmitter(ops, refs, Map.of());
         if (factored.isPresent()) {
           emitFactoredConv(site, ex.emit(factored.get().left()), ex.emit(factored.get().right()),
               factored.get().rank());
@@ -82,6 +84,15 @@ final class RuleForm implements InferenceForm {
           DenseReplacement.emit(site, ex.emit(rule.dense(layout)));
         }
       }
+      case EINSUM -> {
+        if (factored.isPresent()) {
+          emitFactoredEinsum(site, ex.emit(factored.get().left()), ex.emit(factored.get().right()),
+              factored.get().rank());
+        } else {
+          DenseReplacement.emit(site, ex.emit(rule.dense(layout)));
+        }
+      }
+      case DEPTHWISE -> DenseReplacement.emit(site, ex.emit(rule.dense(layout)));
       case RESOURCE_GATHER, GATHER -> {
         String ids = site.otherInput();
         DataType ti = site.indexType();
@@ -94,19 +105,70 @@ final class RuleForm implements InferenceForm {
     }
   }
 
-  /** x·W = (x·L)·R; x·Wᵀ = (x·Rᵀ)·Lᵀ; W·x = L·(R·x); Wᵀ·x = Rᵀ·(Lᵀ·x) — op(x) keeps the consumer's transpose. */
-  private static void emitFactoredMatMul(SiteContext site, String left, String right) {
+  @Override
+  public Optional<String> unsupported(ConsumerKind kind) {
+    if (kind == ConsumerKind.DEPTHWISE && rule.isFactored()) {
+      return Optional.of(method.name() + " does not apply to a depthwise filter (each channel has its own small"
+          + " kernel, no product to factor): use kmeans, prune or int8");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * An Einsum x ⊙ W with W (contracted C × kept K) = L·R as two Einsums through a new inner axis z: x with L over C
+   * gives every output axis but K, plus z; that with R over z gives the output.
+   */
+  private static void emitFactoredEinsum(SiteContext site, String left, String right, int rank) {
     OpEmitter ops = site.ops();
+    MatrixView v = site.view();
+    EinsumEquation e = v.einsum();
+    String c = e.contracted();
+    String k = e.kept();
+    char z = e.freeLetter();
+    int[] leftShape = new int[c.length() + 1];
+    int[] rightShape = new int[k.length() + 1];
+    for (int i = 0; i < c.length(); i++) {
+      leftShape[i] = Math.toIntExact(v.weightShape()[i]);
+    }
+    leftShape[c.length()] = rank;
+    rightShape[0] = rank;
+    for (int i = 0; i < k.length(); i++) {
+      rightShape[i + 1] = Math.toIntExact(v.weightShape()[c.length() + i]);
+    }
+    StringBuilder middle = new StringBuilder();
+    for (char ch : e.output().toCharArray()) {
+      if (k.indexOf(ch) < 0) {
+        middle.append(ch);
+      }
+    }
+    middle.append(z);
+    String l = ops.reshape(null, left, ops.constInt32(leftShape), DataType.DT_FLOAT);
+    String r = ops.reshape(null, right, ops.constInt32(rightShape), DataType.DT_FLOAT);
+    String t = ops.einsum(site.otherInput(), l, e.other() + "," + c + z + "->" + middle);
+    ops.einsum(site.name(), t, r, middle + "," + z + k + "->" + e.output());
+  }
+
+  /**
+   * x·W = (x·L)·R; x·Wᵀ = (x·Rᵀ)·Lᵀ; W·x = L·(R·x); Wᵀ·x = Rᵀ·(Lᵀ·x) — op(x) keeps the consumer's transpose; a
+   * batched consumer stays batched (BatchMatMulV2 broadcasts the rank-2 factors).
+   */
+  private static void emitFactoredMatMul(SiteContext site, String left, String right) {
     String x = site.otherInput();
     boolean ta = site.transposeA();
     boolean tb = site.transposeB();
     if (site.weightInput() == 1) {
-      String t = tb ? ops.matMul(null, x, right, ta, true) : ops.matMul(null, x, left, ta, false);
-      ops.matMul(site.name(), t, tb ? left : right, false, tb);
+      String t = tb ? product(site, null, x, right, ta, true) : product(site, null, x, left, ta, false);
+      product(site, site.name(), t, tb ? left : right, false, tb);
     } else {
-      String t = ta ? ops.matMul(null, left, x, true, tb) : ops.matMul(null, right, x, false, tb);
-      ops.matMul(site.name(), ta ? right : left, t, ta, false);
+      String t = ta ? product(site, null, left, x, true, tb) : product(site, null, right, x, false, tb);
+      product(site, site.name(), ta ? right : left, t, ta, false);
     }
+  }
+
+  /** op(a)·op(b) with the consumer's own op: MatMul, or BatchMatMulV2 (which broadcasts the rank-2 factors). */
+  private static String product(SiteContext site, String name, String a, String b, boolean ta, boolean tb) {
+    return site.kind() == ConsumerKind.BATCH_MATMUL ? site.ops().batchMatMul(name, a, b, ta, tb)
+        : site.ops().matMul(name, a, b, ta, tb);
   }
 
   /** The window convolution with L as a kh×kw×cin×rank filter, then a 1×1 convolution with R. */

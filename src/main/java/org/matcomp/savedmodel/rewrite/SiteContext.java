@@ -5,6 +5,7 @@ import java.util.List;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
 import org.matcomp.savedmodel.trace.ConsumerKind;
+import org.matcomp.savedmodel.trace.MatrixView;
 import org.matcomp.savedmodel.trace.ForwardPathTracer;
 
 /**
@@ -101,8 +102,8 @@ public final class SiteContext {
   String otherInput() {
     List<String> in = dataInputs();
     return switch (kind) {
-      case MATMUL -> in.get(1 - weightInput);
-      case CONV2D -> in.get(0);
+      case MATMUL, BATCH_MATMUL, EINSUM -> in.get(1 - weightInput);
+      case CONV2D, DEPTHWISE -> in.get(0);
       case RESOURCE_GATHER, GATHER -> in.get(1);
     };
   }
@@ -112,11 +113,20 @@ public final class SiteContext {
   }
 
   boolean transposeA() {
-    return ForwardPathTracer.flag(consumer, "transpose_a");
+    return ForwardPathTracer.flag(consumer, kind == ConsumerKind.BATCH_MATMUL ? "adj_x" : "transpose_a");
   }
 
   boolean transposeB() {
-    return ForwardPathTracer.flag(consumer, "transpose_b");
+    return ForwardPathTracer.flag(consumer, kind == ConsumerKind.BATCH_MATMUL ? "adj_y" : "transpose_b");
+  }
+
+  /** How this consumer sees the weight as a matrix (the Einsum's axis order, the filter's shape). */
+  MatrixView view() {
+    MatrixView.Result r = MatrixView.of(kind, consumer, weightInput, variableShape);
+    if (r.view() == null) {
+      throw new IllegalStateException(consumer.getName() + ": " + r.problem()); // the tracer refused it already
+    }
+    return r.view();
   }
 
   /**

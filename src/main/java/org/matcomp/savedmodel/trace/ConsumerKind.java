@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * The ops whose weight input a compressed form can replace, with the input positions that may carry the weight.
- * A Conv2D filter [kh, kw, cin, cout] is compressed as the (kh·kw·cin)×cout matrix it reshapes to.
+ * How each sees the weight as a matrix is {@link MatrixView}'s to say (a Conv2D filter [kh, kw, cin, cout] is the
+ * (kh·kw·cin)×cout matrix it reshapes to).
  */
 public enum ConsumerKind {
   MATMUL(Set.of("MatMul"), Set.of(0, 1)),
@@ -14,7 +15,13 @@ public enum ConsumerKind {
   /** A TF2 embedding lookup: the resource itself is input 0, no ReadVariableOp in between. */
   RESOURCE_GATHER(Set.of("ResourceGather"), Set.of(0)),
   /** A TF1 embedding lookup on a variable's value. */
-  GATHER(Set.of("GatherV2", "Gather"), Set.of(0));
+  GATHER(Set.of("GatherV2", "Gather"), Set.of(0)),
+  /** EinsumDense / MultiHeadAttention projections: the weight is a (contracted × kept) matrix of its axes. */
+  EINSUM(Set.of("Einsum"), Set.of(0, 1)),
+  /** A batched product with a rank-2 weight operand (Keras 3's Dense on 3-D input), adj_x/adj_y honoured. */
+  BATCH_MATMUL(Set.of("BatchMatMulV2", "BatchMatMul", "BatchMatMulV3"), Set.of(0, 1)),
+  /** A depthwise filter [kh, kw, cin, mult], seen as (kh·kw)×(cin·mult): element-wise methods only. */
+  DEPTHWISE(Set.of("DepthwiseConv2dNative"), Set.of(1));
 
   private final Set<String> ops;
   private final Set<Integer> weightInputs;
@@ -32,7 +39,7 @@ public enum ConsumerKind {
     return weightInputs.contains(input);
   }
 
-  boolean isGather() {
+  public boolean isGather() {
     return this == RESOURCE_GATHER || this == GATHER;
   }
 
@@ -43,6 +50,9 @@ public enum ConsumerKind {
       case CONV2D -> "Conv2D";
       case RESOURCE_GATHER -> "ResourceGather";
       case GATHER -> "Gather";
+      case EINSUM -> "Einsum";
+      case BATCH_MATMUL -> "BatchMatMul";
+      case DEPTHWISE -> "DepthwiseConv2dNative";
     };
   }
 }

@@ -96,8 +96,10 @@ public final class ForwardPathTracer {
           readers.computeIfAbsent(v.name(), x -> new LinkedHashSet<>())
               .add(node.getOp() + "@" + frame.location() + ":" + node.getName());
           if (kind.isPresent() && kind.get().canCarryWeight(k)) {
+            boolean batched = kind.get() == ConsumerKind.BATCH_MATMUL;
             WeightSite site = new WeightSite(v, kind.get(), frame.location(), node.getName(), k,
-                flag(node, "transpose_a"), flag(node, "transpose_b"));
+                flag(node, batched ? "adj_x" : "transpose_a"), flag(node, batched ? "adj_y" : "transpose_b"),
+                MatrixView.of(kind.get(), node, k, v.shape()));
             sites.putIfAbsent(frame.location() + "|" + node.getName() + "|" + k, site);
           }
         }

@@ -151,7 +151,7 @@ public final class ResourceUseAnalyzer {
             + " a constant 0");
       }
     }
-    if ((kind == ConsumerKind.MATMUL || kind == ConsumerKind.CONV2D) && h.handle()) {
+    if (!kind.isGather() && h.handle()) {
       return Optional.of(c.getOp() + " '" + c.getName() + "' reads the resource handle itself");
     }
     return Optional.empty();

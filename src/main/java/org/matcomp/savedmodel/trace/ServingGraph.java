@@ -60,12 +60,11 @@ public final class ServingGraph {
       List<String> problems = new ArrayList<>();
       int[] shape = sites.get(0).matrixShape();
       for (WeightSite s : sites) {
-        int[] other = s.matrixShape();
-        if (other == null) {
-          problems.add(s.kind().label() + " reads it with a shape that is not a matrix: "
-              + java.util.Arrays.toString(v.shape()));
-        } else if (shape != null && (other[0] != shape[0] || other[1] != shape[1])) {
-          problems.add("its consumers see it as matrices of different shapes");
+        MatrixView.Result view = s.view();
+        if (view.view() == null) {
+          problems.add(view.problem());
+        } else if (sites.get(0).view().view() != null && !view.view().sameMatrixAs(sites.get(0).view().view())) {
+          problems.add("its consumers see it as different matrices");
         }
       }
       if (v.dtype() != DataType.DT_FLOAT) {

@@ -30,6 +30,18 @@ public record WeightMatrix(VariableInfo variable, List<WeightSite> sites, Variab
     return problems.isEmpty();
   }
 
+  /** The values of the variable (row-major in its own shape) as the matrix its consumers multiply by. */
+  public float[] matrixValues(float[] values) {
+    return sites.isEmpty() || sites.get(0).view().view() == null ? values
+        : sites.get(0).view().view().toMatrix(values, variable.shape());
+  }
+
+  /** The inverse of {@link #matrixValues}: a matrix back in the variable's own layout. */
+  public float[] variableValues(float[] matrix) {
+    return sites.isEmpty() || sites.get(0).view().view() == null ? matrix
+        : sites.get(0).view().view().fromMatrix(matrix, variable.shape());
+  }
+
   public long denseBytes() {
     return 4L * rows * cols;
   }

@@ -7,28 +7,20 @@ import java.util.Arrays;
  * function), which input carries the weight, and the MatMul transpose flags that decide the product's orientation.
  */
 public record WeightSite(VariableInfo variable, ConsumerKind kind, Location location, String consumer,
-    int weightInput, boolean transposeA, boolean transposeB) {
+    int weightInput, boolean transposeA, boolean transposeB, MatrixView.Result view) {
 
-  /** The matrix this site multiplies by: the stored shape, a Conv2D filter flattened to (kh·kw·cin)×cout. */
+  /** The matrix this site multiplies by ({@link MatrixView}), or null with {@code view().problem()} saying why. */
   public int[] matrixShape() {
-    return matrixShape(variable, kind);
-  }
-
-  static int[] matrixShape(VariableInfo v, ConsumerKind kind) {
-    long[] s = v.shape();
-    if (s == null || !v.fullyDefined()) {
-      return null;
-    }
-    if (kind == ConsumerKind.CONV2D) {
-      return s.length == 4 ? new int[] {Math.toIntExact(s[0] * s[1] * s[2]), Math.toIntExact(s[3])} : null;
-    }
-    return s.length == 2 ? new int[] {Math.toIntExact(s[0]), Math.toIntExact(s[1])} : null;
+    return view.view() == null ? null : new int[] {view.view().rows(), view.view().cols()};
   }
 
   /** For reports: {@code MatMul@graph:MatMul (weight=b, transpose_b)}. */
   public String describe() {
     StringBuilder sb = new StringBuilder(kind.label()).append('@').append(location).append(':').append(consumer);
-    if (kind == ConsumerKind.MATMUL) {
+    if (kind == ConsumerKind.EINSUM && view.view() != null) {
+      sb.append(" ('").append(view.view().einsum().withWeight(view.view().einsum().weight())).append("')");
+    }
+    if (kind == ConsumerKind.MATMUL || kind == ConsumerKind.BATCH_MATMUL) {
       sb.append(weightInput == 1 ? " (x·W" : " (W·x");
       if (transposeA) {
         sb.append(", transpose_a");

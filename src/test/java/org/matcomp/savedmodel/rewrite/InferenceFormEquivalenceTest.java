@@ -37,6 +37,9 @@ class InferenceFormEquivalenceTest {
 
   private static final Map<String, int[]> TF1 = Map.of("conv_w", new int[] {18, 8}, "fc1_w", new int[] {128, 16},
       "out_w", new int[] {10, 16}, "emb_w", new int[] {50, 16}, "proj_w", new int[] {6, 16});
+  private static final Map<String, int[]> ARCHITECTURES = Map.of("einsum_right", new int[] {6, 8}, "einsum_middle",
+      new int[] {6, 8}, "einsum_left", new int[] {6, 8}, "batched", new int[] {6, 8}, "batched_adj",
+      new int[] {8, 6}, "depthwise", new int[] {8, 4});
   private static final Map<String, int[]> TF2 = Map.of("dense/kernel", new int[] {8, 6}, "emb/embeddings",
       new int[] {20, 6}, "tied/kernel", new int[] {6, 6});
 
@@ -246,6 +249,13 @@ class InferenceFormEquivalenceTest {
         (w, sh) -> c.compress("w", FloatMatrix.of(sh[0], sh[1], w));
     assertFormMatchesDense(TinyModels.TF1, TF1, form(method), compress, 5e-5);
     assertFormMatchesDense(TinyModels.TF2, TF2, form(method), compress, 5e-5);
+    // Einsums (any axis order), batched products (adj_y too), a depthwise filter — low-rank and simhash do not apply
+    // to the last, whose form refuses it
+    Map<String, int[]> arch = new java.util.HashMap<>(ARCHITECTURES);
+    if (form(method).unsupported(org.matcomp.savedmodel.trace.ConsumerKind.DEPTHWISE).isPresent()) {
+      arch.remove("depthwise");
+    }
+    assertFormMatchesDense(TinyModels.ARCHITECTURES, arch, form(method), compress, 5e-5);
   }
 
   static InferenceForm form(Method m) {

@@ -67,7 +67,8 @@ final class RewriteHarness {
     ServingGraph graph = ServingGraph.of(dir);
     try (SavedModelBundle b = dir.load()) {
       Map<String, TensorValue> values = VariableReader.read(b, graph.servingVariables());
-      dense.forEach((k, v) -> values.put(k, TensorValue.ofFloats(values.get(k).shape(), v)));
+      dense.forEach((k, v) -> values.put(k, TensorValue.ofFloats(values.get(k).shape(),
+          matrix(graph, k).variableValues(v))));
       export(ResourceSaverBuilder.addSaver(graph.pruned()), values, graph, dir, out);
     }
   }
@@ -100,12 +101,17 @@ final class RewriteHarness {
   }
 
   /** The stored value of a weight in a model, as floats. */
+  /** The weight as the matrix its consumers multiply by (an Einsum weight's contracted axes first). */
   static float[] weight(Path model, String name) throws IOException {
     SavedModelDirectory dir = SavedModelDirectory.open(model, "serve");
     ServingGraph graph = ServingGraph.of(dir);
     VariableInfo v = graph.servingVariables().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
     try (SavedModelBundle b = dir.load()) {
-      return VariableReader.read(b, List.of(v)).get(name).floats();
+      return matrix(graph, name).matrixValues(VariableReader.read(b, List.of(v)).get(name).floats());
     }
+  }
+
+  private static WeightMatrix matrix(ServingGraph graph, String name) {
+    return graph.matrices().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
   }
 }
