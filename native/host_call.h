@@ -8,12 +8,8 @@
 #ifndef MATCOMP_HOST_CALL_H_
 #define MATCOMP_HOST_CALL_H_
 
+#include "matcomp_native.h"
 #include "tf_c_api.h"
-
-#define MATCOMP_OP_NAME "MatcompHostCallback"
-
-/* Bumped whenever the Java <-> native protocol changes; NativeLibrary refuses a mismatching library. */
-#define MATCOMP_NATIVE_ABI_VERSION 1
 
 /* One per graph node, from kernel creation to deletion; read-only while computing (calls may overlap). */
 typedef struct MatcompKernel {
@@ -43,6 +39,10 @@ typedef enum MatcompResult {
 } MatcompResult;
 
 /* ---- provided by the kernel (tf-ops/host_callback_op.c) ---- */
+
+/* Resolves the TF C API (tf_c_api.h) and registers the op and its CPU kernel with this process's TensorFlow, once;
+ * later calls return 0 at once. Returns 0, or -1 with the reason in err. */
+int matcomp_register_op(char* err, size_t err_len);
 
 /* Allocates output `index` with the kernel's Tout dtype; on success *data / *bytes describe TF's buffer. */
 MatcompResult matcomp_call_allocate_output(MatcompCall* call, int index, const int64_t* dims, int num_dims,

@@ -5,6 +5,8 @@
  * Design rules (each one avoids a failure seen when the design was verified):
  *  - No FindClass on TF threads: it resolves against the system class loader there and fails when matcomp
  *    sits in a child class loader. NativeBridge.nInit (a static native) hands us its own jclass instead.
+ *  - Nothing here runs before Java has called nInit and nRegisterOp: TF creates kernels only for registered ops,
+ *    so the TF functions (tf_c_api.h) are resolved by then.
  *  - TF pool threads are attached once, as daemons (they must not keep the JVM alive), and detached by a
  *    pthread key destructor when TF ends the thread.
  *  - Each upcall runs inside Push/PopLocalFrame: an attached native thread never returns to Java, so local
@@ -23,6 +25,9 @@
 #include "host_call.h"
 
 #define JNI_VERSION JNI_VERSION_1_8
+
+_Static_assert(MATCOMP_FAIL_INVALID_ARGUMENT == TF_INVALID_ARGUMENT, "nFail codes are TF's");
+_Static_assert(MATCOMP_FAIL_INTERNAL == TF_INTERNAL, "nFail codes are TF's");
 #define DISPATCH_SIGNATURE "(Ljava/lang/String;J[Ljava/nio/ByteBuffer;[I[I[J[I)V"
 
 static JavaVM* g_vm;
@@ -68,6 +73,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM* vm, void* reserved) {
   return JNI_VERSION;
 }
 
+/* A global reference to a bootstrap class, or NULL with NoClassDefFoundError pending. */
 static jclass global_class(JNIEnv* env, const char* name) {
   jclass local = (*env)->FindClass(env, name);  /* Java thread, bootstrap classes: safe here */
   if (local == NULL) return NULL;
@@ -76,26 +82,70 @@ static jclass global_class(JNIEnv* env, const char* name) {
   return global;
 }
 
-/* static native int nInit(); returns the ABI version so Java can detect a stale library. */
-JNIEXPORT jint JNICALL Java_org_matcomp_hostcallback_NativeBridge_nInit(JNIEnv* env, jclass bridge) {
-  if (atomic_load_explicit(&g_ready, memory_order_acquire)) return MATCOMP_NATIVE_ABI_VERSION;
-  if ((*env)->GetJavaVM(env, &g_vm) != JNI_OK) return -1;
-  g_bridge_class = (*env)->NewGlobalRef(env, bridge);
-  g_dispatch = (*env)->GetStaticMethodID(env, bridge, "dispatch", DISPATCH_SIGNATURE);
-  if (g_dispatch == NULL) return -1;  /* NoSuchMethodError is pending and reaches the caller */
-  g_byte_buffer_class = global_class(env, "java/nio/ByteBuffer");
-  g_index_exception = global_class(env, "java/lang/IndexOutOfBoundsException");
-  g_argument_exception = global_class(env, "java/lang/IllegalArgumentException");
-  g_state_exception = global_class(env, "java/lang/IllegalStateException");
-  jclass throwable = (*env)->FindClass(env, "java/lang/Throwable");
-  if (!g_byte_buffer_class || !g_index_exception || !g_argument_exception || !g_state_exception || !throwable) {
-    return -1;
+static void delete_global(JNIEnv* env, jobject ref) {
+  if (ref != NULL) (*env)->DeleteGlobalRef(env, ref);
+}
+
+static void throw_state(JNIEnv* env, const char* message) {
+  if ((*env)->ExceptionCheck(env)) return;  /* the JVM's own exception says more */
+  jclass type = (*env)->FindClass(env, "java/lang/IllegalStateException");
+  if (type != NULL) (*env)->ThrowNew(env, type, message);
+}
+
+/*
+ * static native void nInit(): captures the JavaVM, the dispatcher class (the caller: no FindClass on TF threads) and
+ * what the upcall and the natives need. Everything is looked up first and published only if all of it was found; on
+ * failure the references made so far are deleted and an exception is pending. Idempotent.
+ */
+JNIEXPORT void JNICALL Java_org_matcomp_hostcallback_NativeBridge_nInit(JNIEnv* env, jclass bridge) {
+  if (atomic_load_explicit(&g_ready, memory_order_acquire)) return;
+  JavaVM* vm = NULL;
+  if ((*env)->GetJavaVM(env, &vm) != JNI_OK) {
+    throw_state(env, "matcomp_native: GetJavaVM failed");
+    return;
   }
-  g_throwable_to_string = (*env)->GetMethodID(env, throwable, "toString", "()Ljava/lang/String;");
-  if (g_throwable_to_string == NULL) return -1;
-  if (pthread_key_create(&g_detach_key, detach_thread) != 0) return -1;
+  jclass bridge_class = NULL, byte_buffer = NULL, index_exception = NULL, argument_exception = NULL,
+         state_exception = NULL, throwable = NULL;
+  jmethodID dispatch = NULL, to_string = NULL;
+  int ok = (dispatch = (*env)->GetStaticMethodID(env, bridge, "dispatch", DISPATCH_SIGNATURE)) != NULL
+           && (bridge_class = (*env)->NewGlobalRef(env, bridge)) != NULL
+           && (byte_buffer = global_class(env, "java/nio/ByteBuffer")) != NULL
+           && (index_exception = global_class(env, "java/lang/IndexOutOfBoundsException")) != NULL
+           && (argument_exception = global_class(env, "java/lang/IllegalArgumentException")) != NULL
+           && (state_exception = global_class(env, "java/lang/IllegalStateException")) != NULL
+           && (throwable = (*env)->FindClass(env, "java/lang/Throwable")) != NULL
+           && (to_string = (*env)->GetMethodID(env, throwable, "toString", "()Ljava/lang/String;")) != NULL;
+  if (ok && pthread_key_create(&g_detach_key, detach_thread) != 0) {
+    ok = 0;
+    throw_state(env, "matcomp_native: pthread_key_create failed");
+  }
+  if (throwable != NULL) (*env)->DeleteLocalRef(env, throwable);
+  if (!ok) {
+    delete_global(env, bridge_class);
+    delete_global(env, byte_buffer);
+    delete_global(env, index_exception);
+    delete_global(env, argument_exception);
+    delete_global(env, state_exception);
+    throw_state(env, "matcomp_native: the JNI bridge could not find what it needs");
+    return;
+  }
+  g_vm = vm;
+  g_bridge_class = bridge_class;
+  g_dispatch = dispatch;
+  g_byte_buffer_class = byte_buffer;
+  g_index_exception = index_exception;
+  g_argument_exception = argument_exception;
+  g_state_exception = state_exception;
+  g_throwable_to_string = to_string;
   atomic_store_explicit(&g_ready, 1, memory_order_release);
-  return MATCOMP_NATIVE_ABI_VERSION;
+}
+
+/* static native String nRegisterOp(): registers the op and its CPU kernel (see matcomp_register_op); null on
+ * success, else why not. Needs TensorFlow loaded (TF Java: TensorFlow.version()). */
+JNIEXPORT jstring JNICALL Java_org_matcomp_hostcallback_NativeBridge_nRegisterOp(JNIEnv* env, jclass bridge) {
+  char err[512] = "";
+  if (matcomp_register_op(err, sizeof err) == 0) return NULL;
+  return (*env)->NewStringUTF(env, err);
 }
 
 /* ---------------------------------------------------------------- per-kernel state */
@@ -188,7 +238,7 @@ void matcomp_bridge_dispatch(MatcompCall* call) {
   }
   int n = k->num_inputs;
   int total_dims = 0;
-  for (int i = 0; i < n; i++) total_dims += TF_NumDims(call->inputs[i]);
+  for (int i = 0; i < n; i++) total_dims += tf.TF_NumDims(call->inputs[i]);
 
   jint ranks_local[8], dtypes_local[8];
   jlong dims_local[32];
@@ -214,7 +264,7 @@ void matcomp_bridge_dispatch(MatcompCall* call) {
   }
   for (int i = 0, d = 0; i < n; i++) {
     TF_Tensor* t = call->inputs[i];
-    size_t bytes = TF_TensorByteSize(t);
+    size_t bytes = tf.TF_TensorByteSize(t);
     if (bytes > 0x7fffffffu) {
       snprintf(message, sizeof message,
                MATCOMP_OP_NAME " '%s': input %d has %zu bytes; a Java ByteBuffer holds at most 2^31-1",
@@ -222,7 +272,7 @@ void matcomp_bridge_dispatch(MatcompCall* call) {
       matcomp_call_fail(call, TF_INVALID_ARGUMENT, message);
       goto done;
     }
-    void* data = TF_TensorData(t);
+    void* data = tf.TF_TensorData(t);
     jobject buffer = (*env)->NewDirectByteBuffer(env, bytes > 0 && data ? data : g_empty_data, (jlong)bytes);
     if (buffer == NULL) {
       fail_from_pending_exception(env, call);
@@ -230,9 +280,9 @@ void matcomp_bridge_dispatch(MatcompCall* call) {
     }
     (*env)->SetObjectArrayElement(env, buffers, i, buffer);
     (*env)->DeleteLocalRef(env, buffer);
-    ranks[i] = TF_NumDims(t);
-    dtypes[i] = (jint)TF_TensorType(t);
-    for (int r = 0; r < ranks[i]; r++) dims[d++] = (jlong)TF_Dim(t, r);
+    ranks[i] = tf.TF_NumDims(t);
+    dtypes[i] = (jint)tf.TF_TensorType(t);
+    for (int r = 0; r < ranks[i]; r++) dims[d++] = (jlong)tf.TF_Dim(t, r);
   }
   (*env)->SetIntArrayRegion(env, j_ranks, 0, n, ranks);
   (*env)->SetIntArrayRegion(env, j_dtypes, 0, n, dtypes);
@@ -309,7 +359,9 @@ JNIEXPORT void JNICALL Java_org_matcomp_hostcallback_NativeBridge_nFail(JNIEnv* 
                                                                        jint code, jstring message) {
   MatcompCall* call = live_call(env, handle);
   if (call == NULL) return;
+  /* Only the codes matcomp_native.h lists: anything else, TF_OK above all, would not fail the node as asked. */
+  TF_Code tf_code = code == MATCOMP_FAIL_INVALID_ARGUMENT ? TF_INVALID_ARGUMENT : TF_INTERNAL;
   const char* text = message ? (*env)->GetStringUTFChars(env, message, NULL) : NULL;
-  matcomp_call_fail(call, (TF_Code)code, text ? text : MATCOMP_OP_NAME ": callback failed");
+  matcomp_call_fail(call, tf_code, text ? text : MATCOMP_OP_NAME ": callback failed");
   if (text != NULL) (*env)->ReleaseStringUTFChars(env, message, text);
 }

@@ -9,9 +9,14 @@
  * constant-folds, CSEs or caches it. Output shapes are unknown at graph time: the Java callback chooses
  * them at run time; the Java op builder can assert static shapes with EnsureShape.
  *
- * Op and kernel are registered by a constructor that runs when TensorFlow.loadLibrary dlopens this
- * library. Everything JVM-side lives in native/host_callback_jni.c behind native/host_call.h.
+ * Op and kernel are registered by matcomp_register_op, which Java calls (NativeBridge.nRegisterOp) once TF Java has
+ * loaded TensorFlow; every TF function is reached through the table in native/tf_c_api.h, because this library
+ * does not link against TensorFlow (it must load without it, for the dictionary kernels). Everything JVM-side lives
+ * in native/host_callback_jni.c behind native/host_call.h.
  */
+#define _GNU_SOURCE /* dladdr, RTLD_NODELETE */
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +41,10 @@ static size_t dtype_size(TF_DataType t) {
 void matcomp_call_fail(MatcompCall* call, TF_Code code, const char* message) {
   if (call->failed) return;  /* the first failure explains the others */
   call->failed = 1;
-  TF_Status* status = TF_NewStatus();
-  TF_SetStatus(status, code, message);
-  TF_OpKernelContext_Failure(call->ctx, status);
-  TF_DeleteStatus(status);
+  TF_Status* status = tf.TF_NewStatus();
+  tf.TF_SetStatus(status, code, message);
+  tf.TF_OpKernelContext_Failure(call->ctx, status);
+  tf.TF_DeleteStatus(status);
 }
 
 MatcompResult matcomp_call_allocate_output(MatcompCall* call, int index, const int64_t* dims, int num_dims,
@@ -77,18 +82,18 @@ MatcompResult matcomp_call_allocate_output(MatcompCall* call, int index, const i
              index);
     return MATCOMP_BAD_ARGUMENT;
   }
-  TF_Status* status = TF_NewStatus();
-  TF_Tensor* t = TF_AllocateOutput(call->ctx, index, k->tout[index], dims, num_dims, total, status);
-  if (TF_GetCode(status) != TF_OK) {
-    snprintf(err, err_len, "output %d: TF_AllocateOutput failed: %s", index, TF_Message(status));
-    TF_DeleteStatus(status);
+  TF_Status* status = tf.TF_NewStatus();
+  TF_Tensor* t = tf.TF_AllocateOutput(call->ctx, index, k->tout[index], dims, num_dims, total, status);
+  if (tf.TF_GetCode(status) != TF_OK) {
+    snprintf(err, err_len, "output %d: TF_AllocateOutput failed: %s", index, tf.TF_Message(status));
+    tf.TF_DeleteStatus(status);
     return MATCOMP_BAD_STATE;
   }
-  TF_DeleteStatus(status);
-  *data = TF_TensorData(t);
-  *bytes = TF_TensorByteSize(t);
+  tf.TF_DeleteStatus(status);
+  *data = tf.TF_TensorData(t);
+  *bytes = tf.TF_TensorByteSize(t);
   /* The context keeps its own reference to the buffer, so it outlives this handle. */
-  TF_DeleteTensor(t);
+  tf.TF_DeleteTensor(t);
   call->output_set[index] = 1;
   return MATCOMP_OK;
 }
@@ -107,21 +112,21 @@ MatcompResult matcomp_call_forward_input(MatcompCall* call, int in, int out, cha
     snprintf(err, err_len, "output %d was already set", out);
     return MATCOMP_BAD_STATE;
   }
-  if (TF_TensorType(call->inputs[in]) != k->tout[out]) {
+  if (tf.TF_TensorType(call->inputs[in]) != k->tout[out]) {
     snprintf(err, err_len, "forwardInput(%d, %d): input dtype %d differs from Tout[%d] = %d", in, out,
-             (int)TF_TensorType(call->inputs[in]), out, (int)k->tout[out]);
+             (int)tf.TF_TensorType(call->inputs[in]), out, (int)k->tout[out]);
     return MATCOMP_BAD_ARGUMENT;
   }
-  TF_Status* status = TF_NewStatus();
-  TF_SetOutput(call->ctx, out, call->inputs[in], status);
+  TF_Status* status = tf.TF_NewStatus();
+  tf.TF_SetOutput(call->ctx, out, call->inputs[in], status);
   MatcompResult result = MATCOMP_OK;
-  if (TF_GetCode(status) != TF_OK) {
-    snprintf(err, err_len, "forwardInput(%d, %d): TF_SetOutput failed: %s", in, out, TF_Message(status));
+  if (tf.TF_GetCode(status) != TF_OK) {
+    snprintf(err, err_len, "forwardInput(%d, %d): TF_SetOutput failed: %s", in, out, tf.TF_Message(status));
     result = MATCOMP_BAD_STATE;
   } else {
     call->output_set[out] = 1;
   }
-  TF_DeleteStatus(status);
+  tf.TF_DeleteStatus(status);
   return result;
 }
 
@@ -139,48 +144,48 @@ static void free_kernel(MatcompKernel* k) {
 static int read_type_list(TF_OpKernelConstruction* ctx, const char* attr, int* n, TF_DataType** types,
                           TF_Status* status) {
   int32_t list_size = 0, total_size = 0;
-  TF_OpKernelConstruction_GetAttrSize(ctx, attr, &list_size, &total_size, status);
-  if (TF_GetCode(status) != TF_OK) return 0;
+  tf.TF_OpKernelConstruction_GetAttrSize(ctx, attr, &list_size, &total_size, status);
+  if (tf.TF_GetCode(status) != TF_OK) return 0;
   *n = list_size;
   *types = calloc(list_size > 0 ? (size_t)list_size : 1, sizeof(TF_DataType));
   if (*types == NULL) {
-    TF_SetStatus(status, TF_INTERNAL, MATCOMP_OP_NAME ": out of memory reading a type list");
+    tf.TF_SetStatus(status, TF_INTERNAL, MATCOMP_OP_NAME ": out of memory reading a type list");
     return 0;
   }
-  if (list_size > 0) TF_OpKernelConstruction_GetAttrTypeList(ctx, attr, *types, list_size, status);
-  return TF_GetCode(status) == TF_OK;
+  if (list_size > 0) tf.TF_OpKernelConstruction_GetAttrTypeList(ctx, attr, *types, list_size, status);
+  return tf.TF_GetCode(status) == TF_OK;
 }
 
 static void* kernel_create(TF_OpKernelConstruction* ctx) {
-  TF_Status* status = TF_NewStatus();
+  TF_Status* status = tf.TF_NewStatus();
   MatcompKernel* k = calloc(1, sizeof(MatcompKernel));
   if (k == NULL) {
-    TF_SetStatus(status, TF_INTERNAL, MATCOMP_OP_NAME ": out of memory creating the kernel");
+    tf.TF_SetStatus(status, TF_INTERNAL, MATCOMP_OP_NAME ": out of memory creating the kernel");
     goto fail;
   }
   int32_t list_size = 0, name_len = 0;
-  TF_OpKernelConstruction_GetAttrSize(ctx, "callback", &list_size, &name_len, status);
-  if (TF_GetCode(status) != TF_OK) goto fail;
+  tf.TF_OpKernelConstruction_GetAttrSize(ctx, "callback", &list_size, &name_len, status);
+  if (tf.TF_GetCode(status) != TF_OK) goto fail;
   k->callback = calloc((size_t)name_len + 1, 1);
   if (k->callback == NULL) {
-    TF_SetStatus(status, TF_INTERNAL, MATCOMP_OP_NAME ": out of memory reading the callback name");
+    tf.TF_SetStatus(status, TF_INTERNAL, MATCOMP_OP_NAME ": out of memory reading the callback name");
     goto fail;
   }
-  TF_OpKernelConstruction_GetAttrString(ctx, "callback", k->callback, (size_t)name_len, status);
-  if (TF_GetCode(status) != TF_OK) goto fail;
+  tf.TF_OpKernelConstruction_GetAttrString(ctx, "callback", k->callback, (size_t)name_len, status);
+  if (tf.TF_GetCode(status) != TF_OK) goto fail;
   if (!read_type_list(ctx, "Tin", &k->num_inputs, &k->tin, status)) goto fail;
   if (!read_type_list(ctx, "Tout", &k->num_outputs, &k->tout, status)) goto fail;
   const char* bridge_error = matcomp_bridge_kernel_init(k);
   if (bridge_error != NULL) {
-    TF_SetStatus(status, TF_FAILED_PRECONDITION, bridge_error);
+    tf.TF_SetStatus(status, TF_FAILED_PRECONDITION, bridge_error);
     goto fail;
   }
-  TF_DeleteStatus(status);
+  tf.TF_DeleteStatus(status);
   return k;
 
 fail:
-  TF_OpKernelConstruction_Failure(ctx, status);
-  TF_DeleteStatus(status);
+  tf.TF_OpKernelConstruction_Failure(ctx, status);
+  tf.TF_DeleteStatus(status);
   free_kernel(k);  /* bridge state is created last, so there is none to release here */
   return NULL;
 }
@@ -201,17 +206,17 @@ static void kernel_compute(void* kernel, TF_OpKernelContext* ctx) {
     goto done;
   }
   memset(output_set, 0, (size_t)k->num_outputs);
-  TF_Status* status = TF_NewStatus();
+  TF_Status* status = tf.TF_NewStatus();
   for (; fetched < k->num_inputs; fetched++) {
-    TF_GetInput(ctx, fetched, &inputs[fetched], status);
-    if (TF_GetCode(status) != TF_OK) {
+    tf.TF_GetInput(ctx, fetched, &inputs[fetched], status);
+    if (tf.TF_GetCode(status) != TF_OK) {
       snprintf(message, sizeof message, MATCOMP_OP_NAME " '%s': cannot read input %d: %s", k->callback, fetched,
-               TF_Message(status));
-      matcomp_call_fail(&call, TF_GetCode(status), message);
+               tf.TF_Message(status));
+      matcomp_call_fail(&call, tf.TF_GetCode(status), message);
       break;
     }
   }
-  TF_DeleteStatus(status);
+  tf.TF_DeleteStatus(status);
   if (call.failed) goto done;
 
   matcomp_bridge_dispatch(&call);
@@ -227,7 +232,7 @@ static void kernel_compute(void* kernel, TF_OpKernelContext* ctx) {
   }
 
 done:
-  for (int i = 0; i < fetched; i++) TF_DeleteTensor(inputs[i]);
+  for (int i = 0; i < fetched; i++) tf.TF_DeleteTensor(inputs[i]);
   if (inputs != inputs_local) free(inputs);
   if (output_set != set_local) free(output_set);
 }
@@ -242,35 +247,67 @@ static void kernel_delete(void* kernel) {
 /* ---------------------------------------------------------------- registration */
 
 static void unknown_shapes(TF_ShapeInferenceContext* ctx, TF_Status* status) {
-  TF_ShapeInferenceContextSetUnknownShape(ctx, status);
+  tf.TF_ShapeInferenceContextSetUnknownShape(ctx, status);
 }
 
-static void report(const char* what, TF_Status* status) {
-  /* A constructor cannot return an error; stderr is the only channel, and the Java loader then finds the
-     op missing from loadLibrary's OpList and fails with its own message. */
-  fprintf(stderr, "matcomp_native: %s failed: %s\n", what, TF_Message(status));
-}
-
-__attribute__((constructor)) static void register_host_callback_op(void) {
-  TF_Status* status = TF_NewStatus();
-
-  TF_OpDefinitionBuilder* op = TF_NewOpDefinitionBuilder(MATCOMP_OP_NAME);
-  TF_OpDefinitionBuilderAddAttr(op, "Tin: list(" TYPE_LIST ") >= 0");
-  TF_OpDefinitionBuilderAddAttr(op, "Tout: list(" TYPE_LIST ") >= 0");
-  TF_OpDefinitionBuilderAddAttr(op, "callback: string");
-  TF_OpDefinitionBuilderAddInput(op, "input: Tin");
-  TF_OpDefinitionBuilderAddOutput(op, "output: Tout");
-  TF_OpDefinitionBuilderSetIsStateful(op, true);
-  TF_OpDefinitionBuilderSetShapeInferenceFunction(op, unknown_shapes);
-  TF_RegisterOpDefinition(op, status);
-  if (TF_GetCode(status) != TF_OK) {
-    report("registering op " MATCOMP_OP_NAME, status);
-    TF_DeleteStatus(status);
-    return;
+/* Keeps this library mapped for good: TF now holds pointers to its functions, and the JVM would dlclose it if the
+ * class loader that loaded it were collected. */
+static void pin_this_library(void) {
+  Dl_info self;
+  if (dladdr((void*)&matcomp_register_op, &self) && self.dli_fname != NULL) {
+    dlopen(self.dli_fname, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
   }
+}
 
-  TF_KernelBuilder* kb = TF_NewKernelBuilder(MATCOMP_OP_NAME, "CPU", kernel_create, kernel_compute, kernel_delete);
-  TF_RegisterKernelBuilder(MATCOMP_OP_NAME "_CPU", kb, status);
-  if (TF_GetCode(status) != TF_OK) report("registering the CPU kernel of " MATCOMP_OP_NAME, status);
-  TF_DeleteStatus(status);
+static pthread_mutex_t g_register_lock = PTHREAD_MUTEX_INITIALIZER;
+static int g_registered;  /* 1: op and kernel registered; -1: registration failed (g_failure says why) */
+static char g_failure[512];
+
+/* 0 on success; -1 if TensorFlow's functions cannot be found (nothing happened: may be retried); -2 if TF refused a
+ * registration (TF cannot take an op definition back, so that is final). */
+static int register_op(char* err, size_t err_len) {
+  if (matcomp_tf_resolve(err, err_len) != 0) return -1;
+  pin_this_library();
+  TF_Status* status = tf.TF_NewStatus();
+  TF_OpDefinitionBuilder* op = tf.TF_NewOpDefinitionBuilder(MATCOMP_OP_NAME);
+  tf.TF_OpDefinitionBuilderAddAttr(op, "Tin: list(" TYPE_LIST ") >= 0");
+  tf.TF_OpDefinitionBuilderAddAttr(op, "Tout: list(" TYPE_LIST ") >= 0");
+  tf.TF_OpDefinitionBuilderAddAttr(op, "callback: string");
+  tf.TF_OpDefinitionBuilderAddInput(op, "input: Tin");
+  tf.TF_OpDefinitionBuilderAddOutput(op, "output: Tout");
+  tf.TF_OpDefinitionBuilderSetIsStateful(op, true);
+  tf.TF_OpDefinitionBuilderSetShapeInferenceFunction(op, unknown_shapes);
+  tf.TF_RegisterOpDefinition(op, status); /* consumes the builder */
+  if (tf.TF_GetCode(status) != TF_OK) {
+    snprintf(err, err_len, "registering the op " MATCOMP_OP_NAME " failed: %s", tf.TF_Message(status));
+    tf.TF_DeleteStatus(status);
+    return -2;
+  }
+  TF_KernelBuilder* kb =
+      tf.TF_NewKernelBuilder(MATCOMP_OP_NAME, "CPU", kernel_create, kernel_compute, kernel_delete);
+  tf.TF_RegisterKernelBuilder(MATCOMP_OP_NAME "_CPU", kb, status); /* takes ownership of the builder */
+  int rc = 0;
+  if (tf.TF_GetCode(status) != TF_OK) {
+    snprintf(err, err_len, "registering the CPU kernel of " MATCOMP_OP_NAME " failed: %s", tf.TF_Message(status));
+    rc = -2;
+  }
+  tf.TF_DeleteStatus(status);
+  return rc;
+}
+
+int matcomp_register_op(char* err, size_t err_len) {
+  pthread_mutex_lock(&g_register_lock);
+  if (g_registered == 0) {
+    int rc = register_op(err, err_len);
+    if (rc == 0) g_registered = 1;
+    if (rc == -2) {
+      g_registered = -1;
+      snprintf(g_failure, sizeof g_failure, "%s", err);
+    }
+  } else if (g_registered < 0) {
+    snprintf(err, err_len, "%s", g_failure);
+  }
+  int registered = g_registered;
+  pthread_mutex_unlock(&g_register_lock);
+  return registered > 0 ? 0 : -1;
 }

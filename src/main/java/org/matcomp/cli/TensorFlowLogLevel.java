@@ -1,8 +1,6 @@
 package org.matcomp.cli;
 
-import java.nio.file.Path;
-import java.util.Optional;
-import org.matcomp.hostcallback.NativeLibrary;
+import org.matcomp.nativelib.ProcessEnvironment;
 
 /**
  * Keeps TensorFlow's C++ INFO lines ("oneDNN custom operations are on", "Reading SavedModel from", ...) off the
@@ -10,11 +8,11 @@ import org.matcomp.hostcallback.NativeLibrary;
  *
  * <p>TensorFlow reads {@code TF_CPP_MIN_LOG_LEVEL} from the process environment once, as its library loads, and
  * neither TF Java nor its C API can change the threshold later. A JVM cannot change its own environment either
- * ({@code System.getenv} is a copy), so {@link #quietUnlessSet} calls {@code setenv} through a tiny JNI library
- * ({@code libmatcomp_env.so}, which does not link TensorFlow) before anything loads TensorFlow: {@code Main.main}
- * calls it first. Level 1 drops INFO and keeps warnings and errors. A value the user set (e.g. 0 to see everything)
- * is left alone. Two lines come from a second logging library (absl) inside TensorFlow, which reads no environment
- * variable and whose symbols TF does not export, so they stay: "WARNING: All log messages before
+ * ({@code System.getenv} is a copy), so {@link #quietUnlessSet} calls {@code setenv} through matcomp's native library
+ * ({@link ProcessEnvironment}; the library does not load TensorFlow) before anything loads TensorFlow:
+ * {@code Main.main} calls it first. Level 1 drops INFO and keeps warnings and errors. A value the user set (e.g. 0 to
+ * see everything) is left alone. Two lines come from a second logging library (absl) inside TensorFlow, which reads
+ * no environment variable and whose symbols TF does not export, so they stay: "WARNING: All log messages before
  * absl::InitializeLog() ..." and one "MLIR V1 optimization pass is not enabled", printed once per process by
  * commands that run a graph.
  */
@@ -27,7 +25,7 @@ final class TensorFlowLogLevel {
 
   /**
    * Sets {@value #VARIABLE} to {@value #QUIET} if the user has not set it; returns whether it did. Does nothing
-   * (false) where the helper library is not built (other platforms, {@code -Dmatcomp.native.skip}): the lines are
+   * (false) where the native library is not built (other platforms, {@code -Dmatcomp.native.skip}): the lines are
    * noise, not a failure.
    */
   static boolean quietUnlessSet() {
@@ -35,16 +33,9 @@ final class TensorFlowLogLevel {
       return false;
     }
     try {
-      Optional<Path> lib = NativeLibrary.extractCompanion("libmatcomp_env.so");
-      if (lib.isEmpty()) {
-        return false;
-      }
-      System.load(lib.get().toString());
-      return nSetenvIfAbsent(VARIABLE, QUIET) == 1;
+      return ProcessEnvironment.setIfAbsent(VARIABLE, QUIET);
     } catch (RuntimeException | LinkageError e) {
       return false;
     }
   }
-
-  private static native int nSetenvIfAbsent(String name, String value);
 }

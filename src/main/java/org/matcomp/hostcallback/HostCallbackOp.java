@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import org.matcomp.nativelib.NativeAbi;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.OperationBuilder;
@@ -45,7 +46,7 @@ import org.tensorflow.types.family.TType;
  */
 public final class HostCallbackOp extends RawOp implements Iterable<Operand<TType>> {
   /** The op type, as registered by the native library. */
-  public static final String OP_NAME = "MatcompHostCallback";
+  public static final String OP_NAME = NativeAbi.OP_NAME;
 
   private final String callbackName;
   private final List<Output<?>> outputs;

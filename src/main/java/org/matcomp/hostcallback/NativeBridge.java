@@ -2,25 +2,36 @@ package org.matcomp.hostcallback;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.matcomp.nativelib.NativeAbi;
 
 /**
  * The Java half of the JNI bridge in {@code native/host_callback_jni.c}. The kernel calls {@link #dispatch} on a TF
- * thread; the natives let the callback produce outputs in TF memory. {@link NativeLibrary} binds the natives and
- * calls {@link #nInit}, which hands this class to native code, so TF threads never need {@code FindClass} (it fails
- * on them when matcomp sits in a child class loader).
+ * thread; the natives let the callback produce outputs in TF memory. {@link NativeLibrary} calls {@link #nInit},
+ * which hands this class to native code, so TF threads never need {@code FindClass} (it fails on them when matcomp
+ * sits in a child class loader), then {@link #nRegisterOp}.
  */
 final class NativeBridge {
-  /** TF status codes (tensorflow/core/protobuf/error_codes.proto). */
-  static final int INVALID_ARGUMENT = 3;
-  static final int INTERNAL = 13;
+  /** The TF status codes {@link #nFail} accepts (native/matcomp_native.h). */
+  static final int INVALID_ARGUMENT = NativeAbi.FAIL_INVALID_ARGUMENT;
+  static final int INTERNAL = NativeAbi.FAIL_INTERNAL;
 
   /** Bounds the error text: TF prints it in every exception and log line. */
   private static final int STACK_FRAMES = 5;
 
   private NativeBridge() {}
 
-  /** Captures the JavaVM, this class and {@link #dispatch}; returns the native ABI version. */
-  static native int nInit();
+  /**
+   * Captures the JavaVM, this class and {@link #dispatch} for TF's threads; idempotent.
+   *
+   * @throws IllegalStateException (or the JVM's own error) if something it needs is missing
+   */
+  static native void nInit();
+
+  /**
+   * Registers the op and its CPU kernel with the TensorFlow TF Java has loaded, once per process; later calls return
+   * at once. Returns null on success, else why it failed.
+   */
+  static native String nRegisterOp();
 
   static native ByteBuffer nAllocateOutput(long handle, int index, long[] shape);
 

@@ -17,8 +17,9 @@
  * <p>Pieces: {@link org.matcomp.hostcallback.HostCallbacks} (registry by name; graphs store the name),
  * {@link org.matcomp.hostcallback.HostCallbackOp} (the typed op builder), {@link org.matcomp.hostcallback.HostCall}
  * (inputs as read-only direct buffers over TF memory, outputs allocated by TF and written in place),
- * {@link org.matcomp.hostcallback.NativeLibrary} (loads {@code libmatcomp_native.so} from the jar, once per process;
- * linux-x86_64 only).
+ * {@link org.matcomp.hostcallback.NativeLibrary} (registers the op with TensorFlow, once per process, from
+ * {@code libmatcomp_native.so}, which {@link org.matcomp.nativelib.NativeLoader} loads from the jar; linux-x86_64
+ * only).
  *
  * <p>Hazards, each verified:
  *

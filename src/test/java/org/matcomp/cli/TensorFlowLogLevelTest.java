@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.matcomp.hostcallback.NativeLibrary;
+import org.matcomp.nativelib.NativeLoader;
 import org.matcomp.savedmodel.TinyModels;
 
 /**
@@ -38,8 +38,8 @@ class TensorFlowLogLevelTest {
 
   @Test
   void infoLinesAreOffByDefaultAndBackWhenTheUserAsks() throws Exception {
-    org.matcomp.Requirements.require(NativeLibrary.PLATFORM.equals(NativeLibrary.currentPlatform()),
-        "the CLI's setenv helper is built for " + NativeLibrary.PLATFORM + " only");
+    org.matcomp.Requirements.require(NativeLoader.PLATFORM.equals(NativeLoader.currentPlatform()),
+        "the CLI's setenv helper is built for " + NativeLoader.PLATFORM + " only");
     String quiet = stderrOfInspect(null);
     assertFalse(TF_INFO.matcher(quiet).find(), quiet);
     assertFalse(quiet.contains("Reading SavedModel from"), quiet);

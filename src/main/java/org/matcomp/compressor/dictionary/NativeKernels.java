@@ -1,6 +1,6 @@
 package org.matcomp.compressor.dictionary;
 
-import org.matcomp.hostcallback.NativeLibrary;
+import org.matcomp.nativelib.NativeLoader;
 
 /**
  * Batch-OMP, the whole dictionary-learning loop and the seeding picks compiled ahead of time, in matcomp's native
@@ -14,9 +14,8 @@ import org.matcomp.hostcallback.NativeLibrary;
  * learning give the Java code's results bit for bit (NativeKernelsTest); the Java code remains the reference, and the
  * fallback wherever the library is not available (platforms other than linux-x86_64, builds without gcc).
  *
- * <p>Loading the library also loads TensorFlow's (ours links against it for the host-callback op): about a second,
- * once per process, and nothing for a TF Java program that has TensorFlow loaded already. Callers that time the
- * algorithm call {@link #load()} first, as they exclude JVM start-up.
+ * <p>The library ({@link NativeLoader}) does not load TensorFlow: a compressor used outside a TF graph starts in
+ * milliseconds. Callers that time the algorithm call {@link #load()} first, as they exclude JVM start-up.
  */
 public final class NativeKernels {
   /** {@code -Dmatcomp.native.dictionary=false} forces the Java kernels (for comparisons and tests). */
@@ -50,7 +49,7 @@ public final class NativeKernels {
       return false;
     }
     try {
-      NativeLibrary.load();
+      NativeLoader.load();
       return true;
     } catch (RuntimeException | UnsatisfiedLinkError e) {
       // Whatever kept the library out (platform, build, an unwritable extraction directory), the Java kernels

@@ -1,0 +1,26 @@
+/*
+ * Every number (and the one name) that matcomp's Java code and libmatcomp_native.so must agree on, in one place.
+ *
+ * Java mirrors this file in org.matcomp.nativelib.NativeAbi, field for field (MATCOMP_X here is NativeAbi.X there),
+ * and NativeAbiTest parses this file and checks both directions: every definition here has a Java field of the same
+ * value, and every NativeAbi field has a definition here. Keep to that form so the test can read it: one
+ * `#define MATCOMP_<NAME> <integer or "string">` per line, nothing computed.
+ */
+#ifndef MATCOMP_NATIVE_H_
+#define MATCOMP_NATIVE_H_
+
+/* Bumped whenever a native method, its arguments or any value below changes meaning: NativeLoader refuses a library
+ * whose nAbiVersion differs (a stale library extracted by an older matcomp). */
+#define MATCOMP_ABI_VERSION 2
+
+/* ---- the host-callback op ---- */
+
+/* The TF op type registered by NativeBridge.nRegisterOp. */
+#define MATCOMP_OP_NAME "MatcompHostCallback"
+
+/* The status codes Java may pass to NativeBridge.nFail: TF's own (tensorflow/core/protobuf/error_codes.proto).
+ * Any other code is reported as FAIL_INTERNAL, so that Java can never mark a failed node OK (code 0). */
+#define MATCOMP_FAIL_INVALID_ARGUMENT 3
+#define MATCOMP_FAIL_INTERNAL 13
+
+#endif /* MATCOMP_NATIVE_H_ */

@@ -1,0 +1,20 @@
+package org.matcomp.nativelib;
+
+/**
+ * The Java mirror of {@code native/matcomp_native.h}: every number (and the op name) that matcomp's Java code and its
+ * native library must agree on. {@code MATCOMP_X} there is {@code X} here; {@code NativeAbiTest} parses the header and
+ * fails on any difference either way, so neither side can drift. Change the header first, then this class.
+ */
+public final class NativeAbi {
+  /** The protocol version; {@link NativeLoader} refuses a library that reports another. */
+  public static final int ABI_VERSION = 2;
+
+  /** The TF op type of matcomp's host callback. */
+  public static final String OP_NAME = "MatcompHostCallback";
+
+  /** Status codes Java may pass to {@code NativeBridge.nFail}: TF's INVALID_ARGUMENT and INTERNAL. */
+  public static final int FAIL_INVALID_ARGUMENT = 3;
+  public static final int FAIL_INTERNAL = 13;
+
+  private NativeAbi() {}
+}
