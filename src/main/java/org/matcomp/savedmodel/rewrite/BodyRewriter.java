@@ -18,6 +18,7 @@ import org.matcomp.savedmodel.trace.GraphIndex;
 import org.matcomp.savedmodel.trace.Location;
 import org.matcomp.savedmodel.trace.ResourceUseAnalyzer;
 import org.matcomp.savedmodel.trace.TensorRef;
+import org.matcomp.savedmodel.trace.WeightViews;
 
 /**
  * Rewrites one body — the top-level graph or a function — in which some holders (a variable node, or a function
@@ -55,6 +56,7 @@ final class BodyRewriter implements NodeSink {
 
   private final Location location;
   private final List<NodeDef> original;
+  private final Map<String, NodeDef> byName = new HashMap<>();
   private final Map<String, Replacement> holders;
   private final Set<String> dropNodes;
   private final FactorAccess access;
@@ -73,6 +75,7 @@ final class BodyRewriter implements NodeSink {
       FactorAccess access, CalleeRewriter callees) {
     this.location = location;
     this.original = List.copyOf(original);
+    original.forEach(n -> byName.put(n.getName(), n));
     this.holders = holders;
     this.dropNodes = dropNodes;
     this.access = access;
@@ -157,12 +160,33 @@ final class BodyRewriter implements NodeSink {
     return out;
   }
 
+  /**
+   * The shape the consumer's input {@code ref} sees a replaced weight in: the variable's shape through the constant
+   * views (Reshape, ExpandDims) on the dropped chain between them.
+   */
+  private long[] seenShape(TensorRef ref, Replacement r) {
+    java.util.Deque<NodeDef> views = new java.util.ArrayDeque<>();
+    for (TensorRef at = ref; droppedRead(at).isPresent(); ) {
+      NodeDef n = byName.get(at.node());
+      if (WeightViews.isConstantView(n, byName::get)) {
+        views.push(n);
+      }
+      at = GraphIndex.dataInputs(n, location).get(0);
+    }
+    long[] shape = r.variable().shape();
+    while (!views.isEmpty()) {
+      shape = WeightViews.apply(views.pop(), shape, byName::get);
+    }
+    return shape;
+  }
+
   private void findDroppedReads() {
     boolean changed = true;
     while (changed) {
       changed = false;
       for (NodeDef n : original) {
-        if (!READS.contains(n.getOp()) || droppedReads.containsKey(n.getName()) || n.getInputCount() == 0) {
+        boolean passesOn = READS.contains(n.getOp()) || WeightViews.isConstantView(n, byName::get);
+        if (!passesOn || droppedReads.containsKey(n.getName()) || n.getInputCount() == 0) {
           continue;
         }
         TensorRef src = GraphIndex.dataInputs(n, location).get(0);
@@ -284,8 +308,8 @@ final class BodyRewriter implements NodeSink {
       values.add(ref(read, access.readOutputArg(r), 0));
     }
     OpEmitter ops = new OpEmitter(this, n.getName() + "/" + r.form().method().name().replace('-', '_'));
-    SiteContext site = new SiteContext(n, kind.get(), k, r.variable().shape(), r.rows(), r.cols(), values,
-        r.factors(), ops);
+    long[] seen = seenShape(GraphIndex.dataInputs(n, location).get(k), r);
+    SiteContext site = new SiteContext(n, kind.get(), k, seen, r.rows(), r.cols(), values, r.factors(), ops);
     r.form().emit(site);
     int at = -1;
     for (int i = 0; i < added.size(); i++) {

@@ -87,11 +87,11 @@ public final class ForwardPathTracer {
       if (!PASS_THROUGH.contains(node.getOp())) {
         Optional<ConsumerKind> kind = ConsumerKind.of(node.getOp());
         for (int k = 0; k < inputs.size(); k++) {
-          Optional<VariableInfo> hit = resolve(frame, inputs.get(k));
+          Optional<Resolved> hit = resolve(frame, inputs.get(k));
           if (hit.isEmpty()) {
             continue;
           }
-          VariableInfo v = hit.get();
+          VariableInfo v = hit.get().variable();
           variables.putIfAbsent(v.name(), v);
           readers.computeIfAbsent(v.name(), x -> new LinkedHashSet<>())
               .add(node.getOp() + "@" + frame.location() + ":" + node.getName());
@@ -99,7 +99,7 @@ public final class ForwardPathTracer {
             boolean batched = kind.get() == ConsumerKind.BATCH_MATMUL;
             WeightSite site = new WeightSite(v, kind.get(), frame.location(), node.getName(), k,
                 flag(node, batched ? "adj_x" : "transpose_a"), flag(node, batched ? "adj_y" : "transpose_b"),
-                MatrixView.of(kind.get(), node, k, v.shape()));
+                MatrixView.of(kind.get(), node, k, hit.get().seenShape()));
             sites.putIfAbsent(frame.location() + "|" + node.getName() + "|" + k, site);
           }
         }
@@ -128,8 +128,16 @@ public final class ForwardPathTracer {
     return in.get(k);
   }
 
-  /** Follows a value back through reads and argument passing to a variable, if it is one. */
-  private Optional<VariableInfo> resolve(Frame frame, TensorRef ref) {
+  /** A variable a consumer reads, and the shape it sees it in (the variable's, or the last view's). */
+  private record Resolved(VariableInfo variable, long[] seenShape) {}
+
+  /**
+   * Follows a value back through reads, constant views (Reshape, ExpandDims) and argument passing to a variable, if
+   * it is one; the views met on the way give the shape the consumer sees.
+   */
+  private Optional<Resolved> resolve(Frame frame, TensorRef ref) {
+    java.util.Deque<NodeDef> views = new ArrayDeque<>();
+    java.util.Deque<Location> viewLocations = new ArrayDeque<>();
     for (int guard = 0; guard < 10_000; guard++) {
       if (ref.isArgument()) {
         TensorRef up = callerInput(frame, ref.node());
@@ -143,10 +151,25 @@ public final class ForwardPathTracer {
       }
       if (VariableInfo.isVariable(n)) {
         // a variable created inside a function body cannot be replaced from outside: not a weight site
-        return frame.location().isTopLevel() ? Optional.of(VariableInfo.of(n)) : Optional.empty();
+        if (!frame.location().isTopLevel()) {
+          return Optional.empty();
+        }
+        VariableInfo v = VariableInfo.of(n);
+        long[] shape = v.shape();
+        while (!views.isEmpty() && shape != null) {
+          Location at = viewLocations.pop();
+          shape = WeightViews.apply(views.pop(), shape, name -> index.node(at, name));
+        }
+        return Optional.of(new Resolved(v, shape));
       }
-      if (!PASS_THROUGH.contains(n.getOp()) || n.getInputCount() == 0) {
+      Location here = frame.location();
+      boolean view = ref.index() == 0 && WeightViews.isConstantView(n, name -> index.node(here, name));
+      if (!(PASS_THROUGH.contains(n.getOp()) || view) || n.getInputCount() == 0) {
         return Optional.empty();
+      }
+      if (view) {
+        views.push(n);
+        viewLocations.push(here);
       }
       ref = GraphIndex.dataInputs(n, frame.location()).get(0);
     }

@@ -76,7 +76,9 @@ public final class ResourceUseAnalyzer {
             blockers.add("its value is passed into function " + callee + " (a value argument is not rewritten),"
                 + " where it is read by " + readersOf(Location.function(callee),
                     index.function(callee).getSignature().getInputArg(k).getName(), true));
-          } else if (READS.contains(c.getOp())) {
+          } else if (READS.contains(c.getOp())
+              || k == 0 && WeightViews.isConstantView(c, name -> index.node(h.location(), name))) {
+            // reads and constant views pass the value on; the consumer behind them sees the view's shape
             work.push(new Holder(h.location(), c.getName(), false, false));
           } else {
             Optional<ConsumerKind> kind = ConsumerKind.of(c.getOp());
