@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.TensorShapeProto;
 import org.matcomp.savedmodel.trace.ConsumerKind;
 import org.matcomp.savedmodel.trace.GraphIndex;
 import org.matcomp.savedmodel.trace.Location;
@@ -42,6 +43,9 @@ final class BodyRewriter implements NodeSink {
     /** Handles to pass to a callee (top level: the factor variables; in a function: its new arguments). */
     List<String> handles(Replacement r);
 
+    /** True if this body's holders of {@code r} carry the weight's value rather than its handle. */
+    boolean passesValues(Replacement r);
+
     /** Emits (into {@code sink}) a node reading factor {@code j}; returns the node's name. */
     String emitRead(Replacement r, int j, NodeSink sink);
 
@@ -51,7 +55,13 @@ final class BodyRewriter implements NodeSink {
 
   /** Rewrites a callee for the holders passed at some argument positions; returns the new function's name. */
   interface CalleeRewriter {
-    String rewrite(String callee, SortedMap<Integer, Replacement> byArgument);
+    String rewrite(String callee, SortedMap<Integer, Passed> byArgument);
+
+    /**
+     * Rewrites a loop's body ({@code body} true) or cond for weights passed as loop variables: slot k carries
+     * factor 0, the other factors are appended (and the body passes them through); returns the new name.
+     */
+    String rewriteLoopFunction(String function, SortedMap<Integer, Passed> bySlot, boolean body);
   }
 
   private final Location location;
@@ -150,8 +160,10 @@ final class BodyRewriter implements NodeSink {
       }
       if (fromHolders.isEmpty() && fromReads.isEmpty()) {
         out.add(n.toBuilder().clearInput().addAllInput(fixControls(n)).build());
-      } else if (GraphIndex.isCall(n) && fromReads.isEmpty()) {
-        out.add(editCall(n, fromHolders));
+      } else if (GraphIndex.isCall(n)) {
+        out.add(editCall(n, passed(fromHolders, fromReads)));
+      } else if (GraphIndex.isLoop(n)) {
+        out.add(editLoop(n, passed(fromHolders, fromReads)));
       } else {
         replaceConsumer(n, fromHolders, fromReads);
       }
@@ -240,14 +252,34 @@ final class BodyRewriter implements NodeSink {
     return in;
   }
 
-  private NodeDef editCall(NodeDef n, SortedMap<Integer, Replacement> byPosition) {
-    String callee = callees.rewrite(GraphIndex.callee(n), byPosition);
-    List<String> dataIn = new ArrayList<>();
-    for (String s : n.getInputList()) {
-      if (!s.startsWith("^")) {
-        dataIn.add(s);
-      }
+  /** How each replaced weight reaches a call or loop: handles from a handle holder, values from reads and values. */
+  private SortedMap<Integer, Passed> passed(SortedMap<Integer, Replacement> fromHolders,
+      SortedMap<Integer, Replacement> fromReads) {
+    SortedMap<Integer, Passed> p = new TreeMap<>();
+    fromHolders.forEach((k, r) -> p.put(k, new Passed(r, access.passesValues(r))));
+    fromReads.forEach((k, r) -> p.put(k, new Passed(r, true)));
+    return p;
+  }
+
+  /** The tensors standing for {@code p}'s weight here: the factors' handles, or their values. */
+  private List<String> passedRefs(Passed p) {
+    if (!p.value()) {
+      return access.handles(p.replacement());
     }
+    List<String> refs = new ArrayList<>();
+    for (String read : readsOf(p.replacement())) {
+      refs.add(ref(read, access.readOutputArg(p.replacement()), 0));
+    }
+    return refs;
+  }
+
+  static DataType passedType(Passed p, int j) {
+    return p.value() ? p.replacement().factors().get(j).value().dtype() : DataType.DT_RESOURCE;
+  }
+
+  private NodeDef editCall(NodeDef n, SortedMap<Integer, Passed> byPosition) {
+    String callee = callees.rewrite(GraphIndex.callee(n), byPosition);
+    List<String> dataIn = dataInputNames(n);
     List<String> newIn = new ArrayList<>();
     List<DataType> tin = new ArrayList<>();
     List<DataType> oldTin = n.getAttrOrThrow("Tin").getList().getTypeList();
@@ -268,19 +300,18 @@ final class BodyRewriter implements NodeSink {
         }
       }
     }
-    for (Replacement r : byPosition.values()) {
-      for (String h : access.handles(r)) {
-        readOnly.add((long) newIn.size());
-        newIn.add(h);
-        tin.add(DataType.DT_RESOURCE);
+    for (Passed p : byPosition.values()) {
+      List<String> refs = passedRefs(p);
+      for (int j = 0; j < refs.size(); j++) {
+        if (!p.value()) {
+          readOnly.add((long) newIn.size());
+        }
+        newIn.add(refs.get(j));
+        tin.add(passedType(p, j));
       }
     }
     NodeDef.Builder b = n.toBuilder().clearInput().addAllInput(newIn);
-    for (String s : fixControls(n)) {
-      if (s.startsWith("^")) {
-        b.addInput(s);
-      }
-    }
+    addControls(n, b);
     b.putAttr("Tin", Attrs.types(tin));
     b.putAttr("f", AttrValue.newBuilder().setFunc(n.getAttrOrThrow("f").getFunc().toBuilder().setName(callee))
         .build());
@@ -289,6 +320,82 @@ final class BodyRewriter implements NodeSink {
           .setList(AttrValue.ListValue.newBuilder().addAllI(readOnly)).build());
     }
     return b.build();
+  }
+
+  /**
+   * A loop with weights among its variables: slot k carries factor 0 and the other factors are appended, so every
+   * existing output keeps its index; the body passes the appended ones through unchanged, like the weight was.
+   */
+  private NodeDef editLoop(NodeDef n, SortedMap<Integer, Passed> bySlot) {
+    String body = callees.rewriteLoopFunction(GraphIndex.loopBody(n), bySlot, true);
+    String cond = callees.rewriteLoopFunction(GraphIndex.loopCond(n), bySlot, false);
+    List<String> in = dataInputNames(n);
+    List<DataType> types = new ArrayList<>(n.getAttrOrThrow("T").getList().getTypeList());
+    List<TensorShapeProto> shapes = new ArrayList<>(n.getAttrOrThrow("output_shapes").getList().getShapeList());
+    List<Long> readOnly = new ArrayList<>();
+    if (n.containsAttr("_read_only_resource_inputs")) {
+      readOnly.addAll(n.getAttrOrThrow("_read_only_resource_inputs").getList().getIList());
+    }
+    for (Map.Entry<Integer, Passed> e : bySlot.entrySet()) {
+      Passed p = e.getValue();
+      List<String> refs = passedRefs(p);
+      for (int j = 0; j < refs.size(); j++) {
+        int slot = j == 0 ? e.getKey() : in.size();
+        TensorShapeProto shape = p.value() ? Attrs.shapeProto(p.replacement().factors().get(j).value().shape())
+            : TensorShapeProto.getDefaultInstance();
+        if (j == 0) {
+          in.set(slot, refs.get(j));
+          types.set(slot, passedType(p, j));
+          shapes.set(slot, shape);
+        } else {
+          in.add(refs.get(j));
+          types.add(passedType(p, j));
+          shapes.add(shape);
+        }
+        if (!p.value() && !readOnly.contains((long) slot)) {
+          readOnly.add((long) slot);
+        }
+        if (p.value()) {
+          readOnly.remove((long) slot);
+        }
+      }
+    }
+    NodeDef.Builder b = n.toBuilder().clearInput().addAllInput(in).removeAttr("_output_shapes")
+        .putAttr("T", Attrs.types(types))
+        .putAttr("output_shapes", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()
+            .addAllShape(shapes)).build())
+        .putAttr("body", func(n, "body", body)).putAttr("cond", func(n, "cond", cond));
+    if (n.containsAttr("_num_original_outputs")) {
+      b.putAttr("_num_original_outputs", Attrs.integer(in.size()));
+    }
+    if (n.containsAttr("_read_only_resource_inputs")) {
+      b.putAttr("_read_only_resource_inputs", AttrValue.newBuilder()
+          .setList(AttrValue.ListValue.newBuilder().addAllI(readOnly)).build());
+    }
+    addControls(n, b);
+    return b.build();
+  }
+
+  private static AttrValue func(NodeDef n, String attr, String name) {
+    return AttrValue.newBuilder().setFunc(n.getAttrOrThrow(attr).getFunc().toBuilder().setName(name)).build();
+  }
+
+  private static List<String> dataInputNames(NodeDef n) {
+    List<String> dataIn = new ArrayList<>();
+    for (String s : n.getInputList()) {
+      if (!s.startsWith("^")) {
+        dataIn.add(s);
+      }
+    }
+    return dataIn;
+  }
+
+  private void addControls(NodeDef n, NodeDef.Builder b) {
+    for (String s : fixControls(n)) {
+      if (s.startsWith("^")) {
+        b.addInput(s);
+      }
+    }
   }
 
   private void replaceConsumer(NodeDef n, SortedMap<Integer, Replacement> fromHolders,

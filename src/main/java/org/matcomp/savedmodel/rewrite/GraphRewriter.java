@@ -105,6 +105,12 @@ public final class GraphRewriter {
       return r.factorVariables();
     }
 
+    /** A TF1 ref variable passed on directly is passed as its value. */
+    @Override
+    public boolean passesValues(Replacement r) {
+      return !r.variable().isResource();
+    }
+
     @Override
     public String emitRead(Replacement r, int j, NodeSink sink) {
       String var = r.factorVariables().get(j);

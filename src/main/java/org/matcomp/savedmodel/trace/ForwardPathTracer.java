@@ -63,11 +63,17 @@ public final class ForwardPathTracer {
         throw new IllegalArgumentException("node '" + ref.node() + "' referenced in " + frame.location()
             + " does not exist");
       }
-      if (GraphIndex.isCall(node)) {
+      if (GraphIndex.isCall(node) || GraphIndex.isLoop(node)) {
         if (!visited.add(frame.id() + "|" + node.getName() + ":" + ref.index())) {
           continue;
         }
-        String callee = GraphIndex.callee(node);
+        // a loop's output j is its body's output j after the last iteration; the body's arguments are the loop's
+        // inputs, so a weight the body reads resolves, argument by argument, to what the loop was given
+        boolean loop = GraphIndex.isLoop(node);
+        String callee = loop ? GraphIndex.loopBody(node) : GraphIndex.callee(node);
+        if (loop) {
+          functions.add(GraphIndex.loopCond(node));
+        }
         FunctionDef f = index.function(callee);
         functions.add(callee);
         if (ref.index() >= f.getSignature().getOutputArgCount()) {

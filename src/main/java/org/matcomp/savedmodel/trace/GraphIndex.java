@@ -90,6 +90,21 @@ public final class GraphIndex {
     return b;
   }
 
+  /** Functional loops: {@code body} and {@code cond} take the loop variables, in order, as their arguments. */
+  public static final Set<String> LOOP_OPS = Set.of("While", "StatelessWhile");
+
+  public static boolean isLoop(NodeDef n) {
+    return LOOP_OPS.contains(n.getOp()) && n.containsAttr("body") && n.containsAttr("cond");
+  }
+
+  public static String loopBody(NodeDef loop) {
+    return loop.getAttrOrThrow("body").getFunc().getName();
+  }
+
+  public static String loopCond(NodeDef loop) {
+    return loop.getAttrOrThrow("cond").getFunc().getName();
+  }
+
   public static boolean isCall(NodeDef n) {
     return CALL_OPS.contains(n.getOp()) && n.containsAttr("f");
   }

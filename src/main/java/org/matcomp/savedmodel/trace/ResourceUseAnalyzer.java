@@ -37,7 +37,11 @@ public final class ResourceUseAnalyzer {
    * A holder of the variable: a node at a location, or (in a function) an input argument; {@code handle} when it
    * carries the resource handle rather than the value.
    */
-  private record Holder(Location location, String name, boolean argument, boolean handle) {}
+  private record Holder(Location location, String name, boolean argument, boolean handle, int loopSlot) {
+    Holder(Location location, String name, boolean argument, boolean handle) {
+      this(location, name, argument, handle, -1);
+    }
+  }
 
   VariableUses analyze(VariableInfo v) {
     List<VariableUses.SiteUse> sites = new ArrayList<>();
@@ -55,8 +59,11 @@ public final class ResourceUseAnalyzer {
       }
       if (!h.location().isTopLevel()) {
         FunctionDef f = index.function(h.location().function());
+        List<String> outputs = f.getSignature().getOutputArgList().stream().map(a -> a.getName()).toList();
         f.getRetMap().forEach((out, ret) -> {
-          if (refersTo(TensorRef.parse(ret, h.location()), h)) {
+          // a loop body hands a loop-invariant weight back at its own slot: that is how loops carry it
+          boolean passThrough = h.loopSlot() >= 0 && outputs.indexOf(out) == h.loopSlot();
+          if (refersTo(TensorRef.parse(ret, h.location()), h) && !passThrough) {
             blockers.add("returned as output '" + out + "' of " + h.location());
           }
         });
@@ -67,15 +74,14 @@ public final class ResourceUseAnalyzer {
           if (!refersTo(in.get(k), h)) {
             continue;
           }
-          if (GraphIndex.isCall(c) && h.handle()) {
+          if (GraphIndex.isCall(c)) {
+            // handle or value, the factors can take the weight's place as arguments
             String callee = GraphIndex.callee(c);
             FunctionDef f = index.function(callee);
-            work.push(new Holder(Location.function(callee), f.getSignature().getInputArg(k).getName(), true, true));
-          } else if (GraphIndex.isCall(c)) {
-            String callee = GraphIndex.callee(c);
-            blockers.add("its value is passed into function " + callee + " (a value argument is not rewritten),"
-                + " where it is read by " + readersOf(Location.function(callee),
-                    index.function(callee).getSignature().getInputArg(k).getName(), true));
+            work.push(new Holder(Location.function(callee), f.getSignature().getInputArg(k).getName(), true,
+                h.handle()));
+          } else if (GraphIndex.isLoop(c)) {
+            loopUse(c, k, h, work, blockers);
           } else if (READS.contains(c.getOp())
               || k == 0 && WeightViews.isConstantView(c, name -> index.node(h.location(), name))) {
             // reads and constant views pass the value on; the consumer behind them sees the view's shape
@@ -134,6 +140,29 @@ public final class ResourceUseAnalyzer {
     Set<String> readers = new LinkedHashSet<>();
     collectReaders(where, name, argument, 0, readers);
     return readers.isEmpty() ? "nothing" : String.join("; ", readers);
+  }
+
+  /**
+   * A weight passed into a While loop as loop variable {@code k}: followed into the body and the cond, whose argument
+   * k holds it; the loop's output k (the weight handed back) must not be read after the loop.
+   */
+  private void loopUse(NodeDef loop, int k, Holder h, Deque<Holder> work, List<String> blockers) {
+    for (NodeDef c : index.nodes(h.location())) {
+      for (TensorRef r : GraphIndex.dataInputs(c, h.location())) {
+        if (!r.isArgument() && r.node().equals(loop.getName()) && r.index() == k) {
+          blockers.add("the " + loop.getOp() + " loop '" + loop.getName() + "' in " + h.location()
+              + " hands it back as output " + k + ", which " + c.getOp() + " '" + c.getName() + "' reads");
+        }
+      }
+    }
+    for (String fn : List.of(GraphIndex.loopBody(loop), GraphIndex.loopCond(loop))) {
+      FunctionDef f = index.function(fn);
+      if (k >= f.getSignature().getInputArgCount()) {
+        blockers.add(fn + " takes fewer loop variables than '" + loop.getName() + "' passes");
+        continue;
+      }
+      work.push(new Holder(Location.function(fn), f.getSignature().getInputArg(k).getName(), true, h.handle(), k));
+    }
   }
 
   /** Consumer settings the forms do not handle: gathers along another axis or with batch dimensions. */
