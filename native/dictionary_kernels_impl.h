@@ -498,20 +498,14 @@ static void widen(const float* x, double* y, int n) {
 }
 
 typedef struct {
-  int mode; /* -1: plain encoding; else a PASS_ value */
+  int mode; /* a PASS_ value */
   const Dict* g;
   const float* x;
   int n, k;
-  double tolerance;
   int stride, phase;
   int threads;
-  /* encoding */
   int* indices;
-  float* values_f;
   int* counts;
-  double* residuals;
-  double* norms_out;
-  /* learning */
   double* values_d;
   double* errors;
   const double* norms_in;
@@ -520,20 +514,6 @@ typedef struct {
   atomic_int next_block;
   atomic_int failed;
 } Pass;
-
-static void encode_rows(Pass* p, Coder* c, int from, int to) {
-  const int d = p->g->dim, k = p->k;
-  for (int r = from; r < to; r++) {
-    code(c, p->g, p->x + (size_t)r * d, p->tolerance);
-    for (int s = 0; s < c->count; s++) {
-      p->indices[(size_t)r * k + s] = c->selected[s];
-      p->values_f[(size_t)r * k + s] = (float)c->coefficients[s];
-    }
-    p->counts[r] = c->count;
-    p->residuals[r] = c->residual;
-    p->norms_out[r] = c->squared_norm;
-  }
-}
 
 static void code_subset_rows(Pass* p, Coder* c, int from, int to) {
   const int d = p->g->dim, k = p->k, stride = p->stride;
@@ -618,11 +598,8 @@ static void* run_worker(void* arg) {
       case PASS_REFIT:
         refit_rows(p, c, from, to);
         break;
-      case PASS_FINAL:
+      default: /* PASS_FINAL */
         final_rows(p, c, from, to);
-        break;
-      default:
-        encode_rows(p, c, from, to);
     }
   }
   coder_free(c);
@@ -831,7 +808,6 @@ static double learn_pass(int mode, const Dict* g, const float* x, int n, int k, 
   p.x = x;
   p.n = n;
   p.k = k;
-  p.tolerance = -1;
   p.stride = stride;
   p.phase = phase;
   p.threads = threads;
@@ -890,6 +866,11 @@ static int normal_from_code(Normal* ne, Normal* partials, const Dict* g, const f
 int MC_ENTRY(learn)(const float* x, int n, int dim, int atoms, int k, int iterations, int stride, int threads,
                     float* dictionary, int* indices, float* stored, int* counts, double* errors, double* history,
                     double* initial, int* stats) {
+  if (n < 1 || dim < 1 || atoms < 1 || k < 1 || k > atoms || iterations < 1 || stride < 1) {
+    /* iterations >= 1 above all: the final objective is written to history[length - 1]. */
+    stats[MATCOMP_STAT_STATUS] = MATCOMP_STATUS_BAD_ARGUMENT;
+    return MATCOMP_STATUS_BAD_ARGUMENT;
+  }
   size_t slots = (size_t)n * k;
   threads = threads < 1 ? 1 : (threads > n ? (n < 1 ? 1 : n) : threads);
   double* values = calloc(slots, sizeof(double));
@@ -909,7 +890,7 @@ int MC_ENTRY(learn)(const float* x, int n, int dim, int atoms, int k, int iterat
   }
   Dict gram = {0}, next = {0};
   int have_dicts = 0;
-  int status = STATUS_NO_MEMORY;
+  int status = MATCOMP_STATUS_NO_MEMORY;
   if (!values || !norms || !row || !saved_indices || !saved_values || !saved_counts || !saved_errors
       || !next_dictionary || !normal_ok(&normal) || !partials_ok) {
     goto done;
@@ -923,7 +904,7 @@ int MC_ENTRY(learn)(const float* x, int n, int dim, int atoms, int k, int iterat
   }
   *initial = total;
   if (!isfinite(total)) {
-    status = STATUS_NOT_FINITE;
+    status = MATCOMP_STATUS_NOT_FINITE;
     goto done;
   }
   memset(indices, 0, sizeof(int) * slots);
@@ -978,10 +959,10 @@ int MC_ENTRY(learn)(const float* x, int n, int dim, int atoms, int k, int iterat
                                 stored);
   if (isnan(objective)) goto done;
   history[length - 1] = objective;
-  stats[STAT_HISTORY_LENGTH] = length;
-  stats[STAT_REVERTED] = reverted;
-  stats[STAT_REPLACED] = replaced;
-  status = STATUS_OK;
+  stats[MATCOMP_STAT_HISTORY_LENGTH] = length;
+  stats[MATCOMP_STAT_REVERTED] = reverted;
+  stats[MATCOMP_STAT_REPLACED] = replaced;
+  status = MATCOMP_STATUS_OK;
 done:
   if (have_dicts) {
     dict_free(&gram);
@@ -997,7 +978,7 @@ done:
   free(next_dictionary);
   normal_free(&normal);
   for (int c = 0; c < NORMAL_CHUNKS; c++) normal_free(&partials[c]);
-  stats[STAT_STATUS] = status;
+  stats[MATCOMP_STAT_STATUS] = status;
   return status;
 }
 
@@ -1097,27 +1078,38 @@ static double squared_norm_f(const float* x, int n) {
 }
 
 /*
- * AtomSeeding.seed up to the random fill: the sampled rows (a partial Fisher-Yates shuffle), their unit vectors,
- * the k-means++ picks. `*state` comes in as the seed and leaves as the generator's state, for the caller to fill the
- * atoms not picked. Returns how many atoms were picked, or -1 when memory ran out.
+ * AtomSeeding.seed's sample: a partial Fisher-Yates shuffle of the n row numbers into order (n entries), whose first
+ * m are the sampled rows. Returns m. `*state` comes in as the seed and leaves as the generator's state, to be passed
+ * on to seed_rows. Split from seed_rows so that the caller copies in only the sampled rows, not the whole table.
  */
-int MC_ENTRY(seed_rows)(const float* x, int n, int dim, int atoms, uint64_t* state, float* chosen) {
+int MC_ENTRY(seed_sample)(int n, int atoms, uint64_t* state, int* order) {
+  if (n < 0 || atoms < 1) return -MATCOMP_STATUS_BAD_ARGUMENT;
   int m = (int)((long)n < 2L * atoms ? n : 2L * atoms); /* AtomSeeding.SAMPLE_PER_ATOM = 2 */
-  int* order = malloc(sizeof(int) * n);
+  for (int i = 0; i < n; i++) order[i] = i;
+  for (int i = 0; i < m; i++) {
+    int j = i + split_bounded(state, n - i);
+    int swap = order[i];
+    order[i] = order[j];
+    order[j] = swap;
+  }
+  return m;
+}
+
+/*
+ * AtomSeeding.seed after the sample, up to the random fill: the sampled rows' unit vectors (sample: m x dim, in sample
+ * order) and the k-means++ picks into chosen (atoms x dim). `*state` continues from seed_sample and leaves as the
+ * generator's state, for the caller to fill the atoms not picked. Returns how many atoms were picked, or minus a
+ * MATCOMP_STATUS_ code.
+ */
+int MC_ENTRY(seed_rows)(const float* sample, int m, int dim, int atoms, uint64_t* state, float* chosen) {
+  if (m < 0 || dim < 1 || atoms < 1) return -MATCOMP_STATUS_BAD_ARGUMENT;
   float* t = malloc(sizeof(float) * (size_t)dim * (m > 0 ? m : 1));
   double* uniforms = malloc(sizeof(double) * atoms);
-  int a = -1;
-  if (order && t && uniforms) {
-    for (int i = 0; i < n; i++) order[i] = i;
-    for (int i = 0; i < m; i++) {
-      int j = i + split_bounded(state, n - i);
-      int swap = order[i];
-      order[i] = order[j];
-      order[j] = swap;
-    }
+  int a = -MATCOMP_STATUS_NO_MEMORY;
+  if (t && uniforms) {
     int usable = 0;
     for (int i = 0; i < m; i++) {
-      const float* row = x + (size_t)order[i] * dim;
+      const float* row = sample + (size_t)i * dim;
       double norm = sqrt(squared_norm_f(row, dim));
       if (norm > 0) {
         for (int p = 0; p < dim; p++) t[(size_t)p * m + usable] = (float)(row[p] / norm);
@@ -1129,33 +1121,195 @@ int MC_ENTRY(seed_rows)(const float* x, int n, int dim, int atoms, uint64_t* sta
       int first = split_bounded(state, usable);
       for (int i = 1; i < atoms; i++) uniforms[i] = split_double(state);
       a = seed_atoms(t, usable, m, dim, atoms, first, uniforms, chosen);
+      if (a < 0) a = -MATCOMP_STATUS_NO_MEMORY;
     }
   }
-  free(order);
   free(t);
   free(uniforms);
   return a;
 }
 
-/* Batch-OMP of n signals (BatchOmp.encodeValidated); 0, or -1 when memory ran out. */
-int MC_ENTRY(encode)(const float* d, int atoms, int dim, const float* x, int n, int k, double tolerance,
-                     int threads, int* idx, float* val, int* cnt, double* res, double* nrm) {
+/* ---- Batch-OMP, streamed (BatchOmp.encodeValidated) ---- */
+
+/*
+ * Coding reads each row once and writes its code once, so the rows need not be in native memory all at once: they
+ * pass through a few block-sized slots. The calling thread moves blocks between the slots and the caller's arrays
+ * (MatcompRowStream: the JNI bridge's Get/Set<Type>ArrayRegion) and codes blocks itself when it has nothing to move;
+ * the other threads only code. Compared with copying the whole input in and the whole code out, this touches about
+ * a third of a megabyte of fresh memory instead of 3.4 MB (10 000 x 64 rows, k = 8), whose page faults were most of
+ * the copies' cost in a fresh process, and the copying overlaps the coding. Every row's code depends on that row
+ * alone, so the result does not depend on which thread codes which block.
+ */
+enum { SLOT_FREE, SLOT_FILLING, SLOT_READY, SLOT_CODING, SLOT_CODED, SLOT_DRAINING };
+
+typedef struct {
+  int state;
+  int from, count; /* the rows it holds */
+  double* res;     /* BLOCK each: residuals, squared norms, counts */
+  double* nrm;
+  int* cnt;
+  float* x;        /* BLOCK x dim */
+  int* idx;        /* BLOCK x k */
+  float* val;      /* BLOCK x k */
+} Slot;
+
+typedef struct {
+  const Dict* g;
+  int k;
+  double tolerance;
+  Slot* slots;
+  int nslots;
+  pthread_mutex_t lock;
+  pthread_cond_t ready; /* a slot became SLOT_READY, or the stream ended */
+  pthread_cond_t coded; /* a slot became SLOT_CODED */
+  int ended;
+} Stream;
+
+/* Codes the rows of one slot into the slot's outputs; code slots past a row's count are zeroed, as Java's are. */
+static void code_slot(const Stream* s, Coder* c, Slot* slot) {
+  const int d = s->g->dim, k = s->k;
+  for (int i = 0; i < slot->count; i++) {
+    code(c, s->g, slot->x + (size_t)i * d, s->tolerance);
+    int* idx = slot->idx + (size_t)i * k;
+    float* val = slot->val + (size_t)i * k;
+    for (int t = 0; t < c->count; t++) {
+      idx[t] = c->selected[t];
+      val[t] = (float)c->coefficients[t];
+    }
+    for (int t = c->count; t < k; t++) {
+      idx[t] = 0;
+      val[t] = 0.0f;
+    }
+    slot->cnt[i] = c->count;
+    slot->res[i] = c->residual;
+    slot->nrm[i] = c->squared_norm;
+  }
+}
+
+/* The first slot in `state`, or NULL; s->lock held. */
+static Slot* find_slot(Stream* s, int state) {
+  for (int i = 0; i < s->nslots; i++) {
+    if (s->slots[i].state == state) return &s->slots[i];
+  }
+  return NULL;
+}
+
+/* Codes the slot (taken in SLOT_READY, s->lock held, and held again on return). */
+static void code_locked(Stream* s, Coder* c, Slot* slot) {
+  slot->state = SLOT_CODING;
+  pthread_mutex_unlock(&s->lock);
+  code_slot(s, c, slot);
+  pthread_mutex_lock(&s->lock);
+  slot->state = SLOT_CODED;
+  pthread_cond_signal(&s->coded);
+}
+
+static void* stream_worker(void* arg) {
+  Stream* s = arg;
+  Coder* c = coder_new(s->g, s->k); /* without one this thread leaves the work to the others */
+  pthread_mutex_lock(&s->lock);
+  while (c != NULL) {
+    Slot* slot = find_slot(s, SLOT_READY);
+    if (slot != NULL) {
+      code_locked(s, c, slot);
+    } else if (s->ended) {
+      break;
+    } else {
+      pthread_cond_wait(&s->ready, &s->lock);
+    }
+  }
+  pthread_mutex_unlock(&s->lock);
+  coder_free(c);
+  return NULL;
+}
+
+/* The calling thread's share: fill free slots first (so the workers never wait for rows), then drain coded ones,
+ * then code; wait only when every slot is being coded elsewhere. */
+static void stream_rows(Stream* s, Coder* c, int n, const MatcompRowStream* rows) {
+  const int blocks = (n + BLOCK - 1) / BLOCK;
+  int filled = 0, drained = 0;
+  pthread_mutex_lock(&s->lock);
+  while (drained < blocks) {
+    Slot* slot;
+    if (filled < blocks && (slot = find_slot(s, SLOT_FREE)) != NULL) {
+      slot->state = SLOT_FILLING;
+      slot->from = filled * BLOCK;
+      slot->count = n - slot->from < BLOCK ? n - slot->from : BLOCK;
+      filled++;
+      pthread_mutex_unlock(&s->lock);
+      rows->read(rows->ctx, slot->from, slot->count, slot->x);
+      pthread_mutex_lock(&s->lock);
+      slot->state = SLOT_READY;
+      pthread_cond_signal(&s->ready);
+    } else if ((slot = find_slot(s, SLOT_CODED)) != NULL) {
+      slot->state = SLOT_DRAINING;
+      pthread_mutex_unlock(&s->lock);
+      rows->write(rows->ctx, slot->from, slot->count, slot->idx, slot->val, slot->cnt, slot->res, slot->nrm);
+      pthread_mutex_lock(&s->lock);
+      slot->state = SLOT_FREE;
+      drained++;
+    } else if ((slot = find_slot(s, SLOT_READY)) != NULL) {
+      code_locked(s, c, slot);
+    } else {
+      pthread_cond_wait(&s->coded, &s->lock);
+    }
+  }
+  s->ended = 1;
+  pthread_cond_broadcast(&s->ready);
+  pthread_mutex_unlock(&s->lock);
+}
+
+/* Batch-OMP of the n rows `rows` delivers (BatchOmp.encodeValidated); returns a MATCOMP_STATUS_ code. */
+int MC_ENTRY(encode)(const float* d, int atoms, int dim, int n, int k, double tolerance, int threads,
+                     const MatcompRowStream* rows) {
+  if (atoms < 1 || dim < 1 || n < 0 || k < 1 || k > atoms) return MATCOMP_STATUS_BAD_ARGUMENT;
+  if (n == 0) return MATCOMP_STATUS_OK;
+  const int blocks = (n + BLOCK - 1) / BLOCK;
+  threads = threads < 1 ? 1 : (threads > blocks ? blocks : threads);
+  Stream s = {0};
+  s.k = k;
+  s.tolerance = tolerance;
+  s.nslots = 2 * threads; /* one being coded and one waiting, per thread */
+  size_t slot_bytes = (size_t)BLOCK * (2 * sizeof(double) + sizeof(int) + (size_t)dim * sizeof(float)
+                                       + (size_t)k * (sizeof(int) + sizeof(float)));
   Dict g;
-  if (dict_init(&g, d, atoms, dim) != 0) return -1;
-  Pass p = {0};
-  p.mode = -1;
-  p.g = &g;
-  p.x = x;
-  p.n = n;
-  p.k = k;
-  p.tolerance = tolerance;
-  p.threads = threads;
-  p.indices = idx;
-  p.values_f = val;
-  p.counts = cnt;
-  p.residuals = res;
-  p.norms_out = nrm;
-  int rc = run_pass(&p);
+  if (dict_init(&g, d, atoms, dim) != 0) return MATCOMP_STATUS_NO_MEMORY;
+  s.g = &g;
+  s.slots = calloc((size_t)s.nslots, sizeof(Slot));
+  char* memory = malloc(slot_bytes * (size_t)s.nslots);
+  Coder* c = coder_new(&g, k);
+  pthread_t* ids = malloc(sizeof(pthread_t) * (size_t)threads);
+  char* started = calloc((size_t)threads, 1);
+  int status = MATCOMP_STATUS_NO_MEMORY;
+  if (s.slots && memory && c && ids && started) {
+    for (int i = 0; i < s.nslots; i++) {
+      Slot* slot = &s.slots[i];
+      char* at = memory + slot_bytes * (size_t)i; /* doubles first: every part stays aligned */
+      slot->res = (double*)at;
+      slot->nrm = slot->res + BLOCK;
+      slot->cnt = (int*)(slot->nrm + BLOCK);
+      slot->x = (float*)(slot->cnt + BLOCK);
+      slot->idx = (int*)(slot->x + (size_t)BLOCK * dim);
+      slot->val = (float*)(slot->idx + (size_t)BLOCK * k);
+    }
+    pthread_mutex_init(&s.lock, NULL);
+    pthread_cond_init(&s.ready, NULL);
+    pthread_cond_init(&s.coded, NULL);
+    for (int t = 1; t < threads; t++) started[t] = pthread_create(&ids[t], NULL, stream_worker, &s) == 0;
+    stream_rows(&s, c, n, rows);
+    for (int t = 1; t < threads; t++) {
+      if (started[t]) pthread_join(ids[t], NULL);
+    }
+    pthread_cond_destroy(&s.coded);
+    pthread_cond_destroy(&s.ready);
+    pthread_mutex_destroy(&s.lock);
+    status = MATCOMP_STATUS_OK;
+  }
+  free(started);
+  free(ids);
+  coder_free(c);
+  free(memory);
+  free(s.slots);
   dict_free(&g);
-  return rc;
+  return status;
 }

@@ -23,4 +23,24 @@
 #define MATCOMP_FAIL_INVALID_ARGUMENT 3
 #define MATCOMP_FAIL_INTERNAL 13
 
+/* ---- the dictionary kernels (NativeKernels) ---- */
+
+/* Outcomes of nEncode (its return value) and nLearn (stats[STAT_STATUS]). Arrays that do not fit the sizes passed
+ * with them never reach a kernel: the bridge throws IllegalArgumentException naming the array. */
+#define MATCOMP_STATUS_OK 0
+/* nLearn: some row has a NaN or infinite entry; nothing was learned (Java names the entry). */
+#define MATCOMP_STATUS_NOT_FINITE 1
+/* A work array could not be allocated. */
+#define MATCOMP_STATUS_NO_MEMORY 2
+/* A size argument is outside what the kernel computes on (see each kernel's preconditions in
+ * dictionary_kernels.h); nothing was read or written. */
+#define MATCOMP_STATUS_BAD_ARGUMENT 3
+
+/* The layout of nLearn's int[] stats. */
+#define MATCOMP_STAT_STATUS 0
+#define MATCOMP_STAT_HISTORY_LENGTH 1
+#define MATCOMP_STAT_REVERTED 2
+#define MATCOMP_STAT_REPLACED 3
+#define MATCOMP_STAT_COUNT 4
+
 #endif /* MATCOMP_NATIVE_H_ */

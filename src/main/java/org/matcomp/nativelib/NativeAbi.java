@@ -16,5 +16,18 @@ public final class NativeAbi {
   public static final int FAIL_INVALID_ARGUMENT = 3;
   public static final int FAIL_INTERNAL = 13;
 
+  /** Outcomes of the dictionary kernels. */
+  public static final int STATUS_OK = 0;
+  public static final int STATUS_NOT_FINITE = 1;
+  public static final int STATUS_NO_MEMORY = 2;
+  public static final int STATUS_BAD_ARGUMENT = 3;
+
+  /** The layout of {@code nLearn}'s {@code int[] stats}. */
+  public static final int STAT_STATUS = 0;
+  public static final int STAT_HISTORY_LENGTH = 1;
+  public static final int STAT_REVERTED = 2;
+  public static final int STAT_REPLACED = 3;
+  public static final int STAT_COUNT = 4;
+
   private NativeAbi() {}
 }

@@ -1,5 +1,7 @@
 package org.matcomp.compressor.dictionary;
 
+import java.util.Arrays;
+import org.matcomp.nativelib.NativeAbi;
 import org.matcomp.nativelib.NativeLoader;
 
 /**
@@ -15,7 +17,9 @@ import org.matcomp.nativelib.NativeLoader;
  * fallback wherever the library is not available (platforms other than linux-x86_64, builds without gcc).
  *
  * <p>The library ({@link NativeLoader}) does not load TensorFlow: a compressor used outside a TF graph starts in
- * milliseconds. Callers that time the algorithm call {@link #load()} first, as they exclude JVM start-up.
+ * milliseconds. Callers that time the algorithm call {@link #load()} first, as they exclude JVM start-up. Arrays are
+ * copied to native memory and back around each call rather than pinned, so the garbage collector and every other
+ * Java thread keep running while a learning call computes for seconds.
  */
 public final class NativeKernels {
   /** {@code -Dmatcomp.native.dictionary=false} forces the Java kernels (for comparisons and tests). */
@@ -63,14 +67,21 @@ public final class NativeKernels {
    * Codes n signals as {@link BatchOmp} does, writing its outputs.
    *
    * @throws OutOfMemoryError if the native side cannot allocate its work arrays
+   * @throws IllegalArgumentException if the sizes are outside what the native coder computes on (it checks them
+   *     itself, e.g. {@code 1 <= k <= atoms}), or an array is shorter than they imply
    */
   static void encode(float[] dictionary, int atoms, int dim, float[] signals, int n, int k, double tolerance,
       int[] indices, float[] values, int[] counts, double[] residuals, double[] squaredNorms) {
-    int rc = nEncode(dictionary, atoms, dim, signals, n, k, tolerance, Workers.THREADS, indices, values, counts,
+    encode(dictionary, atoms, dim, signals, n, k, tolerance, Workers.THREADS, indices, values, counts, residuals,
+        squaredNorms);
+  }
+
+  /** {@link #encode} on {@code threads} threads (the result does not depend on it; tests check that). */
+  static void encode(float[] dictionary, int atoms, int dim, float[] signals, int n, int k, double tolerance,
+      int threads, int[] indices, float[] values, int[] counts, double[] residuals, double[] squaredNorms) {
+    int status = nEncode(dictionary, atoms, dim, signals, n, k, tolerance, threads, indices, values, counts,
         residuals, squaredNorms);
-    if (rc != 0) {
-      throw new OutOfMemoryError("native Batch-OMP could not allocate its work arrays (" + atoms + " atoms)");
-    }
+    check(status, "Batch-OMP", "n=" + n + " atoms=" + atoms + " dim=" + dim + " k=" + k);
   }
 
   /** What {@link #learn} produced besides the arrays it filled. */
@@ -83,23 +94,24 @@ public final class NativeKernels {
    * (then nothing is learned and the caller names the culprit).
    *
    * @throws OutOfMemoryError if the native side cannot allocate its work arrays
+   * @throws IllegalArgumentException if the sizes are outside what the native learner computes on (it checks them
+   *     itself, e.g. {@code iterations >= 1})
    */
   static Learning learn(float[] signals, int n, int dim, int atoms, int k, int iterations, int stride,
       float[] dictionary, int[] indices, float[] values, int[] counts, double[] errors) {
-    double[] history = new double[iterations];
+    double[] history = new double[Math.max(iterations, 0)];
     double[] initial = new double[1];
-    int[] stats = new int[4];
+    int[] stats = new int[NativeAbi.STAT_COUNT];
     nLearn(signals, n, dim, atoms, k, iterations, stride, Workers.THREADS, dictionary, indices, values, counts,
         errors, history, initial, stats);
-    switch (stats[0]) {
-      case 0:
-        return new Learning(initial[0], java.util.Arrays.copyOf(history, stats[1]), stats[2], stats[3]);
-      case 1:
-        return null;
-      default:
-        throw new OutOfMemoryError("native dictionary learning could not allocate its work arrays (" + n + " rows, "
-            + atoms + " atoms)");
+    int status = stats[NativeAbi.STAT_STATUS];
+    if (status == NativeAbi.STATUS_NOT_FINITE) {
+      return null;
     }
+    check(status, "dictionary learning", "n=" + n + " dim=" + dim + " atoms=" + atoms + " k=" + k + " iterations="
+        + iterations + " stride=" + stride);
+    return new Learning(initial[0], Arrays.copyOf(history, stats[NativeAbi.STAT_HISTORY_LENGTH]),
+        stats[NativeAbi.STAT_REVERTED], stats[NativeAbi.STAT_REPLACED]);
   }
 
   private static native void nLearn(float[] signals, int n, int dim, int atoms, int k, int iterations, int stride,
@@ -112,13 +124,28 @@ public final class NativeKernels {
    * caller to draw the rest from. Returns how many atoms were picked.
    *
    * @throws OutOfMemoryError if the native side cannot allocate its work arrays
+   * @throws IllegalArgumentException if the sizes are outside what the native seeding computes on
    */
   static int seed(float[] signals, int n, int dim, int atoms, long[] state, float[] chosen) {
     int a = nSeed(signals, n, dim, atoms, state, chosen);
     if (a < 0) {
-      throw new OutOfMemoryError("native atom seeding could not allocate its work arrays (" + n + " rows)");
+      check(-a, "atom seeding", "n=" + n + " dim=" + dim + " atoms=" + atoms);
     }
     return a;
+  }
+
+  /** Throws the exception for a kernel's status code (native/matcomp_native.h) unless it is OK. */
+  private static void check(int status, String kernel, String sizes) {
+    switch (status) {
+      case NativeAbi.STATUS_OK:
+        return;
+      case NativeAbi.STATUS_NO_MEMORY:
+        throw new OutOfMemoryError("native " + kernel + " could not allocate its work arrays (" + sizes + ")");
+      case NativeAbi.STATUS_BAD_ARGUMENT:
+        throw new IllegalArgumentException("native " + kernel + " refused its sizes (" + sizes + ")");
+      default:
+        throw new IllegalStateException("native " + kernel + " returned status " + status + " (" + sizes + ")");
+    }
   }
 
   private static native int nSeed(float[] signals, int n, int dim, int atoms, long[] state, float[] chosen);

@@ -52,6 +52,41 @@ class NativeKernelsTest {
   }
 
   @Test
+  void codingDoesNotDependOnTheThreadCount() {
+    // The rows stream through a few slots per thread, coded by whichever thread is free: any number of threads, more
+    // than the machine has or than there are blocks, gives the same code.
+    Random random = new Random(12);
+    int n = 3001;
+    int atoms = 48;
+    int dim = 10;
+    int k = 4;
+    float[] d = unitRows(random, atoms, dim);
+    float[] x = mixtures(random, d, n, atoms, dim, 3, 0.02);
+    int[] firstIndices = null;
+    float[] firstValues = null;
+    double[] firstResiduals = null;
+    for (int threads : new int[] {1, 2, 3, 8, 64}) {
+      int[] indices = new int[n * k];
+      float[] values = new float[n * k];
+      int[] counts = new int[n];
+      double[] residuals = new double[n];
+      NativeKernels.encode(d, atoms, dim, x, n, k, -1, threads, indices, values, counts, residuals, new double[n]);
+      if (firstIndices == null) {
+        firstIndices = indices;
+        firstValues = values;
+        firstResiduals = residuals;
+      }
+      assertArrayEquals(firstIndices, indices, threads + " threads");
+      assertArrayEquals(firstValues, values, threads + " threads");
+      assertArrayEquals(firstResiduals, residuals, threads + " threads");
+    }
+    SparseCode viaJava = BatchOmp.withNonzeros(k).encodeValidated(GramDictionary.of(d, atoms, dim), x, n,
+        new double[n]);
+    assertArrayEquals(viaJava.indices(), firstIndices);
+    assertArrayEquals(viaJava.values(), firstValues);
+  }
+
+  @Test
   void exactTiesAreBrokenLikeTheJavaCoder() {
     // Duplicated atoms tie exactly in every correlation: the working-order rule decides, on both sides alike.
     Random random = new Random(7);
@@ -136,6 +171,53 @@ class NativeKernelsTest {
         () -> learner.learn("table.npy", x, 50, 4, true));
     assertTrue(e.getMessage().contains("table.npy"), e.getMessage());
     assertTrue(e.getMessage().contains("17"), e.getMessage());
+  }
+
+  @Test
+  void theNativeLearnerChecksItsOwnPreconditions() {
+    // Called below the Java checks: with zero iterations the learner would write history[-1], and k > atoms would
+    // overrun its work arrays. It must refuse both itself.
+    Random random = new Random(3);
+    int n = 50;
+    int dim = 4;
+    int atoms = 8;
+    float[] x = mixtures(random, unitRows(random, atoms, dim), n, atoms, dim, 2, 0.1);
+    float[] seeds = unitRows(random, atoms, dim);
+    for (int[] bad : new int[][] {{2, 0}, {9, 3}, {0, 3}}) {
+      int k = bad[0];
+      int iterations = bad[1];
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> NativeKernels.learn(x, n, dim, atoms, k, iterations, 2, seeds.clone(), new int[n * k],
+              new float[n * k], new int[n], new double[n]));
+      assertTrue(e.getMessage().contains("refused its sizes"), e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NativeKernels.encode(seeds, atoms, dim, x, n, atoms + 1, -1, new int[n * (atoms + 1)],
+            new float[n * (atoms + 1)], new int[n], new double[n], new double[n]));
+    assertTrue(e.getMessage().contains("refused its sizes"), e.getMessage());
+  }
+
+  @Test
+  void arraysShorterThanTheirSizesAreNamedNotOverrun() {
+    Random random = new Random(4);
+    int n = 30;
+    int dim = 5;
+    int atoms = 6;
+    int k = 2;
+    float[] d = unitRows(random, atoms, dim);
+    float[] x = mixtures(random, d, n, atoms, dim, 2, 0.1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NativeKernels.encode(d, atoms, dim, x, n, k, -1, new int[n * k - 1], new float[n * k], new int[n],
+            new double[n], new double[n]));
+    assertTrue(e.getMessage().contains("nEncode: indices holds 59 elements, and the sizes passed with it need 60"),
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> NativeKernels.learn(x, n + 1, dim, atoms, k, 2, 2, d.clone(), new int[n * k], new float[n * k],
+            new int[n], new double[n]));
+    assertTrue(e.getMessage().contains("nLearn: signals holds 150 elements"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> NativeKernels.seed(x, n, dim, atoms, new long[1], new float[atoms * dim - 1]));
+    assertTrue(e.getMessage().contains("nSeed: chosen holds 29 elements"), e.getMessage());
   }
 
   private static float[] unitRows(Random random, int rows, int dim) {
