@@ -35,6 +35,9 @@ public final class NativeLoader {
   public static final String PLATFORM = "linux-x86_64";
   /** The library's file name in the jar and on disk. */
   public static final String FILE_NAME = "libmatcomp_native.so";
+  /** How to get the library where {@link #isBuilt()} is false. */
+  public static final String BUILD_HINT =
+      "build matcomp on " + PLATFORM + " with gcc and make, and without -Dmatcomp.native.skip";
   /** Overrides where the library is extracted (default: a per-user directory under java.io.tmpdir). */
   public static final String DIR_PROPERTY = "matcomp.native.dir";
 
@@ -70,6 +73,14 @@ public final class NativeLoader {
       failure = new IllegalStateException("cannot load matcomp's native library: " + e.getMessage(), e);
       throw failure;
     }
+  }
+
+  /**
+   * Whether matcomp ships the library for this JVM's platform and this build holds it (it does unless built elsewhere
+   * or with {@code -Dmatcomp.native.skip}); {@link #load()} can still fail, e.g. on an unwritable directory.
+   */
+  public static boolean isBuilt() {
+    return PLATFORM.equals(currentPlatform()) && NativeLoader.class.getResource(RESOURCE) != null;
   }
 
   /** Whether {@link #load()} has succeeded in this class loader. */
@@ -123,9 +134,8 @@ public final class NativeLoader {
   private static byte[] readResource() {
     try (InputStream in = NativeLoader.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new UnsupportedOperationException("the native library " + RESOURCE + " is not on the classpath (was"
-            + " matcomp built with the native profile, i.e. on linux-x86_64 with gcc and make, without"
-            + " -Dmatcomp.native.skip?)");
+        throw new UnsupportedOperationException("the native library " + RESOURCE + " is not on the classpath ("
+            + BUILD_HINT + ")");
       }
       return in.readAllBytes();
     } catch (IOException e) {

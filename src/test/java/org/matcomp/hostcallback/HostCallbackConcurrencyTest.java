@@ -14,7 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.matcomp.Requirements;
+import org.matcomp.nativelib.NativeLoader;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -29,6 +32,11 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
 
 class HostCallbackConcurrencyTest {
+
+  @BeforeAll
+  static void nativeLibraryIsBuilt() {
+    Requirements.require(NativeLoader.isBuilt(), "matcomp's native library: " + NativeLoader.BUILD_HINT);
+  }
 
   @Test
   void fourJavaThreadsSharingOneSessionEachGetTheirOwnResults() throws Exception {

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.matcomp.Requirements;
+import org.matcomp.nativelib.NativeLoader;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -34,6 +36,7 @@ class HostCallbackErrorsTest {
 
   @BeforeAll
   static void buildSessionWithAHealthyNode() {
+    Requirements.require(NativeLoader.isBuilt(), "matcomp's native library: " + NativeLoader.BUILD_HINT);
     graph = new Graph();
     tf = Ops.create(graph);
     healthy = HostCallbackOp.create(tf, List.of(tf.constant(new int[] {21})), List.of(TInt32.class), List.of(),
@@ -43,8 +46,12 @@ class HostCallbackErrorsTest {
 
   @AfterAll
   static void close() {
-    session.close();
-    graph.close();
+    if (session != null) {
+      session.close();
+    }
+    if (graph != null) {
+      graph.close();
+    }
   }
 
   private static HostCallbackOp failing(List<Class<? extends TType>> outputs, HostCallback fn) {

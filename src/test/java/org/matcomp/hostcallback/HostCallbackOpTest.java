@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.matcomp.Requirements;
+import org.matcomp.nativelib.NativeLoader;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -40,6 +43,11 @@ import org.tensorflow.types.TUint8;
 import org.tensorflow.types.family.TType;
 
 class HostCallbackOpTest {
+
+  @BeforeAll
+  static void nativeLibraryIsBuilt() {
+    Requirements.require(NativeLoader.isBuilt(), "matcomp's native library: " + NativeLoader.BUILD_HINT);
+  }
 
   /** Copies every input to the output of the same index, through Java arrays. */
   private static final HostCallback COPY_ALL = call -> {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.matcomp.Requirements;
 import org.matcomp.nativelib.NativeLoader;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -30,6 +31,10 @@ import org.tensorflow.types.TFloat32;
 class NativeLibraryTest {
   private static final String CALLBACK = "native_library_test_scale2";
 
+  private static void requireLibrary() {
+    Requirements.require(NativeLoader.isBuilt(), "matcomp's native library: " + NativeLoader.BUILD_HINT);
+  }
+
   private static long registrations() {
     return TensorFlow.registeredOpList().getOpList().stream()
         .filter(op -> op.getName().equals(HostCallbackOp.OP_NAME)).count();
@@ -37,6 +42,7 @@ class NativeLibraryTest {
 
   @Test
   void registersTheOpOnceFromTheSharedLibrary() {
+    requireLibrary();
     NativeLibrary.load();
     NativeLibrary.load();
     assertTrue(NativeLibrary.isLoaded());
@@ -99,6 +105,7 @@ class NativeLibraryTest {
 
   @Test
   void aSavedModelHoldingTheOpLoadsInAFreshJvmOnceMatcompRegistersIt(@TempDir Path dir) throws Exception {
+    requireLibrary();
     NativeLibrary.load();
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);

@@ -65,8 +65,7 @@ class NativeAbiTest {
 
   @Test
   void theLoadedLibrarySpeaksTheHeadersVersion() {
-    org.matcomp.Requirements.require(NativeLoader.PLATFORM.equals(NativeLoader.currentPlatform()),
-        "the native library is built for " + NativeLoader.PLATFORM + " only");
+    NativeLoaderTest.requireLibrary();
     NativeLoader.load(); // throws unless nAbiVersion() == NativeAbi.ABI_VERSION
     assertTrue(NativeLoader.isLoaded());
   }

@@ -15,10 +15,8 @@ import org.matcomp.Requirements;
 
 class NativeLoaderTest {
 
-  private static void requireLibrary() {
-    Requirements.require(NativeLoader.class.getResource("/org/matcomp/native/" + NativeLoader.PLATFORM + "/"
-        + NativeLoader.FILE_NAME) != null && NativeLoader.PLATFORM.equals(NativeLoader.currentPlatform()),
-        "matcomp's native library: build on " + NativeLoader.PLATFORM + " with gcc and make");
+  static void requireLibrary() {
+    Requirements.require(NativeLoader.isBuilt(), "matcomp's native library: " + NativeLoader.BUILD_HINT);
   }
 
   @Test
