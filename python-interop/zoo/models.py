@@ -22,7 +22,8 @@ import tensorflow as tf
 IMAGE_SHAPE = (28, 28)
 NUM_CLASSES = 10
 IMAGE_INPUT = "pixels"
-# PTB next-word models: windows of SEQ_LEN token ids (int32, input key "tokens") -> logits (batch, SEQ_LEN, vocab).
+# PTB next-word models: token ids (int32, input key "tokens") of any length, trained and evaluated on windows of
+# SEQ_LEN -> logits (batch, length, vocab). Any length, so that a rewritten loop can be checked at other lengths.
 SEQ_LEN = 20
 TOKEN_INPUT = "tokens"
 
@@ -81,13 +82,13 @@ def build_cnn(filters=32, pointwise=64, dense=128):
 
 
 def build_gru(vocab_size, embedding=64, units=128, output_bias=None):
-    """tf-keras next-word model: tokens (SEQ_LEN,) int32 -> Embedding -> GRU (sequences) -> Dense vocab logits.
+    """tf-keras next-word model: tokens (any length) int32 -> Embedding -> GRU (sequences) -> Dense vocab logits.
 
     output_bias: optional initial logits bias (the unigram log-probabilities make training start at a unigram model).
     """
     import tf_keras
     L = tf_keras.layers
-    inp = tf_keras.Input((SEQ_LEN,), dtype="int32", name=TOKEN_INPUT)
+    inp = tf_keras.Input((None,), dtype="int32", name=TOKEN_INPUT)
     x = L.Embedding(vocab_size, embedding, name="embedding")(inp)
     x = L.GRU(units, return_sequences=True, name="gru")(x)
     bias_init = "zeros" if output_bias is None else tf_keras.initializers.Constant(output_bias)
@@ -96,10 +97,10 @@ def build_gru(vocab_size, embedding=64, units=128, output_bias=None):
 
 
 def build_lstm(vocab_size, embedding=100, units=200, output_bias=None):
-    """Keras 3 next-word model: tokens (SEQ_LEN,) int32 -> Embedding -> LSTM (sequences) -> Dense vocab logits."""
+    """Keras 3 next-word model: tokens (any length) int32 -> Embedding -> LSTM (sequences) -> Dense vocab logits."""
     import keras
     L = keras.layers
-    inp = keras.Input((SEQ_LEN,), dtype="int32", name=TOKEN_INPUT)
+    inp = keras.Input((None,), dtype="int32", name=TOKEN_INPUT)
     x = L.Embedding(vocab_size, embedding, name="embedding")(inp)
     x = L.LSTM(units, return_sequences=True, name="lstm")(x)
     bias_init = "zeros" if output_bias is None else keras.initializers.Constant(output_bias)

@@ -16,9 +16,9 @@ import os
 import re
 import sys
 
-METHOD_COLUMNS = ("lowrank", "kmeans", "prune", "dictionary")
+METHOD_COLUMNS = ("lowrank", "kmeans", "prune", "dictionary", "int8")
 METHOD_HEADERS = {"lowrank": "lowrank rank 16", "kmeans": "kmeans 256", "prune": "prune 50 %",
-                  "dictionary": "dictionary 64×4"}
+                  "dictionary": "dictionary 64×4", "int8": "int8"}
 
 # Short labels for the reasons compress gives; the full text stays in results.json and in compress's own report.
 REASONS = [

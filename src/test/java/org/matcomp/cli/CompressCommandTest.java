@@ -185,6 +185,24 @@ class CompressCommandTest {
   }
 
   @Test
+  void anEinsumThatIsNoMatrixProductIsReportedAndRefusedWhenNamed() throws Exception {
+    Path json = dir.resolve("r.json");
+    Run r = run("compress", TinyModels.ARCHITECTURES.toString(), dir.resolve("all").toString(), "--method", "kmeans",
+        "--clusters", "4", "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject batch = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("matrices")
+        .asList().stream().map(e -> e.getAsJsonObject()).filter(e -> e.get("name").getAsString()
+            .equals("einsum_batch")).findFirst().orElseThrow();
+    assertFalse(batch.get("compressed").getAsBoolean());
+    String why = "Einsum 'Einsum_3': equation 'btd,tde->bte': the weight's axis [t] is neither contracted nor kept"
+        + " (on both sides, or summed away)";
+    assertEquals(why, batch.get("reason").getAsString());
+    assertEquals(192, batch.get("bytes_before").getAsInt(), "reported at its full size");
+    assertRefused(TinyModels.ARCHITECTURES, "einsum_batch: " + why, "--method", "kmeans", "--clusters", "4",
+        "--layers", "einsum_batch");
+  }
+
+  @Test
   void refusesAMissingVariablesShard() throws Exception {
     Path model = tinyCopy(TinyModels.TF1);
     Files.delete(model.resolve("variables/variables.data-00000-of-00001"));

@@ -26,6 +26,42 @@ import org.tensorflow.types.TInt64;
 final class TfJavaRun {
   private TfJavaRun() {}
 
+  /**
+   * {@code java ... TfJavaRun MODEL INPUTS OUT [MODEL INPUTS OUT ...]}: {@link #run} for each triple, in a process of
+   * its own — a fresh JVM that has seen none of the compression, so nothing it kept can make the output load.
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length % 3 != 0) {
+      throw new IllegalArgumentException("expected MODEL INPUTS OUT triples, got " + args.length + " arguments");
+    }
+    for (int i = 0; i < args.length; i += 3) {
+      run(Path.of(args[i]), Path.of(args[i + 1]), Path.of(args[i + 2]));
+    }
+  }
+
+  /** Runs {@code main} in a child JVM with this test's classpath; fails with its output if it fails. */
+  static void runInFreshProcess(java.util.List<String> triples) throws IOException, InterruptedException {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), TfJavaRun.class.getName()));
+    cmd.addAll(triples);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+    Path log = Files.createTempFile("tfjava-run", ".log");
+    try {
+      Process p = pb.redirectOutput(log.toFile()).start();
+      if (!p.waitFor(20, java.util.concurrent.TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IOException("the TF Java run did not finish in 20 minutes");
+      }
+      if (p.exitValue() != 0) {
+        throw new IOException("the TF Java run failed (exit " + p.exitValue() + "):\n" + Files.readString(log));
+      }
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
   /** Runs {@code model}'s serving_default on the feeds in {@code inputs} and writes every output into {@code out}. */
   static void run(Path model, Path inputs, Path out) throws IOException {
     Files.createDirectories(out);

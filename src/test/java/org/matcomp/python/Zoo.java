@@ -14,11 +14,11 @@ import org.matcomp.Requirements;
  * The Python model zoo (python-interop/zoo/build_zoo.py), built once per test run into {@code target/zoo/}. The
  * script keeps its own cache, keyed by its sources and the pinned package versions, so a second run costs a second.
  */
-final class Zoo {
+public final class Zoo {
   static final Path DIR = Path.of("target", "zoo");
 
   /** One zoo model: the SavedModel, its held-out set, 64 fixed sample inputs, and what the zoo recorded. */
-  record Model(String name, Path dir, Path eval, Path sample, JsonObject meta) {
+  public record Model(String name, Path dir, Path eval, Path sample, JsonObject meta) {
     String metric() {
       return meta.get("metric").getAsString();
     }
@@ -41,7 +41,7 @@ final class Zoo {
   private Zoo() {}
 
   /** Every zoo model, building the zoo first if its cache is stale. */
-  static synchronized List<Model> models() throws IOException, InterruptedException {
+  public static synchronized List<Model> models() throws IOException, InterruptedException {
     if (models == null) {
       PythonEnvironment python = Requirements.python();
       python.runChecked(Duration.ofMinutes(30), List.of(
@@ -58,7 +58,7 @@ final class Zoo {
     return models;
   }
 
-  static Model model(String name) throws IOException, InterruptedException {
+  public static Model model(String name) throws IOException, InterruptedException {
     return models().stream().filter(m -> m.name().equals(name)).findFirst()
         .orElseThrow(() -> new IllegalStateException("the zoo has no model '" + name + "'"));
   }

@@ -71,7 +71,8 @@ public final class TinyModels {
   /**
    * The consumers of real architectures, on VariableV2 weights: Einsums with the weight second ('btd,de->bte'),
    * with its contracted axis in the middle ('btc,dce->btde') and first ('cd,btc->btd'); BatchMatMulV2-style products
-   * of a 3-D input with a rank-2 weight, plain and adj_y; and a depthwise convolution.
+   * of a 3-D input with a rank-2 weight, plain and adj_y; a depthwise convolution; and an Einsum that is no matrix
+   * product of its weight ('btd,tde->bte': t is on every side).
    */
   static void writeArchitectures(Path dir) throws IOException {
     OutputDirectory.deleteRecursively(dir);
@@ -101,7 +102,11 @@ public final class TinyModels {
       var image = tf.reshape(x, tf.constant(new int[] {-1, 4, 3, 2}));
       var y6 = tf.reshape(tf.nn.depthwiseConv2dNative(image, tf.withName("depthwise_read").identity(dw),
           List.of(1L, 1L, 1L, 1L), "SAME"), tf.constant(new int[] {-1, 4, 12}));
-      var y = tf.withName("y").concat(List.of(y1, y2, y3, y4, y5, y6), tf.constant(2));
+      // an Einsum whose weight shares the t axis with input and output: no matrix view, reported and left dense
+      Variable<TFloat32> eb = tf.withName("einsum_batch").variable(tf.constant(Shape.of(4, 6, 2),
+          DataBuffers.of(random(rnd, 48, 0.4f))));
+      var y7 = tf.linalg.einsum(List.of(x, tf.withName("einsum_batch_read").identity(eb)), "btd,tde->bte");
+      var y = tf.withName("y").concat(List.of(y1, y2, y3, y4, y5, y6, y7), tf.constant(2));
       try (Session s = new Session(g)) {
         s.initialize();
         SavedModelBundle.exporter(dir.toString()).withSession(s)

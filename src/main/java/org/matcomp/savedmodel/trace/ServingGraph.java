@@ -72,8 +72,9 @@ public final class ServingGraph {
       }
       VariableUses u = uses.analyze(v);
       problems.addAll(u.blockers());
-      matrices.add(new WeightMatrix(v, sites, u, shape == null ? 0 : shape[0], shape == null ? 0 : shape[1],
-          problems, path.readersOf(v.name())));
+      // a weight no consumer sees as a matrix is still reported at its full size: first axis × the rest
+      int[] reported = shape != null ? shape : fallbackShape(v);
+      matrices.add(new WeightMatrix(v, sites, u, reported[0], reported[1], problems, path.readersOf(v.name())));
     }
     // Weights the forward path reads through an op no form replaces (Einsum, a loop body, ...): listed, left dense,
     // with the reader named, so a report shows every matrix of the model and why it stayed as it was.
@@ -87,11 +88,19 @@ public final class ServingGraph {
       if (problems.isEmpty()) {
         problems.add("no op on the forward path reads it as a matrix product");
       }
-      long rows = v.shape()[0];
-      matrices.add(new WeightMatrix(v, List.of(), u, Math.toIntExact(rows), Math.toIntExact(v.elements() / rows),
-          problems, path.readersOf(v.name())));
+      int[] reported = fallbackShape(v);
+      matrices.add(new WeightMatrix(v, List.of(), u, reported[0], reported[1], problems, path.readersOf(v.name())));
     }
     return new ServingGraph(graph, pruned, sigs, path, matrices);
+  }
+
+  /** The first axis × the rest, for reporting a weight no consumer reads as a matrix (0×0 if its shape is unknown). */
+  private static int[] fallbackShape(VariableInfo v) {
+    if (!v.fullyDefined() || v.shape().length == 0 || v.elements() == 0) {
+      return new int[] {0, 0};
+    }
+    long rows = v.shape()[0];
+    return new int[] {Math.toIntExact(rows), Math.toIntExact(v.elements() / rows)};
   }
 
   static String tensorNode(TensorInfo t, SignatureDef s) {

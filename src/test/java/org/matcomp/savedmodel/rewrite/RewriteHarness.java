@@ -90,6 +90,16 @@ final class RewriteHarness {
     }
   }
 
+  /** Max |a − b| over every output of serving_default, on the given feeds. */
+  static double maxDiff(Path a, Path b, java.util.Map<String, TensorValue> feeds) throws IOException {
+    SavedModelDirectory da = SavedModelDirectory.open(a, "serve");
+    try (SavedModelBundle ba = da.load(); SavedModelBundle bb = SavedModelDirectory.open(b, "serve").load()) {
+      VerifyReport r = ModelVerifier.verify(ba, bb, java.util.Map.of("serving_default",
+          da.signatures().get("serving_default")), key -> List.of(new SampleInputs.Batch(feeds, null)));
+      return r.total().max();
+    }
+  }
+
   /** Max |a − b| over every output of every signature, on the same random inputs. */
   static double maxDiff(Path a, Path b) throws IOException {
     SavedModelDirectory da = SavedModelDirectory.open(a, "serve");
@@ -100,7 +110,6 @@ final class RewriteHarness {
     }
   }
 
-  /** The stored value of a weight in a model, as floats. */
   /** The weight as the matrix its consumers multiply by (an Einsum weight's contracted axes first). */
   static float[] weight(Path model, String name) throws IOException {
     SavedModelDirectory dir = SavedModelDirectory.open(model, "serve");
