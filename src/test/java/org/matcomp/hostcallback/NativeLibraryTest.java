@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.matcomp.Requirements;
 import org.matcomp.nativelib.NativeLoader;
+import org.matcomp.nativelib.ProcessEnvironment;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -67,7 +69,11 @@ class NativeLibraryTest {
    * The child JVM: loads the SavedModel in {@code args[0]}, first ({@code args[1]} = "register") after registering
    * the op and the callback, else without, and prints the outputs for [1, 2] or the error.
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (args[0].equals("library-first")) {
+      libraryFirst();
+      return;
+    }
     boolean register = args[1].equals("register");
     if (register) {
       NativeLibrary.load();
@@ -91,9 +97,38 @@ class NativeLibraryTest {
     }
   }
 
+  /**
+   * The child JVM of {@link #theOpRegistersWhenTheLibraryWasLoadedBeforeTensorFlow}: the library is loaded first,
+   * without TensorFlow (as the dictionary kernels or the CLI load it), and the op registered afterwards.
+   */
+  private static void libraryFirst() throws Exception {
+    ProcessEnvironment.setIfAbsent("MATCOMP_NATIVE_LIBRARY_TEST", "1");
+    boolean mapped = Files.readString(Path.of("/proc/self/maps")).contains("tensorflow");
+    System.out.println("tensorflow_mapped_before=" + mapped);
+    NativeLibrary.load();
+    try (Graph g = new Graph(); Session s = new Session(g);
+        HostCallbackRegistration reg = HostCallbacks.register(call -> {
+          float[] v = call.input(0).toFloatArray();
+          call.setOutput(0, new float[] {v[0] + v[1]}, 1);
+        })) {
+      Ops tf = Ops.create(g);
+      HostCallbackOp op = HostCallbackOp.create(tf.scope(), List.of(tf.constant(new float[] {20, 22})),
+          List.of(TFloat32.class), List.of(), reg.name());
+      try (Result r = s.runner().fetch(op.output(0)).run()) {
+        float[] y = new float[1];
+        ((TFloat32) r.get(0)).copyTo(DataBuffers.of(y, false, false));
+        System.out.println("sum=" + y[0] + " registered_ops=" + registrations());
+      }
+    }
+  }
+
   private static String runChild(Path model, String mode) throws Exception {
+    return runChild(model.toString(), mode);
+  }
+
+  private static String runChild(String first, String mode) throws Exception {
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), NativeLibraryTest.class.getName(), model.toString(), mode);
+        System.getProperty("java.class.path"), NativeLibraryTest.class.getName(), first, mode);
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     Process p = pb.redirectErrorStream(true).start();
@@ -101,6 +136,14 @@ class NativeLibraryTest {
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
     return out;
+  }
+
+  @Test
+  void theOpRegistersWhenTheLibraryWasLoadedBeforeTensorFlow() throws Exception {
+    requireLibrary();
+    String out = runChild("library-first", "-");
+    assertTrue(out.contains("tensorflow_mapped_before=false"), out);
+    assertTrue(out.contains("sum=42.0 registered_ops=1"), out);
   }
 
   @Test
