@@ -59,8 +59,8 @@ final class FactorCommand implements Callable<Integer> {
       FactorFiles.checkTarget(output);
     }
     if ("omp".equals(specOptions.method) || "dictionary".equals(specOptions.method)) {
-      // Loading the native kernels (and TensorFlow's library, which ours links against) is process start-up,
-      // like the JVM's own, so it happens before anything is timed; the report says which kernels ran.
+      // Loading the native kernels (our library alone: it does not pull TensorFlow in) is process start-up, like
+      // the JVM's own, so it happens before anything is timed; the report says which kernels ran.
       kernels = NativeKernels.status();
     }
     FloatMatrix a = Npy.readFloatMatrix(input);

@@ -174,6 +174,26 @@ public final class CompressedMatrix implements CompressedWeight {
     };
   }
 
+  /**
+   * einsum(x, W) as {@code phase} reads W: the blend is α·einsum(x, A) + (1−α)·einsum(x, B⊗C), and B⊗C is read as
+   * two einsums through the rank when the method is a product (low-rank, simhash), never built.
+   */
+  @Override
+  public Operand<TFloat32> einsum(Ops tf, Operand<TFloat32> x, EinsumRead read, Phase phase) {
+    read.check(name, rows, cols);
+    return switch (phase) {
+      case DENSE -> read.dense(tf, x, read(tf, a));
+      case BLENDING -> tf.math.add(tf.math.mul(read(tf, alpha), read.dense(tf, x, read(tf, a))),
+          tf.math.mul(tf.math.sub(tf.constant(1f), read(tf, alpha)), compressedEinsum(tf, x, read, factors)));
+      case COMPRESSED -> compressedEinsum(tf, x, read, factors);
+    };
+  }
+
+  private Operand<TFloat32> compressedEinsum(Ops tf, Operand<TFloat32> x, EinsumRead read, FactorVariables f) {
+    return rule.factors(tf, f, rows, cols).map(p -> read.factored(tf, x, p))
+        .orElseGet(() -> read.dense(tf, x, rule.product(tf, f, rows, cols)));
+  }
+
   /** Rows {@code ids} of W as {@code phase} reads it (embedding lookups). */
   @Override
   public Operand<TFloat32> lookup(Ops tf, Operand<? extends TIntegral> ids, Phase phase) {
@@ -188,13 +208,31 @@ public final class CompressedMatrix implements CompressedWeight {
 
   @Override
   public Operand<TFloat32> exportMatmul(Ops target, org.tensorflow.Session trained, Operand<TFloat32> x) {
+    return export(target, trained, w -> target.linalg.matMul(x, w), f -> rule.applyTo(target, x, f, rows, cols));
+  }
+
+  @Override
+  public Operand<TFloat32> exportEinsum(Ops target, org.tensorflow.Session trained, Operand<TFloat32> x,
+      EinsumRead read) {
+    read.check(name, rows, cols);
+    return export(target, trained, w -> read.dense(target, x, w), f -> compressedEinsum(target, x, read, f));
+  }
+
+  /**
+   * A read for serving, built in {@code target} from this matrix's current values in {@code trained}: {@code
+   * ofDense} over A while the phase reads it, {@code ofFactors} over the factors once it does (bit factors stored
+   * packed), α-blended in between.
+   */
+  private Operand<TFloat32> export(Ops target, org.tensorflow.Session trained,
+      java.util.function.Function<Operand<TFloat32>, Operand<TFloat32>> ofDense,
+      java.util.function.Function<FactorVariables, Operand<TFloat32>> ofFactors) {
     Phase phase = phase(trained);
     String prefix = MatrixCompression.prefixOf(name);
     Operand<TFloat32> dense = phase.readsDense()
         ? ExportedValues.variable(target, prefix, trained, a)
         : null;
     if (phase == Phase.DENSE) {
-      return target.linalg.matMul(x, dense);
+      return ofDense.apply(dense);
     }
     List<Variable<? extends org.tensorflow.types.family.TType>> vars = new java.util.ArrayList<>();
     java.util.Map<String, Operand<org.tensorflow.types.TBool>> unpacked = new java.util.LinkedHashMap<>();
@@ -215,12 +253,12 @@ public final class CompressedMatrix implements CompressedWeight {
     }
     FactorVariables served = new FactorVariables(factors.layout(), vars);
     unpacked.forEach(served::readInstead);
-    Operand<TFloat32> compressed = rule.applyTo(target, x, served, rows, cols);
+    Operand<TFloat32> compressed = ofFactors.apply(served);
     if (phase == Phase.COMPRESSED) {
       return compressed;
     }
     Operand<TFloat32> al = ExportedValues.variable(target, prefix + "_alpha", trained, alpha);
-    return target.math.add(target.math.mul(al, target.linalg.matMul(x, dense)),
+    return target.math.add(target.math.mul(al, ofDense.apply(dense)),
         target.math.mul(target.math.sub(target.constant(1f), al), compressed));
   }
 

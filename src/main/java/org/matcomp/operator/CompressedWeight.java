@@ -35,6 +35,12 @@ public interface CompressedWeight {
   /** x·W as {@code phase} reads W, computing only that phase's side. */
   Operand<TFloat32> matmul(Ops tf, Operand<TFloat32> x, Phase phase);
 
+  /**
+   * {@code einsum(x, W)} as {@code phase} reads W, for weights an attention or EinsumDense layer reads as a tensor;
+   * {@code read} says how this rows×cols matrix is that tensor.
+   */
+  Operand<TFloat32> einsum(Ops tf, Operand<TFloat32> x, EinsumRead read, Phase phase);
+
   /** Rows {@code ids} of W as {@code phase} reads it (embedding lookups). */
   Operand<TFloat32> lookup(Ops tf, Operand<? extends TIntegral> ids, Phase phase);
 
@@ -69,6 +75,9 @@ public interface CompressedWeight {
    * stock TF ops, so an export of {@code target} is as small as the compressed form.
    */
   Operand<TFloat32> exportMatmul(Ops target, Session trained, Operand<TFloat32> x);
+
+  /** {@link #einsum} for serving, stored as {@link #exportMatmul} stores it. */
+  Operand<TFloat32> exportEinsum(Ops target, Session trained, Operand<TFloat32> x, EinsumRead read);
 
   /** Parameters and bytes of A vs its compressed form, once the schedule has finished. */
   CompressedSize size();

@@ -140,6 +140,12 @@ public final class PrunedMatrix implements CompressedWeight {
   }
 
   @Override
+  public Operand<TFloat32> einsum(Ops tf, Operand<TFloat32> x, EinsumRead read, Phase phase) {
+    read.check(name, rows, cols);
+    return read.dense(tf, x, phase == Phase.DENSE ? a : masked(tf));
+  }
+
+  @Override
   public List<Variable<TFloat32>> trainableVariables(Phase phase) {
     return List.of(a);
   }
@@ -161,9 +167,20 @@ public final class PrunedMatrix implements CompressedWeight {
    */
   @Override
   public Operand<TFloat32> exportMatmul(Ops target, Session trained, Operand<TFloat32> x) {
+    return target.linalg.matMul(x, exportWeight(target, trained));
+  }
+
+  @Override
+  public Operand<TFloat32> exportEinsum(Ops target, Session trained, Operand<TFloat32> x, EinsumRead read) {
+    read.check(name, rows, cols);
+    return read.dense(target, x, exportWeight(target, trained));
+  }
+
+  /** W for serving, in {@code target}: A before the first mask, else the stored form below rebuilt to rows×cols. */
+  private Operand<TFloat32> exportWeight(Ops target, Session trained) {
     String prefix = MatrixCompression.prefixOf(name);
     if (phase(trained) == Phase.DENSE) {
-      return target.linalg.matMul(x, ExportedValues.variable(target, prefix, trained, a));
+      return ExportedValues.variable(target, prefix, trained, a);
     }
     float[] w = fetch(trained, a);
     float[] m = fetch(trained, mask);
@@ -175,8 +192,8 @@ public final class PrunedMatrix implements CompressedWeight {
       for (int i = 0; i < w.length; i++) {
         masked[i] = m[i] != 0f ? w[i] : 0f;
       }
-      return target.linalg.matMul(x, target.withName(prefix + "_masked").variable(
-          target.constant(Shape.of(rows, cols), DataBuffers.of(masked, true, false))));
+      return target.withName(prefix + "_masked").variable(
+          target.constant(Shape.of(rows, cols), DataBuffers.of(masked, true, false)));
     }
     int[] positions = new int[kept];
     int[] bits = new int[m.length];
@@ -203,7 +220,7 @@ public final class PrunedMatrix implements CompressedWeight {
           .variable(target.constant(Shape.of(kept, 1), DataBuffers.of(positions, true, false)));
       flat = target.scatterNd(p, v, target.constant(new int[] {rows * cols}));
     }
-    return target.linalg.matMul(x, target.reshape(flat, shape));
+    return target.reshape(flat, shape);
   }
 
   /** The factors serving stores for {@code kept} survivors; empty when the masked matrix itself is no larger. */

@@ -1,6 +1,7 @@
 package org.matcomp.operator;
 
 import java.util.Map;
+import java.util.Optional;
 import org.matcomp.compressor.FactorLayout;
 import org.matcomp.compressor.ProductRule;
 import org.tensorflow.Operand;
@@ -24,6 +25,13 @@ final class RuleInGraph implements GraphProductRule {
   @Override
   public Operand<TFloat32> applyTo(Ops tf, Operand<TFloat32> x, FactorVariables f, int rows, int cols) {
     return new ExprInGraph(tf, f, Map.of(ProductRule.X, x)).floats(rule.applyTo(layout(f, rows, cols)));
+  }
+
+  @Override
+  public Optional<Factors> factors(Ops tf, FactorVariables f, int rows, int cols) {
+    ExprInGraph in = new ExprInGraph(tf, f, Map.of());
+    return rule.factored(layout(f, rows, cols))
+        .map(p -> new Factors(in.floats(p.left()), in.floats(p.right()), p.rank()));
   }
 
   /** Ids of any shape: looked up flat, the result shaped ids.shape + [cols]. */

@@ -17,7 +17,7 @@ import org.matcomp.compressor.ProductRule;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
 import org.matcomp.savedmodel.trace.ConsumerKind;
-import org.matcomp.savedmodel.trace.EinsumEquation;
+import org.matcomp.linalg.EinsumEquation;
 import org.matcomp.savedmodel.trace.MatrixView;
 import org.matcomp.compressor.Method;
 
@@ -124,7 +124,6 @@ final class RuleForm implements InferenceForm {
     EinsumEquation e = v.einsum();
     String c = e.contracted();
     String k = e.kept();
-    char z = e.freeLetter();
     int[] leftShape = new int[c.length() + 1];
     int[] rightShape = new int[k.length() + 1];
     for (int i = 0; i < c.length(); i++) {
@@ -135,17 +134,11 @@ final class RuleForm implements InferenceForm {
     for (int i = 0; i < k.length(); i++) {
       rightShape[i + 1] = Math.toIntExact(v.weightShape()[c.length() + i]);
     }
-    StringBuilder middle = new StringBuilder();
-    for (char ch : e.output().toCharArray()) {
-      if (k.indexOf(ch) < 0) {
-        middle.append(ch);
-      }
-    }
-    middle.append(z);
+    EinsumEquation.Factored steps = e.factored();
     String l = ops.reshape(null, left, ops.constInt32(leftShape), DataType.DT_FLOAT);
     String r = ops.reshape(null, right, ops.constInt32(rightShape), DataType.DT_FLOAT);
-    String t = ops.einsum(site.otherInput(), l, e.other() + "," + c + z + "->" + middle);
-    ops.einsum(site.name(), t, r, middle + "," + z + k + "->" + e.output());
+    String t = ops.einsum(site.otherInput(), l, steps.first());
+    ops.einsum(site.name(), t, r, steps.second());
   }
 
   /**

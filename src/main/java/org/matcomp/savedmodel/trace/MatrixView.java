@@ -1,6 +1,7 @@
 package org.matcomp.savedmodel.trace;
 
 import java.util.Arrays;
+import org.matcomp.linalg.EinsumEquation;
 import org.tensorflow.proto.NodeDef;
 
 /**

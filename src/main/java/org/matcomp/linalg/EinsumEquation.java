@@ -1,4 +1,4 @@
-package org.matcomp.savedmodel.trace;
+package org.matcomp.linalg;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,6 +38,31 @@ public record EinsumEquation(String weight, String other, String output, boolean
   public String withWeight(String subscripts) {
     return weightFirst ? subscripts + "," + other + "->" + output : other + "," + subscripts + "->" + output;
   }
+
+  /** The weight's subscripts contracted axes first: the tensor form of its (contracted × kept) matrix. */
+  public String matrixOrder() {
+    return contracted() + kept();
+  }
+
+  /**
+   * The two equations of x ⊙ (L·R) for W = L·R through a new inner axis: x with L [contracted…, z] gives every
+   * output axis but the kept ones, plus z; that with R [z, kept…] gives the output. The other operand comes first
+   * in the first equation, the intermediate in the second.
+   */
+  public Factored factored() {
+    char z = freeLetter();
+    StringBuilder middle = new StringBuilder();
+    for (char ch : output.toCharArray()) {
+      if (kept().indexOf(ch) < 0) {
+        middle.append(ch);
+      }
+    }
+    middle.append(z);
+    return new Factored(other + "," + contracted() + z + "->" + middle, middle + "," + z + kept() + "->" + output);
+  }
+
+  /** {@link #factored}: x with the left factor, then the intermediate with the right one. */
+  public record Factored(String first, String second) {}
 
   /** A letter the equation does not use, for a factor's inner axis. */
   public char freeLetter() {
