@@ -9,9 +9,8 @@ import java.util.Map;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
-import org.matcomp.compressor.Factorization;
+import org.matcomp.compressor.BaseFactorization;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.compressor.Method;
 
 /**
  * A matrix A (rows × cols) as a k-sparse code Z (rows × atoms, stored as k index/value slots per row) times a
@@ -24,9 +23,7 @@ import org.matcomp.compressor.Method;
  * embedding-lookup path), and {@link #applyTo} forms x·Z sparsely (b·rows·k) before one small dense product with
  * D.
  */
-public final class DictionaryFactorization implements Factorization {
-  private final int rows;
-  private final int cols;
+public final class DictionaryFactorization extends BaseFactorization {
   private final int atoms;
   private final int width;
   private final int[] indices;
@@ -37,8 +34,7 @@ public final class DictionaryFactorization implements Factorization {
 
   DictionaryFactorization(int rows, int cols, int atoms, int width, int[] indices, float[] values,
       float[] dictionary, Map<String, Double> diagnostics) {
-    this.rows = rows;
-    this.cols = cols;
+    super(DictionaryMethod.INSTANCE, rows, cols);
     this.atoms = atoms;
     this.width = width;
     this.indices = indices;
@@ -69,21 +65,6 @@ public final class DictionaryFactorization implements Factorization {
         dictionary.clone(), Map.of());
   }
 
-  @Override
-  public Method method() {
-    return DictionaryMethod.INSTANCE;
-  }
-
-  @Override
-  public int rows() {
-    return rows;
-  }
-
-  @Override
-  public int cols() {
-    return cols;
-  }
-
   public int atoms() {
     return atoms;
   }
@@ -95,7 +76,7 @@ public final class DictionaryFactorization implements Factorization {
 
   @Override
   public List<Factor> factors() {
-    List<FactorSpec> specs = layout(rows, cols, atoms, width);
+    List<FactorSpec> specs = layout(rows(), cols(), atoms, width);
     return List.of(Factor.ofInts(specs.get(0), indices), Factor.ofFloats(specs.get(1), values),
         Factor.ofFloats(specs.get(2), dictionary));
   }
@@ -103,14 +84,14 @@ public final class DictionaryFactorization implements Factorization {
   /** Z·D, each row accumulated in float over its slots in order. */
   @Override
   public FloatMatrix product() {
-    float[] out = new float[rows * cols];
-    Workers.forRanges(rows, 1024, () -> new float[cols], (row, from, to) -> {
+    float[] out = new float[rows() * cols()];
+    Workers.forRanges(rows(), 1024, () -> new float[cols()], (row, from, to) -> {
       for (int r = from; r < to; r++) {
         rowInto(r, row);
-        System.arraycopy(row, 0, out, r * cols, cols);
+        System.arraycopy(row, 0, out, r * cols(), cols());
       }
     });
-    return FloatMatrix.adopt(rows, cols, out);
+    return FloatMatrix.adopt(rows(), cols(), out);
   }
 
   /**
@@ -118,29 +99,29 @@ public final class DictionaryFactorization implements Factorization {
    * is k·cols per id whatever the table's height.
    */
   public FloatMatrix lookup(int[] ids) {
-    float[] out = new float[ids.length * cols];
-    float[] row = new float[cols];
+    float[] out = new float[ids.length * cols()];
+    float[] row = new float[cols()];
     for (int i = 0; i < ids.length; i++) {
       int id = ids[i];
-      checkArgument(id >= 0 && id < rows, "lookup id %s at position %s is outside the table's rows [0, %s)", id, i,
-          rows);
+      checkArgument(id >= 0 && id < rows(), "lookup id %s at position %s is outside the table's rows [0, %s)", id, i,
+          rows());
       rowInto(id, row);
-      System.arraycopy(row, 0, out, i * cols, cols);
+      System.arraycopy(row, 0, out, i * cols(), cols());
     }
-    return FloatMatrix.adopt(ids.length, cols, out);
+    return FloatMatrix.adopt(ids.length, cols(), out);
   }
 
   /** x·(Z·D) as (x·Z)·D: the sparse product x·Z (b × atoms) costs b·rows·k, then one b × atoms × cols product. */
   @Override
   public FloatMatrix applyTo(FloatMatrix x) {
-    checkArgument(x.cols() == rows, "input has %s columns, the matrix %s rows", x.cols(), rows);
+    checkArgument(x.cols() == rows(), "input has %s columns, the matrix %s rows", x.cols(), rows());
     int b = x.rows();
     float[] xs = x.copyData();
     float[] xz = new float[b * atoms];
     for (int i = 0; i < b; i++) {
-      int xo = i * rows;
+      int xo = i * rows();
       int zo = i * atoms;
-      for (int r = 0; r < rows; r++) {
+      for (int r = 0; r < rows(); r++) {
         float xr = xs[xo + r];
         if (xr != 0f) {
           int base = r * width;
@@ -150,13 +131,13 @@ public final class DictionaryFactorization implements Factorization {
         }
       }
     }
-    return FloatMatrix.adopt(b, atoms, xz).times(FloatMatrix.adopt(atoms, cols, dictionary.clone()));
+    return FloatMatrix.adopt(b, atoms, xz).times(FloatMatrix.adopt(atoms, cols(), dictionary.clone()));
   }
 
   /** The code as a value (indices, values, per-row counts). */
   public SparseCode code() {
-    int[] counts = new int[rows];
-    for (int r = 0; r < rows; r++) {
+    int[] counts = new int[rows()];
+    for (int r = 0; r < rows(); r++) {
       int c = 0;
       for (int s = 0; s < width; s++) {
         if (values[r * width + s] != 0f) {
@@ -165,14 +146,14 @@ public final class DictionaryFactorization implements Factorization {
       }
       counts[r] = c;
     }
-    double[] unknown = new double[rows];
+    double[] unknown = new double[rows()];
     Arrays.fill(unknown, Double.NaN);
-    return new SparseCode(rows, width, indices.clone(), values.clone(), counts, unknown);
+    return new SparseCode(rows(), width, indices.clone(), values.clone(), counts, unknown);
   }
 
   /** atoms × cols, row-major. */
   public FloatMatrix dictionary() {
-    return FloatMatrix.of(atoms, cols, dictionary);
+    return FloatMatrix.of(atoms, cols(), dictionary);
   }
 
   /** Learning figures for reports: objective, iterations, reverted steps, replaced atoms, learning rel. error. */
@@ -187,7 +168,7 @@ public final class DictionaryFactorization implements Factorization {
     for (int s = 0; s < width; s++) {
       float v = values[base + s];
       if (v != 0f) {
-        Kernels.axpy(v, atomRows[indices[base + s]], row, cols);
+        Kernels.axpy(v, atomRows[indices[base + s]], row, cols());
       }
     }
   }
@@ -206,7 +187,7 @@ public final class DictionaryFactorization implements Factorization {
 
   @Override
   public String toString() {
-    return "DictionaryFactorization[" + rows + "x" + cols + " = code(k=" + width + ") x dictionary(" + atoms + "x"
-        + cols + ")]";
+    return "DictionaryFactorization[" + rows() + "x" + cols() + " = code(k=" + width + ") x dictionary(" + atoms + "x"
+        + cols() + ")]";
   }
 }

@@ -4,37 +4,18 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.List;
 import org.matcomp.compressor.Factor;
-import org.matcomp.compressor.Factorization;
-import org.matcomp.compressor.Method;
+import org.matcomp.compressor.BaseFactorization;
 import org.matcomp.linalg.FloatMatrix;
 
 /** 8-bit codes (q + 128) and the scales they are read with: W_ij = (code_ij − 128)·scale_j. */
-public final class Int8Factorization implements Factorization {
+public final class Int8Factorization extends BaseFactorization {
   private final Factor codes;
   private final Factor scales;
-  private final int rows;
-  private final int cols;
 
   Int8Factorization(Factor codes, Factor scales, int rows, int cols) {
+    super(Int8Method.INSTANCE, rows, cols);
     this.codes = codes;
     this.scales = scales;
-    this.rows = rows;
-    this.cols = cols;
-  }
-
-  @Override
-  public Method method() {
-    return Int8Method.INSTANCE;
-  }
-
-  @Override
-  public int rows() {
-    return rows;
-  }
-
-  @Override
-  public int cols() {
-    return cols;
   }
 
   @Override
@@ -46,18 +27,18 @@ public final class Int8Factorization implements Factorization {
   public FloatMatrix product() {
     int[] c = codes.ints();
     float[] s = scales.floats();
-    float[] w = new float[rows * cols];
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        w[i * cols + j] = (c[i * cols + j] - Int8Rule.ZERO_POINT) * s[s.length == 1 ? 0 : j];
+    float[] w = new float[rows() * cols()];
+    for (int i = 0; i < rows(); i++) {
+      for (int j = 0; j < cols(); j++) {
+        w[i * cols() + j] = (c[i * cols() + j] - Int8Rule.ZERO_POINT) * s[s.length == 1 ? 0 : j];
       }
     }
-    return FloatMatrix.adopt(rows, cols, w);
+    return FloatMatrix.adopt(rows(), cols(), w);
   }
 
   @Override
   public FloatMatrix applyTo(FloatMatrix x) {
-    checkArgument(x.cols() == rows, "input has %s columns, the matrix %s rows", x.cols(), rows);
+    checkArgument(x.cols() == rows(), "input has %s columns, the matrix %s rows", x.cols(), rows());
     return x.times(product());
   }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.compressor.Factor;
-import org.matcomp.compressor.Factorization;
+import org.matcomp.compressor.BaseFactorization;
 import org.matcomp.compressor.Method;
 
 /**
@@ -27,13 +27,10 @@ import org.matcomp.compressor.Method;
  * entries whose code is c) trades each multiply-add for an add plus a scattered write, while the gather that forms W
  * costs m·n once per call against the b·m·n of the product itself.
  */
-public final class KMeansFactorization implements Factorization {
-  private final Method method;
+public final class KMeansFactorization extends BaseFactorization {
   private final Factor codebook;
   private final Factor codes;
   private final Factor mask;
-  private final int rows;
-  private final int cols;
   private final int blockSize;
   private final int clusters;
   private final int zeroCode;
@@ -41,31 +38,14 @@ public final class KMeansFactorization implements Factorization {
 
   KMeansFactorization(Method method, Factor codebook, Factor codes, Factor mask, int rows, int cols,
       int blockSize, int zeroCode, double inertia) {
-    this.method = method;
+    super(method, rows, cols);
     this.codebook = codebook;
     this.codes = codes;
     this.mask = mask;
-    this.rows = rows;
-    this.cols = cols;
     this.blockSize = blockSize;
     this.clusters = codebook.spec().shape()[0];
     this.zeroCode = zeroCode;
     this.inertia = inertia;
-  }
-
-  @Override
-  public Method method() {
-    return method;
-  }
-
-  @Override
-  public int rows() {
-    return rows;
-  }
-
-  @Override
-  public int cols() {
-    return cols;
   }
 
   public int clusters() {
@@ -124,7 +104,7 @@ public final class KMeansFactorization implements Factorization {
   public FloatMatrix product() {
     float[] book = codebook.floats();
     int[] code = codes.ints();
-    float[] w = new float[rows * cols];
+    float[] w = new float[rows() * cols()];
     for (int blk = 0; blk < code.length; blk++) {
       System.arraycopy(book, code[blk] * blockSize, w, blk * blockSize, blockSize);
     }
@@ -136,18 +116,18 @@ public final class KMeansFactorization implements Factorization {
         }
       }
     }
-    return FloatMatrix.adopt(rows, cols, w);
+    return FloatMatrix.adopt(rows(), cols(), w);
   }
 
   @Override
   public FloatMatrix applyTo(FloatMatrix x) {
-    checkArgument(x.cols() == rows, "input has %s columns, the %s matrix %s rows", x.cols(), method, rows);
+    checkArgument(x.cols() == rows(), "input has %s columns, the %s matrix %s rows", x.cols(), method(), rows());
     return x.times(product());
   }
 
   @Override
   public String toString() {
-    return "KMeansFactorization[" + method + ", " + rows + "x" + cols + ", k=" + clusters + ", block=" + blockSize
+    return "KMeansFactorization[" + method() + ", " + rows() + "x" + cols() + ", k=" + clusters + ", block=" + blockSize
         + (mask != null ? ", masked" : "") + ", inertia=" + inertia + "]";
   }
 }

@@ -5,38 +5,19 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.List;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.compressor.Factor;
-import org.matcomp.compressor.Factorization;
-import org.matcomp.compressor.Method;
+import org.matcomp.compressor.BaseFactorization;
 
 /** B (m×r) · C (r×n); applied to an input as (x·B)·C, which costs r(m+n) per row instead of mn. */
-public final class LowRankFactorization implements Factorization {
+public final class LowRankFactorization extends BaseFactorization {
   private final Factor b;
   private final Factor c;
-  private final int rows;
   private final int rank;
-  private final int cols;
 
   LowRankFactorization(Factor b, Factor c, int rows, int rank, int cols) {
+    super(LowRankMethod.INSTANCE, rows, cols);
     this.b = b;
     this.c = c;
-    this.rows = rows;
     this.rank = rank;
-    this.cols = cols;
-  }
-
-  @Override
-  public Method method() {
-    return LowRankMethod.INSTANCE;
-  }
-
-  @Override
-  public int rows() {
-    return rows;
-  }
-
-  @Override
-  public int cols() {
-    return cols;
   }
 
   public int rank() {
@@ -54,11 +35,11 @@ public final class LowRankFactorization implements Factorization {
   }
 
   public FloatMatrix b() {
-    return FloatMatrix.adopt(rows, rank, b.floats());
+    return FloatMatrix.adopt(rows(), rank, b.floats());
   }
 
   public FloatMatrix c() {
-    return FloatMatrix.adopt(rank, cols, c.floats());
+    return FloatMatrix.adopt(rank, cols(), c.floats());
   }
 
   @Override
@@ -68,7 +49,7 @@ public final class LowRankFactorization implements Factorization {
 
   @Override
   public FloatMatrix applyTo(FloatMatrix x) {
-    checkArgument(x.cols() == rows, "input has %s columns, the matrix %s rows", x.cols(), rows);
+    checkArgument(x.cols() == rows(), "input has %s columns, the matrix %s rows", x.cols(), rows());
     return x.times(b()).times(c());
   }
 }

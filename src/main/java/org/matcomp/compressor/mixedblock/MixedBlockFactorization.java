@@ -6,8 +6,7 @@ import java.util.List;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
-import org.matcomp.compressor.Factorization;
-import org.matcomp.compressor.Method;
+import org.matcomp.compressor.BaseFactorization;
 
 /**
  * Mixed block: k contiguous input blocks of m/k, each with its own block matrix Mⱼ (m/k × n/k), whose outputs are
@@ -16,23 +15,20 @@ import org.matcomp.compressor.Method;
  * {@code linear_mixer} [k, k, K], whose K bases enter only through their sum mix = Σ_b linear_mixer[:, :, b].
  * Applied as k block products plus a k×k mix, costing mn/k + k·n per row instead of mn.
  */
-public final class MixedBlockFactorization implements Factorization {
+public final class MixedBlockFactorization extends BaseFactorization {
   /** The reference's variable names. */
   public static final String BLOCKS = "block_matrices";
   public static final String MIXER = "linear_mixer";
 
   private final Factor blockMatrices;
   private final Factor mixer;
-  private final int rows;
-  private final int cols;
   private final int blocks;
   private final int bases;
 
   MixedBlockFactorization(Factor blockMatrices, Factor mixer, int rows, int cols, int blocks, int bases) {
+    super(MixedBlockMethod.INSTANCE, rows, cols);
     this.blockMatrices = blockMatrices;
     this.mixer = mixer;
-    this.rows = rows;
-    this.cols = cols;
     this.blocks = blocks;
     this.bases = bases;
   }
@@ -40,21 +36,6 @@ public final class MixedBlockFactorization implements Factorization {
   static List<FactorSpec> layout(int rows, int cols, int blocks, int bases) {
     return List.of(FactorSpec.trainableFloat(BLOCKS, rows / blocks, cols / blocks, blocks),
         FactorSpec.trainableFloat(MIXER, blocks, blocks, bases));
-  }
-
-  @Override
-  public Method method() {
-    return MixedBlockMethod.INSTANCE;
-  }
-
-  @Override
-  public int rows() {
-    return rows;
-  }
-
-  @Override
-  public int cols() {
-    return cols;
   }
 
   public int blocks() {
@@ -86,8 +67,8 @@ public final class MixedBlockFactorization implements Factorization {
 
   /** block_matrices rearranged block-first, [k][m/k][n/k], so the inner loops run over contiguous rows. */
   private float[] blocksFirst() {
-    int mb = rows / blocks;
-    int nc = cols / blocks;
+    int mb = rows() / blocks;
+    int nc = cols() / blocks;
     float[] raw = blockMatrices.floats();
     float[] t = new float[raw.length];
     for (int a = 0; a < mb; a++) {
@@ -102,15 +83,15 @@ public final class MixedBlockFactorization implements Factorization {
 
   @Override
   public FloatMatrix product() {
-    int mb = rows / blocks;
-    int nc = cols / blocks;
+    int mb = rows() / blocks;
+    int nc = cols() / blocks;
     float[] mj = blocksFirst();
     float[] mix = effectiveMixer();
-    float[] w = new float[rows * cols];
+    float[] w = new float[rows() * cols()];
     for (int j = 0; j < blocks; j++) {
       for (int a = 0; a < mb; a++) {
         int src = (j * mb + a) * nc;
-        int dstRow = (j * mb + a) * cols;
+        int dstRow = (j * mb + a) * cols();
         for (int i = 0; i < blocks; i++) {
           float s = mix[i * blocks + j];
           int dst = dstRow + i * nc;
@@ -120,25 +101,25 @@ public final class MixedBlockFactorization implements Factorization {
         }
       }
     }
-    return FloatMatrix.adopt(rows, cols, w);
+    return FloatMatrix.adopt(rows(), cols(), w);
   }
 
   @Override
   public FloatMatrix applyTo(FloatMatrix x) {
-    checkArgument(x.cols() == rows, "input has %s columns, the mixed-block matrix %s rows", x.cols(), rows);
+    checkArgument(x.cols() == rows(), "input has %s columns, the mixed-block matrix %s rows", x.cols(), rows());
     int batch = x.rows();
-    int mb = rows / blocks;
-    int nc = cols / blocks;
+    int mb = rows() / blocks;
+    int nc = cols() / blocks;
     float[] xv = x.copyData();
     float[] mj = blocksFirst();
     float[] mix = effectiveMixer();
     float[] inter = new float[blocks * nc];
-    float[] y = new float[batch * cols];
+    float[] y = new float[batch * cols()];
     for (int r = 0; r < batch; r++) {
       java.util.Arrays.fill(inter, 0f);
       for (int j = 0; j < blocks; j++) {
         for (int a = 0; a < mb; a++) {
-          float xa = xv[r * rows + j * mb + a];
+          float xa = xv[r * rows() + j * mb + a];
           if (xa == 0f) {
             continue;
           }
@@ -149,7 +130,7 @@ public final class MixedBlockFactorization implements Factorization {
         }
       }
       for (int i = 0; i < blocks; i++) {
-        int dst = r * cols + i * nc;
+        int dst = r * cols() + i * nc;
         for (int j = 0; j < blocks; j++) {
           float s = mix[i * blocks + j];
           for (int b = 0; b < nc; b++) {
@@ -158,11 +139,11 @@ public final class MixedBlockFactorization implements Factorization {
         }
       }
     }
-    return FloatMatrix.adopt(batch, cols, y);
+    return FloatMatrix.adopt(batch, cols(), y);
   }
 
   @Override
   public String toString() {
-    return "MixedBlockFactorization[" + rows + "x" + cols + ", " + blocks + " blocks, " + bases + " bases]";
+    return "MixedBlockFactorization[" + rows() + "x" + cols() + ", " + blocks + " blocks, " + bases + " bases]";
   }
 }

@@ -8,9 +8,8 @@ import java.util.stream.IntStream;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
-import org.matcomp.compressor.Factorization;
+import org.matcomp.compressor.BaseFactorization;
 import org.matcomp.linalg.FloatMatrix;
-import org.matcomp.compressor.Method;
 
 /**
  * A pruned m×n matrix: the kept values (factor {@code values}, float32, trainable, in ascending row-major position)
@@ -19,7 +18,7 @@ import org.matcomp.compressor.Method;
  * density. The product rule scatters the values into zeros; the i-th value goes to the i-th set bit (or the i-th
  * index).
  */
-public final class PrunedFactorization implements Factorization {
+public final class PrunedFactorization extends BaseFactorization {
   /** How positions are stored. */
   public enum Positions {
     BITMAP,
@@ -38,8 +37,6 @@ public final class PrunedFactorization implements Factorization {
    */
   static final double SPARSE_APPLY_MAX_DENSITY = 0.5;
 
-  private final int rows;
-  private final int cols;
   private final float[] values;
   private final int[] indices;
   private final int[] rowStart;
@@ -49,8 +46,7 @@ public final class PrunedFactorization implements Factorization {
 
   private PrunedFactorization(int rows, int cols, float[] values, int[] indices, Factor valuesFactor,
       Factor positionsFactor) {
-    this.rows = rows;
-    this.cols = cols;
+    super(PruneMethod.INSTANCE, rows, cols);
     this.values = values;
     this.indices = indices;
     this.valuesFactor = valuesFactor;
@@ -129,21 +125,6 @@ public final class PrunedFactorization implements Factorization {
     return new PrunedFactorization(rows, cols, vals, idx, v, p);
   }
 
-  @Override
-  public Method method() {
-    return PruneMethod.INSTANCE;
-  }
-
-  @Override
-  public int rows() {
-    return rows;
-  }
-
-  @Override
-  public int cols() {
-    return cols;
-  }
-
   public int keptCount() {
     return values.length;
   }
@@ -154,17 +135,17 @@ public final class PrunedFactorization implements Factorization {
 
   /** The kept positions as a mask. */
   public PruningMask mask() {
-    long[] words = new long[PruningMask.wordsFor((long) rows * cols)];
+    long[] words = new long[PruningMask.wordsFor((long) rows() * cols())];
     for (int i : indices) {
       words[i >>> 6] |= 1L << i;
     }
-    return new PruningMask(rows, cols, words);
+    return new PruningMask(rows(), cols(), words);
   }
 
   /** {@code sparsity}: the fraction of entries zeroed; {@code kept}: how many survive. */
   @Override
   public Map<String, Double> diagnostics() {
-    return Map.of("sparsity", 1 - (double) values.length / ((long) rows * cols), "kept", (double) values.length);
+    return Map.of("sparsity", 1 - (double) values.length / ((long) rows() * cols()), "kept", (double) values.length);
   }
 
   @Override
@@ -174,31 +155,31 @@ public final class PrunedFactorization implements Factorization {
 
   @Override
   public FloatMatrix product() {
-    float[] dense = new float[rows * cols];
+    float[] dense = new float[rows() * cols()];
     for (int p = 0; p < indices.length; p++) {
       dense[indices[p]] = values[p];
     }
-    return FloatMatrix.adopt(rows, cols, dense);
+    return FloatMatrix.adopt(rows(), cols(), dense);
   }
 
   /** x·W: a CSR loop over the kept entries when sparse enough, else a dense product. */
   @Override
   public FloatMatrix applyTo(FloatMatrix x) {
-    checkArgument(x.cols() == rows, "input has %s columns, the pruned matrix %s rows", x.cols(), rows);
-    if (values.length > SPARSE_APPLY_MAX_DENSITY * rows * cols) {
+    checkArgument(x.cols() == rows(), "input has %s columns, the pruned matrix %s rows", x.cols(), rows());
+    if (values.length > SPARSE_APPLY_MAX_DENSITY * rows() * cols()) {
       return x.times(product());
     }
     int b = x.rows();
     float[] xd = x.copyData();
-    float[] y = new float[b * cols];
+    float[] y = new float[b * cols()];
     IntStream batch = IntStream.range(0, b);
     if ((long) b * values.length >= 1 << 18) {
       batch = batch.parallel();
     }
     batch.forEach(r -> {
-      int xRow = r * rows;
-      int yRow = r * cols;
-      for (int i = 0; i < rows; i++) {
+      int xRow = r * rows();
+      int yRow = r * cols();
+      for (int i = 0; i < rows(); i++) {
         float xi = xd[xRow + i];
         if (xi == 0f) {
           continue;
@@ -208,11 +189,11 @@ public final class PrunedFactorization implements Factorization {
         }
       }
     });
-    return FloatMatrix.adopt(b, cols, y);
+    return FloatMatrix.adopt(b, cols(), y);
   }
 
   @Override
   public String toString() {
-    return String.format("PrunedFactorization[%dx%d, kept %d, %s]", rows, cols, values.length, positions());
+    return String.format("PrunedFactorization[%dx%d, kept %d, %s]", rows(), cols(), values.length, positions());
   }
 }

@@ -5,43 +5,24 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.List;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.compressor.Factor;
-import org.matcomp.compressor.Factorization;
-import org.matcomp.compressor.Method;
+import org.matcomp.compressor.BaseFactorization;
 
 /**
  * R (m×k) · S (k×n, ±1) · diag(D) (n). Applied to an input as ((x·R)·S)·D, which costs k(m + n) per input row
  * instead of mn, and never forms the m×n product.
  */
-public final class SimhashFactorization implements Factorization {
+public final class SimhashFactorization extends BaseFactorization {
   private final Factor r;
   private final Factor s;
   private final Factor d;
-  private final int rows;
   private final int projections;
-  private final int cols;
 
   SimhashFactorization(Factor r, Factor s, Factor d, int rows, int projections, int cols) {
+    super(SimhashMethod.INSTANCE, rows, cols);
     this.r = r;
     this.s = s;
     this.d = d;
-    this.rows = rows;
     this.projections = projections;
-    this.cols = cols;
-  }
-
-  @Override
-  public Method method() {
-    return SimhashMethod.INSTANCE;
-  }
-
-  @Override
-  public int rows() {
-    return rows;
-  }
-
-  @Override
-  public int cols() {
-    return cols;
   }
 
   public int projections() {
@@ -54,7 +35,7 @@ public final class SimhashFactorization implements Factorization {
   }
 
   public FloatMatrix r() {
-    return FloatMatrix.adopt(rows, projections, r.floats());
+    return FloatMatrix.adopt(rows(), projections, r.floats());
   }
 
   /** S as ±1 floats, k×n. */
@@ -64,7 +45,7 @@ public final class SimhashFactorization implements Factorization {
     for (int i = 0; i < v.length; i++) {
       v[i] = bits[i] == 1 ? 1f : -1f;
     }
-    return FloatMatrix.adopt(projections, cols, v);
+    return FloatMatrix.adopt(projections, cols(), v);
   }
 
   /** The column scales D (copy). */
@@ -79,7 +60,7 @@ public final class SimhashFactorization implements Factorization {
 
   @Override
   public FloatMatrix applyTo(FloatMatrix x) {
-    checkArgument(x.cols() == rows, "input has %s columns, the simhash matrix %s rows", x.cols(), rows);
+    checkArgument(x.cols() == rows(), "input has %s columns, the simhash matrix %s rows", x.cols(), rows());
     return scaleColumns(x.times(r()).times(signs()));
   }
 
@@ -87,15 +68,15 @@ public final class SimhashFactorization implements Factorization {
     float[] v = y.copyData();
     float[] scale = d.floats();
     for (int i = 0; i < y.rows(); i++) {
-      for (int j = 0; j < cols; j++) {
-        v[i * cols + j] *= scale[j];
+      for (int j = 0; j < cols(); j++) {
+        v[i * cols() + j] *= scale[j];
       }
     }
-    return FloatMatrix.adopt(y.rows(), cols, v);
+    return FloatMatrix.adopt(y.rows(), cols(), v);
   }
 
   @Override
   public String toString() {
-    return "SimhashFactorization[" + rows + "x" + cols + ", k=" + projections + "]";
+    return "SimhashFactorization[" + rows() + "x" + cols() + ", k=" + projections + "]";
   }
 }
