@@ -38,6 +38,15 @@ public record CompressedSize(long denseParams, long denseBytes, long compressedP
         compressedParams + o.compressedParams, compressedBytes + o.compressedBytes);
   }
 
+  /**
+   * Whether the factors take no fewer bytes than the dense float32 matrix, so that compressing it saves nothing: the
+   * case a compressor's layout warns about. Bytes rather than parameters, so that bit and byte factors count at their
+   * stored width; for float32 factors the two tests agree.
+   */
+  public boolean savesNothing() {
+    return compressedBytes >= denseBytes;
+  }
+
   /** Dense bytes / compressed bytes. */
   public double ratio() {
     return compressedBytes == 0 ? Double.POSITIVE_INFINITY : (double) denseBytes / compressedBytes;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.compressor.Factor;
+import org.matcomp.compressor.CompressedSize;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.StructuredCompressor;
 import org.matcomp.compressor.XavierUniform;
@@ -132,11 +133,11 @@ public final class InputOutputCompressor implements StructuredCompressor {
       specs.add(FactorSpec.trainableFloat(InputOutputFactorization.OUTPUT, outputBlockSize / outputFactor,
           outputBlockSize));
     }
-    long params = specs.stream().mapToLong(FactorSpec::entries).sum();
-    if (params >= (long) rows * cols) {
+    CompressedSize size = CompressedSize.of(rows, cols, specs);
+    if (size.savesNothing()) {
       LOG.log(Level.WARNING, "{0}: input/output compression of a {1}x{2} matrix stores {3} parameters, no fewer than "
-          + "the {4} of A (raise input_compression_factor / output_compression_factor)", name, rows, cols, params,
-          (long) rows * cols);
+          + "the {4} of A (raise input_compression_factor / output_compression_factor)", name, rows, cols,
+          size.compressedParams(), size.denseParams());
     }
     return List.copyOf(specs);
   }

@@ -4,14 +4,12 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.List;
 import org.matcomp.compressor.kmeans.BlockKMeans;
-import org.matcomp.compressor.kmeans.CentroidInit;
 import org.matcomp.compressor.kmeans.Clustering;
 import org.matcomp.compressor.kmeans.KMeansOptions;
 import org.matcomp.compressor.kmeans.ScalarKMeans;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
-import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.compressor.Method;
 
 /**
@@ -25,20 +23,13 @@ import org.matcomp.compressor.Method;
  * centroid nearest 0 is set to exactly 0 and Lloyd continues with it held, so the codes are those of the pinned
  * codebook — the reference keeps the codes computed before pinning.
  */
-public final class KMeansCompressor implements MatrixCompressor {
-  private final int clusters;
-  private final int blockSize;
-  private final CentroidInit init;
-  private final long seed;
+public final class KMeansCompressor extends CodebookCompressor {
   private final boolean pinZero;
   private final int maxIterations;
   private final double tolerance;
 
   private KMeansCompressor(Builder b) {
-    this.clusters = b.clusters;
-    this.blockSize = b.blockSize;
-    this.init = b.init;
-    this.seed = b.seed;
+    super(b);
     this.pinZero = b.pinZero;
     this.maxIterations = b.maxIterations;
     this.tolerance = b.tolerance;
@@ -57,19 +48,10 @@ public final class KMeansCompressor implements MatrixCompressor {
     return KMeansMethod.INSTANCE;
   }
 
-  public int clusters() {
-    return clusters;
-  }
-
-  public int blockSize() {
-    return blockSize;
-  }
-
+  /** The codes alone say which codeword each block takes: nothing is pruned. */
   @Override
-  public List<FactorSpec> layout(String name, int rows, int cols) {
-    int blocks = CodebookLayout.blocks(name, rows, cols, blockSize);
-    CodebookLayout.checkClusters(name, rows, cols, blockSize, clusters, blocks, "blocks");
-    return CodebookLayout.specs(rows, cols, blockSize, clusters, false);
+  boolean masked() {
+    return false;
   }
 
   @Override

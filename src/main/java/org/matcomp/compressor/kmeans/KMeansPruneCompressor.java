@@ -3,14 +3,12 @@ package org.matcomp.compressor.kmeans;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.List;
-import org.matcomp.compressor.kmeans.CentroidInit;
 import org.matcomp.compressor.kmeans.Clustering;
 import org.matcomp.compressor.kmeans.KMeansOptions;
 import org.matcomp.compressor.kmeans.MagnitudePruning;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
-import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.compressor.Method;
 
 /**
@@ -24,21 +22,14 @@ import org.matcomp.compressor.Method;
  * <p>The reference instead clusters all blocks, zeros included, and then overwrites whichever centroid is nearest 0
  * without recomputing codes, so survivors can be pulled to zero and zeros to a non-zero codeword.
  */
-public final class KMeansPruneCompressor implements MatrixCompressor {
+public final class KMeansPruneCompressor extends CodebookCompressor {
   /** {@code pruning_fraction} of graph_compression's pruning hparams, which option 8 reads. */
   public static final double DEFAULT_PRUNING_FRACTION = 0.4;
 
-  private final int clusters;
-  private final int blockSize;
-  private final CentroidInit init;
-  private final long seed;
   private final double pruningFraction;
 
   private KMeansPruneCompressor(Builder b) {
-    this.clusters = b.clusters;
-    this.blockSize = b.blockSize;
-    this.init = b.init;
-    this.seed = b.seed;
+    super(b);
     this.pruningFraction = b.pruningFraction;
   }
 
@@ -60,11 +51,13 @@ public final class KMeansPruneCompressor implements MatrixCompressor {
     return pruningFraction;
   }
 
+  /**
+   * A block wider than 1 can be partly pruned, and only a mask keeps its pruned entries at zero; a 1×1 block is
+   * pruned exactly when its code is the zero codeword.
+   */
   @Override
-  public List<FactorSpec> layout(String name, int rows, int cols) {
-    int blocks = CodebookLayout.blocks(name, rows, cols, blockSize);
-    CodebookLayout.checkClusters(name, rows, cols, blockSize, clusters, blocks, "blocks");
-    return CodebookLayout.specs(rows, cols, blockSize, clusters, blockSize > 1);
+  boolean masked() {
+    return blockSize > 1;
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.List;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.linalg.TruncatedSvd;
 import org.matcomp.compressor.Factor;
+import org.matcomp.compressor.CompressedSize;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.compressor.Method;
@@ -59,11 +60,13 @@ public final class LowRankCompressor implements MatrixCompressor {
   @Override
   public List<FactorSpec> layout(String name, int rows, int cols) {
     int r = keptRank(name, rows, cols);
-    if ((long) r * (rows + cols) >= (long) rows * cols) {
+    List<FactorSpec> specs = List.of(FactorSpec.trainableFloat("B", rows, r), FactorSpec.trainableFloat("C", r, cols));
+    CompressedSize size = CompressedSize.of(rows, cols, specs);
+    if (size.savesNothing()) {
       LOG.log(Level.WARNING, "{0}: rank {1} of a {2}x{3} matrix stores {4} parameters, no fewer than the {5} of A",
-          name, r, rows, cols, (long) r * (rows + cols), (long) rows * cols);
+          name, r, rows, cols, size.compressedParams(), size.denseParams());
     }
-    return List.of(FactorSpec.trainableFloat("B", rows, r), FactorSpec.trainableFloat("C", r, cols));
+    return specs;
   }
 
   @Override

@@ -78,7 +78,7 @@ public final class SimhashCompressor implements MatrixCompressor {
         new FactorSpec("S", FactorType.BIT, new int[] {k, cols}, false),
         FactorSpec.trainableFloat("D", cols));
     CompressedSize size = CompressedSize.of(rows, cols, specs);
-    if (size.compressedBytes() >= size.denseBytes()) {
+    if (size.savesNothing()) {
       LOG.log(Level.WARNING, "{0}: simhash with k={1} on a {2}x{3} matrix stores {4} bytes, no fewer than the {5} of A",
           name, k, rows, cols, size.compressedBytes(), size.denseBytes());
     }
