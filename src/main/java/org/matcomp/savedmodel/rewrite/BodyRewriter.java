@@ -29,7 +29,8 @@ import org.matcomp.savedmodel.trace.WeightViews;
  *   <li>reads of a holder (ReadVariableOp, Identity, chains of them) are dropped;
  *   <li>each consumer reading the weight is replaced by its form's nodes, the last one keeping the consumer's name
  *       so everything downstream stays wired;
- *   <li>each call passing a holder gets the factors' handles instead, and a rewritten callee;
+ *   <li>each call passing a holder gets the factors' handles instead, and a rewritten callee; a loop or a
+ *       conditional passing one gets them in the weight's slot and appended, and rewritten bodies or branches;
  *   <li>control dependencies on dropped reads move to the factors' reads.
  * </ul>
  *
@@ -62,6 +63,12 @@ final class BodyRewriter implements NodeSink {
      * factor 0, the other factors are appended (and the body passes them through); returns the new name.
      */
     String rewriteLoopFunction(String function, SortedMap<Integer, Passed> bySlot, boolean body);
+
+    /**
+     * Rewrites one branch of an If or Case for weights passed as arguments: argument k carries factor 0, the other
+     * factors are appended; the outputs stay as they are. Returns the new name.
+     */
+    String rewriteBranch(String function, SortedMap<Integer, Passed> byArgument);
   }
 
   private final Location location;
@@ -164,6 +171,8 @@ final class BodyRewriter implements NodeSink {
         out.add(editCall(n, passed(fromHolders, fromReads)));
       } else if (GraphIndex.isLoop(n)) {
         out.add(editLoop(n, passed(fromHolders, fromReads)));
+      } else if (GraphIndex.isBranch(n)) {
+        out.add(editBranch(n, passed(fromHolders, fromReads)));
       } else {
         replaceConsumer(n, fromHolders, fromReads);
       }
@@ -329,28 +338,94 @@ final class BodyRewriter implements NodeSink {
   private NodeDef editLoop(NodeDef n, SortedMap<Integer, Passed> bySlot) {
     String body = callees.rewriteLoopFunction(GraphIndex.loopBody(n), bySlot, true);
     String cond = callees.rewriteLoopFunction(GraphIndex.loopCond(n), bySlot, false);
-    List<String> in = dataInputNames(n);
-    List<DataType> types = new ArrayList<>(n.getAttrOrThrow("T").getList().getTypeList());
-    List<TensorShapeProto> shapes = new ArrayList<>(n.getAttrOrThrow("output_shapes").getList().getShapeList());
-    List<Long> readOnly = new ArrayList<>();
-    if (n.containsAttr("_read_only_resource_inputs")) {
-      readOnly.addAll(n.getAttrOrThrow("_read_only_resource_inputs").getList().getIList());
+    Slots s = new Slots(n, "T", 0, true);
+    bySlot.forEach(s::place);
+    NodeDef.Builder b = n.toBuilder().removeAttr("_output_shapes")
+        .putAttr("body", func(n, "body", body)).putAttr("cond", func(n, "cond", cond));
+    s.apply(b);
+    if (n.containsAttr("_num_original_outputs")) {
+      b.putAttr("_num_original_outputs", Attrs.integer(s.inputs.size()));
     }
-    for (Map.Entry<Integer, Passed> e : bySlot.entrySet()) {
-      Passed p = e.getValue();
+    addControls(n, b);
+    return b.build();
+  }
+
+  /**
+   * An If or Case with weights among its inputs (input k + 1 is every branch's argument k): as for a loop, the
+   * weight's input carries factor 0 and the other factors are appended, to {@code Tin} and to every branch's
+   * arguments alike — a branch that does not read the weight just takes them unused. The outputs ({@code Tout},
+   * {@code output_shapes}) do not change.
+   */
+  private NodeDef editBranch(NodeDef n, SortedMap<Integer, Passed> byInput) {
+    SortedMap<Integer, Passed> byArgument = new TreeMap<>();
+    byInput.forEach((k, p) -> byArgument.put(k - 1, p));
+    List<String> branches = new ArrayList<>();
+    for (String f : GraphIndex.branches(n)) {
+      branches.add(callees.rewriteBranch(f, byArgument));
+    }
+    Slots s = new Slots(n, "Tin", 1, false);
+    byInput.forEach(s::place);
+    NodeDef.Builder b = n.toBuilder();
+    s.apply(b);
+    if (n.containsAttr("branches")) {
+      AttrValue.ListValue.Builder l = AttrValue.ListValue.newBuilder();
+      for (int i = 0; i < branches.size(); i++) {
+        l.addFunc(n.getAttrOrThrow("branches").getList().getFunc(i).toBuilder().setName(branches.get(i)));
+      }
+      b.putAttr("branches", AttrValue.newBuilder().setList(l).build());
+    } else {
+      b.putAttr("then_branch", func(n, "then_branch", branches.get(0)))
+          .putAttr("else_branch", func(n, "else_branch", branches.get(1)));
+    }
+    addControls(n, b);
+    return b.build();
+  }
+
+  /**
+   * The inputs of a loop or conditional with weights placed in them: input k takes factor 0, the other factors are
+   * appended, so no existing input (or, for a loop, output) moves. The type list {@code typesAttr} is aligned with
+   * the inputs from {@code typeOffset} on; a loop's {@code output_shapes} follow its inputs too.
+   */
+  private final class Slots {
+    final List<String> inputs;
+    final List<DataType> types;
+    final List<TensorShapeProto> shapes;
+    final List<Long> readOnly = new ArrayList<>();
+    private final NodeDef node;
+    private final String typesAttr;
+    private final int typeOffset;
+
+    Slots(NodeDef n, String typesAttr, int typeOffset, boolean shapesFollowInputs) {
+      this.node = n;
+      this.typesAttr = typesAttr;
+      this.typeOffset = typeOffset;
+      inputs = dataInputNames(n);
+      types = new ArrayList<>(n.getAttrOrThrow(typesAttr).getList().getTypeList());
+      shapes = shapesFollowInputs ? new ArrayList<>(n.getAttrOrThrow("output_shapes").getList().getShapeList())
+          : null;
+      if (n.containsAttr("_read_only_resource_inputs")) {
+        readOnly.addAll(n.getAttrOrThrow("_read_only_resource_inputs").getList().getIList());
+      }
+    }
+
+    void place(int k, Passed p) {
       List<String> refs = passedRefs(p);
       for (int j = 0; j < refs.size(); j++) {
-        int slot = j == 0 ? e.getKey() : in.size();
+        int slot = j == 0 ? k : inputs.size();
         TensorShapeProto shape = p.value() ? Attrs.shapeProto(p.replacement().factors().get(j).value().shape())
             : TensorShapeProto.getDefaultInstance();
         if (j == 0) {
-          in.set(slot, refs.get(j));
-          types.set(slot, passedType(p, j));
-          shapes.set(slot, shape);
+          inputs.set(slot, refs.get(j));
+          types.set(slot - typeOffset, passedType(p, j));
+          if (shapes != null) {
+            shapes.set(slot, shape);
+          }
         } else {
-          in.add(refs.get(j));
+          inputs.add(refs.get(j));
           types.add(passedType(p, j));
-          shapes.add(shape);
+          if (shapes != null) {
+            shapes.add(shape);
+          }
         }
         if (!p.value() && !readOnly.contains((long) slot)) {
           readOnly.add((long) slot);
@@ -360,20 +435,18 @@ final class BodyRewriter implements NodeSink {
         }
       }
     }
-    NodeDef.Builder b = n.toBuilder().clearInput().addAllInput(in).removeAttr("_output_shapes")
-        .putAttr("T", Attrs.types(types))
-        .putAttr("output_shapes", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()
-            .addAllShape(shapes)).build())
-        .putAttr("body", func(n, "body", body)).putAttr("cond", func(n, "cond", cond));
-    if (n.containsAttr("_num_original_outputs")) {
-      b.putAttr("_num_original_outputs", Attrs.integer(in.size()));
+
+    void apply(NodeDef.Builder b) {
+      b.clearInput().addAllInput(inputs).putAttr(typesAttr, Attrs.types(types));
+      if (shapes != null) {
+        b.putAttr("output_shapes", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()
+            .addAllShape(shapes)).build());
+      }
+      if (node.containsAttr("_read_only_resource_inputs")) {
+        b.putAttr("_read_only_resource_inputs", AttrValue.newBuilder()
+            .setList(AttrValue.ListValue.newBuilder().addAllI(readOnly)).build());
+      }
     }
-    if (n.containsAttr("_read_only_resource_inputs")) {
-      b.putAttr("_read_only_resource_inputs", AttrValue.newBuilder()
-          .setList(AttrValue.ListValue.newBuilder().addAllI(readOnly)).build());
-    }
-    addControls(n, b);
-    return b.build();
   }
 
   private static AttrValue func(NodeDef n, String attr, String name) {

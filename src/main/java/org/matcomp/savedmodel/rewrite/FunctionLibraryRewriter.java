@@ -53,12 +53,18 @@ final class FunctionLibraryRewriter implements BodyRewriter.CalleeRewriter {
     return copy(function, bySlot, body ? Layout.LOOP_BODY : Layout.LOOP_COND);
   }
 
+  @Override
+  public String rewriteBranch(String function, SortedMap<Integer, Passed> byArgument) {
+    return copy(function, byArgument, Layout.BRANCH);
+  }
+
   /**
    * Where a copied function takes a replaced weight's factors. A call's callee loses the weight's argument and gains
-   * one per factor at the end; a loop's body and cond keep the weight's slot for factor 0 and gain the others at the
-   * end, and the body returns each of them unchanged (the loop variables stay loop-invariant).
+   * one per factor at the end; a loop's body and cond, and a conditional's branches, keep the weight's slot for
+   * factor 0 and gain the others at the end (their caller's type list is positional, and every branch must take the
+   * same arguments); a loop body also returns each of them unchanged (the loop variables stay loop-invariant).
    */
-  private enum Layout { CALL, LOOP_BODY, LOOP_COND }
+  private enum Layout { CALL, LOOP_BODY, LOOP_COND, BRANCH }
 
   private String copy(String function, SortedMap<Integer, Passed> byArgument, Layout layout) {
     StringBuilder key = new StringBuilder(function).append('|').append(layout);
@@ -72,7 +78,7 @@ final class FunctionLibraryRewriter implements BodyRewriter.CalleeRewriter {
     OpDef sig = f.getSignature();
     String newName = uniqueFunctionName(function + "_matcomp");
     memo.put(key.toString(), newName);
-    boolean loop = layout != Layout.CALL;
+    boolean keepSlots = layout != Layout.CALL;
 
     Set<String> localNames = new HashSet<>();
     sig.getInputArgList().forEach(a -> localNames.add(a.getName()));
@@ -99,7 +105,7 @@ final class FunctionLibraryRewriter implements BodyRewriter.CalleeRewriter {
       }
       List<String> names = new ArrayList<>();
       for (int j = 0; j < r.factors().size(); j++) {
-        boolean keepSlot = loop && j == 0;
+        boolean keepSlot = keepSlots && j == 0;
         String name = keepSlot ? weightArg.getName() : unique(sanitize(r.factorVariables().get(j)), localNames);
         OpDef.ArgDef arg = factorArg(name, r, j, value);
         TensorShapeProto shape = value ? Attrs.shapeProto(r.factors().get(j).value().shape())
@@ -128,7 +134,7 @@ final class FunctionLibraryRewriter implements BodyRewriter.CalleeRewriter {
     Map<Integer, Integer> moved = new HashMap<>();
     List<OpDef.ArgDef> finalArgs = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
-      if (loop || !byArgument.containsKey(i)) {
+      if (keepSlots || !byArgument.containsKey(i)) {
         moved.put(i, finalArgs.size());
         finalArgs.add(args.get(i));
       }
@@ -189,7 +195,7 @@ final class FunctionLibraryRewriter implements BodyRewriter.CalleeRewriter {
     if (inputShapes != null) {
       List<TensorShapeProto> shapes = new ArrayList<>();
       for (int i = 0; i < inputShapes.size(); i++) {
-        if (loop || !byArgument.containsKey(i)) {
+        if (keepSlots || !byArgument.containsKey(i)) {
           shapes.add(inputShapes.get(i));
         }
       }

@@ -19,9 +19,10 @@ import org.tensorflow.proto.NodeDef;
  *
  * <p>The walk carries a stack of call frames. At a {@code StatefulPartitionedCall} / {@code PartitionedCall} it
  * enters the callee through the {@code ret} of the requested output; at a bare argument name inside a function it
- * returns to the caller's input at that argument's position. A weight is found where a MatMul, Conv2D or gather
- * reads a value that resolves — through Identity, ReadVariableOp and argument passing — to a top-level variable
- * (TF2: {@code VarHandleOp}; TF1: {@code Identity(VariableV2)} or the ref itself).
+ * returns to the caller's input at that argument's position. A While is entered through its body; an If or Case
+ * through every branch (either may run), whose argument k is the conditional's input k + 1. A weight is found where
+ * a MatMul, Conv2D or gather reads a value that resolves — through Identity, ReadVariableOp and argument passing —
+ * to a top-level variable (TF2: {@code VarHandleOp}; TF1: {@code Identity(VariableV2)} or the ref itself).
  */
 public final class ForwardPathTracer {
   private static final Set<String> PASS_THROUGH = Set.of("Identity", "ReadVariableOp");
@@ -32,9 +33,18 @@ public final class ForwardPathTracer {
     this.index = index;
   }
 
-  /** A call stack position: a location plus how it was entered; {@code id} keys visits per call path. */
-  private record Frame(Location location, Frame parent, String callNode, String id) {
-    static final Frame TOP = new Frame(Location.TOP, null, null, "");
+  /**
+   * A call stack position: a location plus how it was entered; {@code id} keys visits per call path. Argument k of the
+   * function is input {@code k + argOffset} of {@code callNode} (1 for a branch: the If's input 0 is its condition).
+   */
+  private record Frame(Location location, Frame parent, String callNode, int argOffset, String id) {
+    static final Frame TOP = new Frame(Location.TOP, null, null, 0, "");
+
+    /** The frame of branch {@code i} of the conditional {@code node}, called from this one. */
+    Frame branch(NodeDef node, int i) {
+      return new Frame(Location.function(GraphIndex.branches(node).get(i)), this, node.getName(), 1,
+          id + "/" + node.getName() + "#" + i);
+    }
   }
 
   private record Work(Frame frame, TensorRef ref) {}
@@ -82,8 +92,22 @@ public final class ForwardPathTracer {
         }
         String ret = f.getRetOrThrow(f.getSignature().getOutputArg(ref.index()).getName());
         Location inner = Location.function(callee);
-        Frame child = new Frame(inner, frame, node.getName(), frame.id() + "/" + node.getName());
+        Frame child = new Frame(inner, frame, node.getName(), 0, frame.id() + "/" + node.getName());
         work.push(new Work(child, TensorRef.parse(ret, inner)));
+        continue;
+      }
+      if (GraphIndex.isBranch(node)) {
+        if (!visited.add(frame.id() + "|" + node.getName() + ":" + ref.index())) {
+          continue;
+        }
+        // either branch may run: output j depends on every branch's output j, and on the condition
+        List<String> branches = GraphIndex.branches(node);
+        for (int i = 0; i < branches.size(); i++) {
+          functions.add(branches.get(i));
+          Frame child = frame.branch(node, i);
+          work.push(new Work(child, TensorRef.parse(branchRet(node, i, ref.index()), child.location())));
+        }
+        work.push(new Work(frame, GraphIndex.dataInputs(node, frame.location()).get(0)));
         continue;
       }
       if (!visited.add(frame.id() + "|" + node.getName())) {
@@ -127,11 +151,21 @@ public final class ForwardPathTracer {
     }
     NodeDef call = index.node(frame.parent().location(), frame.callNode());
     List<TensorRef> in = GraphIndex.dataInputs(call, frame.parent().location());
-    if (k >= in.size()) {
-      throw new IllegalArgumentException(call.getName() + " passes " + in.size() + " inputs to "
-          + frame.location().function() + ", which reads argument #" + k);
+    if (k + frame.argOffset() >= in.size()) {
+      throw new IllegalArgumentException(call.getName() + " passes " + (in.size() - frame.argOffset())
+          + " arguments to " + frame.location().function() + ", which reads argument #" + k);
     }
-    return in.get(k);
+    return in.get(k + frame.argOffset());
+  }
+
+  /** The {@code ret} of branch {@code i}'s output {@code j}. */
+  private String branchRet(NodeDef node, int i, int j) {
+    String fn = GraphIndex.branches(node).get(i);
+    FunctionDef f = index.function(fn);
+    if (j >= f.getSignature().getOutputArgCount()) {
+      throw new IllegalArgumentException(node.getName() + " output " + j + " does not exist in " + fn);
+    }
+    return f.getRetOrThrow(f.getSignature().getOutputArg(j).getName());
   }
 
   /** A variable a consumer reads, and the shape it sees it in (the variable's, or the last view's). */
@@ -167,6 +201,17 @@ public final class ForwardPathTracer {
           shape = WeightViews.apply(views.pop(), shape, name -> index.node(at, name));
         }
         return Optional.of(new Resolved(v, shape));
+      }
+      if (GraphIndex.isBranch(n) && views.isEmpty()) {
+        // a branch handing a weight out: the reader is reported (and the rewrite refused) like any other use
+        for (int i = 0; i < GraphIndex.branches(n).size(); i++) {
+          Frame child = frame.branch(n, i);
+          Optional<Resolved> r = resolve(child, TensorRef.parse(branchRet(n, i, ref.index()), child.location()));
+          if (r.isPresent()) {
+            return r;
+          }
+        }
+        return Optional.empty();
       }
       Location here = frame.location();
       boolean view = ref.index() == 0 && WeightViews.isConstantView(n, name -> index.node(here, name));

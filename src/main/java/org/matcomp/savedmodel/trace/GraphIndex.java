@@ -105,6 +105,33 @@ public final class GraphIndex {
     return loop.getAttrOrThrow("cond").getFunc().getName();
   }
 
+  /**
+   * Functional conditionals: input 0 picks the branch (If: a condition, Case: an index) and input k + 1 is argument k
+   * of every branch function; output j is the taken branch's output j.
+   */
+  public static final Set<String> BRANCH_OPS = Set.of("If", "StatelessIf", "Case", "StatelessCase");
+
+  public static boolean isBranch(NodeDef n) {
+    return BRANCH_OPS.contains(n.getOp()) && !branches(n).isEmpty();
+  }
+
+  /** The branch functions of an If (then, else) or a Case (by index); empty for any other node. */
+  public static List<String> branches(NodeDef n) {
+    if (n.containsAttr("then_branch") && n.containsAttr("else_branch")) {
+      return List.of(n.getAttrOrThrow("then_branch").getFunc().getName(),
+          n.getAttrOrThrow("else_branch").getFunc().getName());
+    }
+    if (n.containsAttr("branches")) {
+      return n.getAttrOrThrow("branches").getList().getFuncList().stream().map(f -> f.getName()).toList();
+    }
+    return List.of();
+  }
+
+  /** For reports: {@code then_branch}, {@code else_branch}, or {@code branch 2} of a Case. */
+  public static String branchRole(NodeDef n, int i) {
+    return n.containsAttr("branches") ? "branch " + i : i == 0 ? "then_branch" : "else_branch";
+  }
+
   public static boolean isCall(NodeDef n) {
     return CALL_OPS.contains(n.getOp()) && n.containsAttr("f");
   }

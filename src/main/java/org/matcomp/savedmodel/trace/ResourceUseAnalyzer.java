@@ -12,11 +12,11 @@ import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.NodeDef;
 
 /**
- * Follows a variable downstream — into every function it is passed to, through every read of it — and lists all
- * consumers. The rewrite removes the variable, so every consumer must be one it can replace; one that is not (a
- * regularizer reading the weight, a value returned from a function, an op it does not know) blocks the rewrite and
- * the matrix stays dense. Unlike the forward trace this looks at whole function bodies: a rewritten function must
- * stay valid for all its outputs.
+ * Follows a variable downstream — into every function it is passed to, every loop body and conditional branch that
+ * takes it, through every read of it — and lists all consumers. The rewrite removes the variable, so every consumer
+ * must be one it can replace; one that is not (a regularizer reading the weight, a value returned from a function or
+ * a branch, an assignment, an op it does not know) blocks the rewrite and the matrix stays dense. Unlike the forward
+ * trace this looks at whole function bodies: a rewritten function must stay valid for all its outputs.
  */
 public final class ResourceUseAnalyzer {
   private static final Set<String> READS = Set.of("ReadVariableOp", "Identity");
@@ -35,12 +35,32 @@ public final class ResourceUseAnalyzer {
 
   /**
    * A holder of the variable: a node at a location, or (in a function) an input argument; {@code handle} when it
-   * carries the resource handle rather than the value.
+   * carries the resource handle rather than the value; {@code branch} the conditional branch it is inside, if any.
    */
-  private record Holder(Location location, String name, boolean argument, boolean handle, int loopSlot) {
+  private record Holder(Location location, String name, boolean argument, boolean handle, int loopSlot,
+      Branch branch) {
     Holder(Location location, String name, boolean argument, boolean handle) {
-      this(location, name, argument, handle, -1);
+      this(location, name, argument, handle, -1, Branch.NONE);
     }
+
+    /** A holder derived from this one (a read, an argument of a callee) inside the same branch. */
+    Holder next(Location location, String name, boolean argument, boolean handle, int loopSlot) {
+      return new Holder(location, name, argument, handle, loopSlot, branch);
+    }
+
+    /** For reports: the location, and the branch it belongs to, so a refusal names both. */
+    String where() {
+      if (branch.equals(Branch.NONE)) {
+        return location.toString();
+      }
+      return location + (location.function().equals(branch.function()) ? ", the " : ", inside the ")
+          + branch.description();
+    }
+  }
+
+  /** A branch function and how it is reached: {@code then_branch of If 'cond' in f}. */
+  private record Branch(String function, String description) {
+    static final Branch NONE = new Branch("", "");
   }
 
   VariableUses analyze(VariableInfo v) {
@@ -64,7 +84,7 @@ public final class ResourceUseAnalyzer {
           // a loop body hands a loop-invariant weight back at its own slot: that is how loops carry it
           boolean passThrough = h.loopSlot() >= 0 && outputs.indexOf(out) == h.loopSlot();
           if (refersTo(TensorRef.parse(ret, h.location()), h) && !passThrough) {
-            blockers.add("returned as output '" + out + "' of " + h.location());
+            blockers.add("returned as output '" + out + "' of " + h.where());
           }
         });
       }
@@ -78,14 +98,18 @@ public final class ResourceUseAnalyzer {
             // handle or value, the factors can take the weight's place as arguments
             String callee = GraphIndex.callee(c);
             FunctionDef f = index.function(callee);
-            work.push(new Holder(Location.function(callee), f.getSignature().getInputArg(k).getName(), true,
-                h.handle()));
+            work.push(h.next(Location.function(callee), f.getSignature().getInputArg(k).getName(), true,
+                h.handle(), -1));
           } else if (GraphIndex.isLoop(c)) {
             loopUse(c, k, h, work, blockers);
+          } else if (GraphIndex.isBranch(c) && k > 0) {
+            branchUse(c, k, h, work, blockers);
           } else if (READS.contains(c.getOp())
               || k == 0 && WeightViews.isConstantView(c, name -> index.node(h.location(), name))) {
             // reads and constant views pass the value on; the consumer behind them sees the view's shape
-            work.push(new Holder(h.location(), c.getName(), false, false));
+            work.push(h.next(h.location(), c.getName(), false, false, -1));
+          } else if (k == 0 && h.handle() && isWrite(c.getOp())) {
+            blockers.add("assigned by " + c.getOp() + " '" + c.getName() + "' in " + h.where());
           } else {
             Optional<ConsumerKind> kind = ConsumerKind.of(c.getOp());
             if (readsTwice(in, h)) {
@@ -161,8 +185,36 @@ public final class ResourceUseAnalyzer {
         blockers.add(fn + " takes fewer loop variables than '" + loop.getName() + "' passes");
         continue;
       }
-      work.push(new Holder(Location.function(fn), f.getSignature().getInputArg(k).getName(), true, h.handle(), k));
+      work.push(h.next(Location.function(fn), f.getSignature().getInputArg(k).getName(), true, h.handle(), k));
     }
+  }
+
+  /**
+   * A weight passed into an If or Case as input {@code k}: followed into every branch, whose argument k - 1 holds it
+   * (a branch that does not read it just keeps the argument). What a branch does with it is judged there: an
+   * assignment or a branch output carrying it refuses the rewrite, naming the branch.
+   */
+  private void branchUse(NodeDef cond, int k, Holder h, Deque<Holder> work, List<String> blockers) {
+    List<String> branches = GraphIndex.branches(cond);
+    for (int i = 0; i < branches.size(); i++) {
+      String fn = branches.get(i);
+      FunctionDef f = index.function(fn);
+      if (k - 1 >= f.getSignature().getInputArgCount()) {
+        blockers.add(fn + " takes fewer arguments than " + cond.getOp() + " '" + cond.getName() + "' passes");
+        continue;
+      }
+      Branch b = new Branch(fn, GraphIndex.branchRole(cond, i) + " of " + cond.getOp() + " '" + cond.getName()
+          + "' in " + h.location());
+      work.push(new Holder(Location.function(fn), f.getSignature().getInputArg(k - 1).getName(), true, h.handle(),
+          -1, b));
+    }
+  }
+
+  /** Ops that change a resource variable's value: a weight they write is state, not a constant to compress. */
+  private static boolean isWrite(String op) {
+    return op.startsWith("Assign") && op.endsWith("VariableOp") || op.startsWith("ResourceScatter")
+        || op.startsWith("ResourceApply") || op.startsWith("ResourceSparseApply")
+        || op.equals("ResourceStridedSliceAssign");
   }
 
   /** Consumer settings the forms do not handle: gathers along another axis or with batch dimensions. */

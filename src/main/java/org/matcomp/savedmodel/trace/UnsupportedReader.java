@@ -5,7 +5,8 @@ import org.tensorflow.proto.NodeDef;
 
 /**
  * Says, in a user's words, why an op that reads a weight keeps it dense: which op, where, and what kind of reader it
- * is (a product matcomp does not rewrite, a loop or branch that captures the weight, or no product at all).
+ * is (a product matcomp does not rewrite, a loop that captures the weight, a conditional it steers, or no product
+ * at all).
  */
 final class UnsupportedReader {
   private static final Set<String> LOOPS = Set.of("While", "StatelessWhile");
@@ -26,8 +27,9 @@ final class UnsupportedReader {
           + "' (loop input " + input + "): weights inside loop bodies are not rewritten";
     }
     if (BRANCHES.contains(op)) {
-      return "captured by the " + op + " " + at + " and read inside its branches (input " + input
-          + "): weights inside conditional branches are not rewritten";
+      // the branches themselves are followed; only the input that picks the branch is not a weight's place
+      return "used as the " + (op.endsWith("If") ? "condition" : "branch index") + " of the " + op + " " + at
+          + " (input " + input + "), which is not a matrix product matcomp rewrites";
     }
     if (op.equals("DepthwiseConv2dNative")) {
       return "read by DepthwiseConv2dNative " + at + ": depthwise filters are not rewritten";
