@@ -72,9 +72,15 @@ public final class ModelVerifier {
     return new VerifyReport(checks);
   }
 
+  /** The batch size: the largest leading dimension among the feeds (a scalar feed, e.g. a cond's flag, has none). */
   private static int rows(SampleInputs.Batch b) {
-    TensorValue first = b.feeds().values().iterator().next();
-    return first.shape().length == 0 ? 1 : (int) first.shape()[0];
+    int rows = 1;
+    for (TensorValue v : b.feeds().values()) {
+      if (v.shape().length > 0) {
+        rows = Math.max(rows, (int) v.shape()[0]);
+      }
+    }
+    return rows;
   }
 
   static Map<String, TensorValue> run(SavedModelBundle model, String signature, SampleInputs.Batch b, String which) {

@@ -20,8 +20,8 @@ import org.matcomp.savedmodel.trace.VariableInfo;
 
 /**
  * Inputs to run a signature on, before and after compression: random values of the signature's dtypes and shapes
- * (floats uniform in [0, 1), integers in [0, 8)), arrays from .npy files, or labelled examples (e.g. MNIST digits)
- * reshaped to a single-input signature.
+ * (floats uniform in [0, 1), integers in [0, 8), booleans fair), arrays from .npy files, or labelled examples (e.g.
+ * MNIST digits) reshaped to a single-input signature.
  */
 public final class SampleInputs {
   /** Feeds by signature input name, and labels when the examples have them (else null). */
@@ -58,6 +58,14 @@ public final class SampleInputs {
             b.putLong(rnd.nextInt(8));
           }
           feeds.put(e.getKey(), new TensorValue(DataType.DT_INT64, shape, b.array()));
+        }
+        case DT_BOOL -> {
+          // e.g. the flag of a tf.cond: either branch is as likely
+          byte[] v = new byte[n];
+          for (int i = 0; i < n; i++) {
+            v[i] = (byte) (rnd.nextBoolean() ? 1 : 0);
+          }
+          feeds.put(e.getKey(), new TensorValue(DataType.DT_BOOL, shape, v));
         }
         default -> {
           return Optional.empty();
@@ -129,6 +137,11 @@ public final class SampleInputs {
           java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
           b.asLongBuffer().put(v);
           yield new TensorValue(DataType.DT_INT64, shape, b.array());
+        }
+        case DT_BOOL -> {
+          checkArgument(a.dtype() == NpyDtype.BOOL, "--inputs %s holds %s values; input '%s' takes bool", p,
+              a.dtype().name().toLowerCase(), e.getKey());
+          yield new TensorValue(DataType.DT_BOOL, shape, a.byteData());
         }
         default -> throw new IllegalArgumentException("--inputs: input '" + e.getKey() + "' has dtype "
             + e.getValue().getDtype() + ", which .npy feeding does not support");
