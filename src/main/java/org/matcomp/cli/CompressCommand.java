@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.matcomp.data.Dataset;
-import org.matcomp.data.MnistTinyText;
 import org.matcomp.savedmodel.CompressOptions;
 import org.matcomp.savedmodel.CompressReport;
 import org.matcomp.savedmodel.SavedModelCompressor;
@@ -40,23 +38,19 @@ final class CompressCommand implements Callable<Integer> {
   @Option(names = "--tag", defaultValue = "serve", description = "MetaGraph tag (default: ${DEFAULT-VALUE})")
   String tag;
 
-  @Option(names = "--verify", description = "run every signature on 64 samples before and after and report the"
-      + " differences (a 4-sample check always runs)")
+  @Option(names = "--verify", description = "run every signature on 64 random samples before and after and report"
+      + " the differences (a 4-sample check always runs)")
   boolean verify;
 
-  @Option(names = "--inputs", description = ".npy file (single-input signatures) or directory of <input>.npy")
+  @Option(names = "--inputs", paramLabel = "FILE.npy|DIR", description = "examples fed to both models beside the"
+      + " random ones, as the signature takes them (scaled as in training): one .npy for a single-input signature,"
+      + " or a directory of <input>.npy")
   Path inputs;
 
-  @Option(names = "--labels-from", description = "labelled samples for accuracy before/after: mnist-tiny")
-  String labelsFrom;
+  @Option(names = "--labels", paramLabel = "FILE.npy", description = "a 1-D integer .npy, the class of each example"
+      + " of --inputs: report the accuracy (arg-max of the classifier output) before and after")
+  Path labels;
 
-  @Option(names = "--labels-file", description = "the mnist-tiny file (default: " + "${DEFAULT-VALUE})",
-      defaultValue = "../shared/testdata/data/mnist/MNIST.Test.tiny.txt")
-  Path labelsFile;
-
-  @Option(names = "--input-scale", defaultValue = "1",
-      description = "multiply labelled features by this (the Keras MNIST MLP expects 0.00392156862745098 = 1/255)")
-  float inputScale;
 
   @Option(names = "--seed", description = "seed of the method's random choices (default: 42)")
   Long seed;
@@ -69,22 +63,19 @@ final class CompressCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    new CommandPaths().input("MODEL_DIR", modelDir).input("--inputs", inputs)
-        .input("--labels-file", labelsFrom == null ? null : labelsFile).outputDir("OUT_DIR", outDir)
-        .outputFile("--json", json).check();
+    if (labels != null && inputs == null) {
+      throw new IllegalArgumentException("--labels " + labels + " needs --inputs: the labels name the class of each"
+          + " example of the inputs");
+    }
+    new CommandPaths().input("MODEL_DIR", modelDir).input("--inputs", inputs).input("--labels", labels)
+        .outputDir("OUT_DIR", outDir).outputFile("--json", json).check();
     specOptions.requireNotAlsoInSpec("--seed", seed, "seed");
     CompressionSpec spec = specOptions.spec(CompressionSpec.builder().name("compress").seed(seed == null ? 42 : seed),
         Map.of());
     boolean rankGiven = specOptions.rank != null || specOptions.hparamsSetRank();
-    Optional<Dataset> labelled = Optional.empty();
-    if (labelsFrom != null) {
-      if (!labelsFrom.equals("mnist-tiny")) {
-        throw new IllegalArgumentException("--labels-from " + labelsFrom + " is not known; use mnist-tiny");
-      }
-      labelled = Optional.of(MnistTinyText.read(labelsFile));
-    }
     CompressOptions o = CompressOptions.of(modelDir, outDir, spec, rankGiven).withTag(tag).withEnergy(energy)
-        .withForce(force).withVerify(verify, labelled, inputScale).withInputs(Optional.ofNullable(inputs));
+        .withForce(force).withVerify(verify).withInputs(Optional.ofNullable(inputs))
+        .withLabels(Optional.ofNullable(labels));
     if (layers != null) {
       o = o.withLayers(layers);
     }

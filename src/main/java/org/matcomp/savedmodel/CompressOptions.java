@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.matcomp.data.Dataset;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.LayerPattern;
 
@@ -15,51 +14,61 @@ import org.matcomp.spec.LayerPattern;
  * rank ({@code rankGiven} false) low-rank keeps, per matrix, the rank holding {@code energy} of the spectral energy.
  * {@code layers} (searched in variable names) turns selection from best-effort into a demand: every matrix it
  * matches must be compressed or the command fails.
+ *
+ * <p>{@code inputs} (a .npy, or a directory of {@code <input>.npy}) are fed to both models beside the built-in random
+ * samples; {@code labels} (a 1-D integer .npy, one class per example row of the inputs) make the comparison an
+ * accuracy too: the arg-max of each signature's classifier output against the label, before and after.
  */
 public record CompressOptions(Path modelDir, Path outDir, String tag, CompressionSpec spec, boolean rankGiven,
     Optional<Pattern> layers, double energy, boolean force, boolean verify, Optional<Path> inputs,
-    Optional<Dataset> labelled, float inputScale, int verifyBatch, long seed) {
+    Optional<Path> labels, int verifyBatch, long seed) {
   public CompressOptions {
     Objects.requireNonNull(modelDir, "modelDir");
     Objects.requireNonNull(outDir, "outDir");
     Objects.requireNonNull(spec, "spec");
     checkArgument(energy > 0 && energy <= 1, "--energy %s must be in (0, 1]", energy);
     checkArgument(verifyBatch > 0, "verify batch %s must be positive", verifyBatch);
-    checkArgument(Float.isFinite(inputScale), "--input-scale %s must be finite", inputScale);
+    Objects.requireNonNull(labels, "labels");
   }
 
   public static CompressOptions of(Path modelDir, Path outDir, CompressionSpec spec, boolean rankGiven) {
     return new CompressOptions(modelDir, outDir, "serve", spec, rankGiven, Optional.empty(), 0.95, false, false,
-        Optional.empty(), Optional.empty(), 1f, 64, 42);
+        Optional.empty(), Optional.empty(), 64, 42);
   }
 
   public CompressOptions withLayers(String regex) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, Optional.of(LayerPattern.compile(regex)), energy,
-        force, verify, inputs, labelled, inputScale, verifyBatch, seed);
+        force, verify, inputs, labels, verifyBatch, seed);
   }
 
   public CompressOptions withForce(boolean f) {
-    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, energy, f, verify, inputs, labelled,
-        inputScale, verifyBatch, seed);
+    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, energy, f, verify, inputs, labels,
+        verifyBatch, seed);
   }
 
-  public CompressOptions withVerify(boolean v, Optional<Dataset> data, float scale) {
-    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, energy, force, v, inputs, data, scale,
+  public CompressOptions withVerify(boolean v) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, energy, force, v, inputs, labels,
         verifyBatch, seed);
   }
 
   public CompressOptions withTag(String t) {
-    return new CompressOptions(modelDir, outDir, t, spec, rankGiven, layers, energy, force, verify, inputs, labelled,
-        inputScale, verifyBatch, seed);
+    return new CompressOptions(modelDir, outDir, t, spec, rankGiven, layers, energy, force, verify, inputs, labels,
+        verifyBatch, seed);
   }
 
   public CompressOptions withEnergy(double e) {
-    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, e, force, verify, inputs, labelled,
-        inputScale, verifyBatch, seed);
+    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, e, force, verify, inputs, labels,
+        verifyBatch, seed);
   }
 
   public CompressOptions withInputs(Optional<Path> p) {
-    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, energy, force, verify, p, labelled,
-        inputScale, verifyBatch, seed);
+    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, energy, force, verify, p, labels,
+        verifyBatch, seed);
+  }
+
+  /** Labels for the examples of {@link #inputs}, which they need. */
+  public CompressOptions withLabels(Optional<Path> p) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankGiven, layers, energy, force, verify, inputs, p,
+        verifyBatch, seed);
   }
 }

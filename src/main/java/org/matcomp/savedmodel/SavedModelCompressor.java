@@ -123,6 +123,10 @@ public final class SavedModelCompressor {
         try (SavedModelBundle compressed = SavedModelDirectory.open(temp, o.tag()).load()) {
           verify = ModelVerifier.verify(original, compressed, graph.signatures(), key -> samples(key, o, userInputs, graph));
         }
+        if (o.labels().isPresent() && verify.labelledExamples() == 0) {
+          notes.add("--labels " + o.labels().get() + ": no signature has an output shaped [examples, classes] with a"
+              + " class for every label, so no accuracy was measured");
+        }
         long varsAfter = SavedModelDirectory.diskBytes(temp.resolve("variables"));
         long pbAfter = Files.size(temp.resolve("saved_model.pb"));
         work.commit(temp, o.outDir(), o.force());
@@ -209,25 +213,52 @@ public final class SavedModelCompressor {
   }
 
   /**
-   * The user's {@code --inputs} for every signature, read and checked before any work, so that a bad file is refused
-   * before anything is written.
+   * The user's {@code --inputs} for every signature, with their {@code --labels} if given, read and checked before
+   * any work, so that a bad file is refused before anything is written. A file that is missing or malformed is bad
+   * input (IllegalArgumentException); one that exists but cannot be read stays an IOException.
    */
-  private static Map<String, SampleInputs.Batch> userInputs(ServingGraph graph, CompressOptions o) {
+  private static Map<String, SampleInputs.Batch> userInputs(ServingGraph graph, CompressOptions o) throws IOException {
     Map<String, SampleInputs.Batch> out = new LinkedHashMap<>();
+    if (o.labels().isPresent() && o.inputs().isEmpty()) {
+      throw new IllegalArgumentException("--labels " + o.labels().get() + " needs --inputs: the labels name the class"
+          + " of each example of the inputs");
+    }
     if (o.inputs().isEmpty()) {
       return out;
     }
+    int[] labels = o.labels().isEmpty() ? null
+        : readInput("--labels", o.labels().get(), () -> SampleInputs.labels(o.labels().get()));
     for (var e : graph.signatures().entrySet()) {
-      try {
-        out.put(e.getKey(), SampleInputs.fromFiles(e.getValue(), o.inputs().get()));
-      } catch (IOException ex) {
-        throw new IllegalArgumentException("--inputs " + o.inputs().get() + ": " + ex.getMessage(), ex);
-      }
+      SampleInputs.Batch b = readInput("--inputs", o.inputs().get(),
+          () -> SampleInputs.fromFiles(e.getValue(), o.inputs().get()));
+      out.put(e.getKey(), labels == null ? b : SampleInputs.withLabels(b, labels, o.labels().get(), e.getKey()));
     }
     return out;
   }
 
-  /** The built-in random samples, plus the user's inputs (which add to them, never replace them), plus labels. */
+  private interface InputReader<T> {
+    T read() throws IOException;
+  }
+
+  /**
+   * Reads the user's file {@code p}: a missing file or malformed content (the readers' plain IOException naming the
+   * file) is bad input; any other file-system failure (permission denied on a file that is there) stays an
+   * IOException, an I/O failure rather than the user's mistake.
+   */
+  private static <T> T readInput(String flag, Path p, InputReader<T> reader) throws IOException {
+    try {
+      return reader.read();
+    } catch (java.nio.file.NoSuchFileException ex) {
+      String which = p.toString().equals(ex.getFile()) ? "" : " " + ex.getFile();
+      throw new IllegalArgumentException(flag + " " + p + ": no such file" + which, ex);
+    } catch (java.nio.file.FileSystemException ex) {
+      throw ex;
+    } catch (IOException ex) {
+      throw new IllegalArgumentException(flag + " " + p + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  /** The built-in random samples plus the user's inputs (which add to them, never replace them), with any labels. */
   private static List<SampleInputs.Batch> samples(String key, CompressOptions o,
       Map<String, SampleInputs.Batch> userInputs, ServingGraph graph) {
     var sig = graph.signatures().get(key);
@@ -235,9 +266,6 @@ public final class SavedModelCompressor {
     SampleInputs.random(sig, o.verify() ? o.verifyBatch() : 4, o.seed()).ifPresent(out::add);
     if (userInputs.containsKey(key)) {
       out.add(userInputs.get(key));
-    }
-    if (o.labelled().isPresent()) {
-      SampleInputs.labelled(sig, o.labelled().get(), o.inputScale()).ifPresent(out::add);
     }
     return out;
   }

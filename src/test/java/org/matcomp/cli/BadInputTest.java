@@ -133,6 +133,60 @@ class BadInputTest {
     assertEquals(0, r.exit(), r.err());
   }
 
+  // --labels: a 1-D integer array, one class per example of --inputs
+
+  private Cli.Run compressWithLabels(NpyArray labels) throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Npy.write(in.resolve("x.npy"), NpyArray.ofFloats(new long[] {3, 8}, new float[24]));
+    Npy.write(in.resolve("ids.npy"), ids(3));
+    Path y = dir.resolve("y.npy");
+    Npy.write(y, labels);
+    return Cli.run("compress", TinyModels.TF2.toString(), dir.resolve("out").toString(), "--rank", "2", "--inputs",
+        in.toString(), "--labels", y.toString());
+  }
+
+  @Test
+  void labelsCountingOtherThanTheExamplesAreRefusedNamingBothCounts() throws Exception {
+    compressWithLabels(NpyArray.ofInts(new long[] {2}, new int[] {0, 1}))
+        .refused("--labels " + dir.resolve("y.npy") + " holds 2 labels but --inputs holds 3 examples for input");
+    assertEquals(List.of("in", "y.npy"), names(), "nothing written");
+  }
+
+  @Test
+  void floatLabelsAreRefusedNotTruncated() throws Exception {
+    compressWithLabels(NpyArray.ofFloats(new long[] {3}, new float[] {0, 1, 2.5f}))
+        .refused("holds float32 values; labels are class indices (give integers: int64, int32, int16 or uint8)");
+  }
+
+  @Test
+  void labelsOfAnotherShapeOrSignAreRefused() throws Exception {
+    compressWithLabels(NpyArray.ofInts(new long[] {3, 1}, new int[] {0, 1, 2}))
+        .refused("has shape [3, 1]; give one class index per example, a 1-D array");
+    compressWithLabels(NpyArray.ofLongs(new long[] {3}, new long[] {0, -1, 2}))
+        .refused("label -1 at [1] is not a class index (0 or more)");
+  }
+
+  @Test
+  void labelsWithoutInputsAreRefusedBeforeAnythingIsRead() throws Exception {
+    Path y = dir.resolve("y.npy");
+    Npy.write(y, NpyArray.ofInts(new long[] {3}, new int[3]));
+    Cli.run("compress", TinyModels.TF2.toString(), dir.resolve("out").toString(), "--labels", y.toString())
+        .refused("--labels " + y + " needs --inputs");
+  }
+
+  @Test
+  void aMissingOrMalformedLabelsFileIsBadInput() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Npy.write(in.resolve("x.npy"), NpyArray.ofFloats(new long[] {3, 8}, new float[24]));
+    Npy.write(in.resolve("ids.npy"), ids(3));
+    Path missing = dir.resolve("missing.npy");
+    Cli.run("compress", TinyModels.TF2.toString(), dir.resolve("out").toString(), "--inputs", in.toString(),
+        "--labels", missing.toString()).refused("--labels " + missing + ": no such file");
+    Path text = Files.writeString(dir.resolve("labels.txt"), "example,class\n0,7\n1,2\n2,1\n");
+    Cli.run("compress", TinyModels.TF2.toString(), dir.resolve("out").toString(), "--inputs", in.toString(),
+        "--labels", text.toString()).refused("--labels " + text + ": " + text + ": wrong magic, not a .npy file");
+  }
+
   // Defect 8
 
   @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.matcomp.data.MnistTinyNpy;
 import org.matcomp.io.WorkDirectory;
 import org.matcomp.savedmodel.TinyModels;
 
@@ -27,6 +28,10 @@ class InterruptedRunTest {
   @TempDir
   Path dir;
 
+  /** Where the labelled digits go, apart from {@code dir}, whose every entry the tests account for. */
+  @TempDir
+  Path data;
+
   private List<String> names() throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -39,13 +44,18 @@ class InterruptedRunTest {
     }
   }
 
-  /** Starts a compress of the CNN into {@code dir/o3} and returns it once its work directory holds the export. */
+  /**
+   * Starts a compress of the CNN into {@code dir/o3} and returns it once its work directory holds the export. The
+   * labelled digits (raw pixels, as the CNN was trained) make the run long enough to catch it exporting.
+   */
   private Process startedExporting() throws Exception {
+    MnistTinyNpy.Labelled digits = MnistTinyNpy.write(data, 1f);
     for (int attempt = 0; attempt < 5; attempt++) {
       Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
           System.getProperty("java.class.path"), Main.class.getName(), "compress", CNN.toString(),
-          dir.resolve("o3").toString(), "--method", "kmeans", "--clusters", "256", "--verify", "--labels-from",
-          "mnist-tiny").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+          dir.resolve("o3").toString(), "--method", "kmeans", "--clusters", "256", "--verify", "--inputs",
+          digits.inputs().toString(), "--labels", digits.labels().toString())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       while (p.isAlive()) {
         Optional<Path> w = workDirectory();
         if (w.isPresent() && Files.exists(w.get().resolve("model/variables"))) {

@@ -13,8 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.matcomp.data.Dataset;
-import org.matcomp.data.MnistTinyText;
+import org.matcomp.data.MnistTinyNpy;
 import org.matcomp.spec.CompressionSpec;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.GraphDef;
@@ -40,6 +39,12 @@ class SavedModelCompressorTest {
 
   private static CompressionSpec lowRank(int rank) {
     return CompressionSpec.builder().name("t").method(LowRankMethod.INSTANCE).absoluteRank(rank).build();
+  }
+
+  /** {@code o} fed the mnist-tiny digits (pixels times {@code scale}) with their labels, as --inputs and --labels. */
+  private CompressOptions withDigits(CompressOptions o, float scale) throws Exception {
+    MnistTinyNpy.Labelled digits = MnistTinyNpy.write(dir, scale);
+    return o.withVerify(true).withInputs(Optional.of(digits.inputs())).withLabels(Optional.of(digits.labels()));
   }
 
   private static Set<String> opTypes(GraphDef g) {
@@ -69,9 +74,8 @@ class SavedModelCompressorTest {
     Path model = SHARED.resolve("keras_mnist_mlp_tf2.11");
     String hash = DirectoryHash.of(model);
     Path out = dir.resolve("mlp");
-    Dataset digits = MnistTinyText.read(MnistTinyText.DEFAULT_PATH);
-    CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, out, lowRank(20), true)
-        .withLayers("^dense/kernel$").withVerify(true, Optional.of(digits), 1f / 255));
+    CompressReport r = SavedModelCompressor.run(withDigits(CompressOptions.of(model, out, lowRank(20), true)
+        .withLayers("^dense/kernel$"), 1f / 255));
 
     assertEquals(hash, DirectoryHash.of(model), "MODEL_DIR must stay byte-for-byte unchanged");
     MatrixOutcome m = r.matrices().stream().filter(x -> x.name().equals("dense/kernel")).findFirst().orElseThrow();
@@ -104,10 +108,8 @@ class SavedModelCompressorTest {
   void tf1CnnDefaultLowRankLeavesTheFlatLayerDenseAndRewritesConvolutions() throws Exception {
     Path model = SHARED.resolve("tf1_mnist_cnn_tf1.9");
     String hash = DirectoryHash.of(model);
-    Dataset digits = MnistTinyText.read(MnistTinyText.DEFAULT_PATH);
-    CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, dir.resolve("cnn"),
-        CompressionSpec.builder().method(LowRankMethod.INSTANCE).build(), false)
-        .withVerify(true, Optional.of(digits), 1f));
+    CompressReport r = SavedModelCompressor.run(withDigits(CompressOptions.of(model, dir.resolve("cnn"),
+        CompressionSpec.builder().method(LowRankMethod.INSTANCE).build(), false), 1f));
     assertEquals(hash, DirectoryHash.of(model));
     MatrixOutcome fc = r.matrices().stream().filter(x -> x.name().equals("Variable_6")).findFirst().orElseThrow();
     assertFalse(fc.compressed());
@@ -126,7 +128,7 @@ class SavedModelCompressorTest {
     String hash = DirectoryHash.of(model);
     Path out = dir.resolve("taxi");
     CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, out, lowRank(4), true)
-        .withLayers("pd_embed").withVerify(true, Optional.empty(), 1f));
+        .withLayers("pd_embed").withVerify(true));
     assertEquals(hash, DirectoryHash.of(model));
     MatrixOutcome emb = r.matrices().get(r.matrices().size() - 1);
     assertEquals("pd_embed/embeddings", emb.name());
@@ -144,7 +146,7 @@ class SavedModelCompressorTest {
   @Test
   void tinyTf1UnrewritableWeightIsReportedAndLeftDenseWhileTheRestCompresses() throws Exception {
     CompressReport r = SavedModelCompressor.run(CompressOptions.of(TinyModels.TF1, dir.resolve("t"), lowRank(2), true)
-        .withVerify(true, Optional.empty(), 1f));
+        .withVerify(true));
     MatrixOutcome reg = r.matrices().stream().filter(x -> x.name().equals("reg_w")).findFirst().orElseThrow();
     assertFalse(reg.compressed());
     assertEquals("read by Sum 'Sum' (input 0) in graph, which is not a matrix product matcomp rewrites", reg.reason());
@@ -157,11 +159,10 @@ class SavedModelCompressorTest {
   @Test
   void tf1CnnPrunedHalfStoresValuesAndABitmapAndHoldsAccuracy() throws Exception {
     Path model = SHARED.resolve("tf1_mnist_cnn_tf1.9");
-    Dataset digits = MnistTinyText.read(MnistTinyText.DEFAULT_PATH);
     CompressionSpec prune = CompressionSpec.builder().method(PruneMethod.INSTANCE)
         .methodParameter("target_sparsity", "0.5").build();
-    CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, dir.resolve("cnn-p"), prune, true)
-        .withLayers("^Variable_6$").withVerify(true, Optional.of(digits), 1f));
+    CompressReport r = SavedModelCompressor.run(withDigits(CompressOptions.of(model, dir.resolve("cnn-p"), prune, true)
+        .withLayers("^Variable_6$"), 1f));
     MatrixOutcome fc = r.matrices().stream().filter(x -> x.name().equals("Variable_6")).findFirst().orElseThrow();
     assertEquals(List.of("values", "mask"), fc.factors().stream().map(StoredFactor::role).toList());
     // 117 600 kept floats + 235 200 bits packed into 29 400 bytes
@@ -177,7 +178,7 @@ class SavedModelCompressorTest {
     CompressionSpec dict = CompressionSpec.builder().method(DictionaryMethod.INSTANCE)
         .methodParameter("dl_atoms", "256").methodParameter("dl_nonzeros", "2").build();
     CompressReport r = SavedModelCompressor.run(CompressOptions.of(model, dir.resolve("taxi-d"), dict, true)
-        .withLayers("pd_embed").withVerify(true, Optional.empty(), 1f));
+        .withLayers("pd_embed").withVerify(true));
     MatrixOutcome emb = r.matrices().stream().filter(MatrixOutcome::compressed).findFirst().orElseThrow();
     assertEquals(List.of("code_indices", "code_values", "dictionary"),
         emb.factors().stream().map(StoredFactor::role).toList());
@@ -190,9 +191,8 @@ class SavedModelCompressorTest {
   @Test
   void cnnBestMethodKeepsAccuracyWithinTwoAtTwiceSmaller() throws Exception {
     CompressionSpec kmeans = CompressionSpec.builder().method(KMeansMethod.INSTANCE).absoluteRank(256).build();
-    Dataset digits = MnistTinyText.read(MnistTinyText.DEFAULT_PATH);
-    CompressReport r = SavedModelCompressor.run(CompressOptions.of(SHARED.resolve("tf1_mnist_cnn_tf1.9"),
-        dir.resolve("cnn-km"), kmeans, true).withLayers("^Variable_6$").withVerify(true, Optional.of(digits), 1f));
+    CompressReport r = SavedModelCompressor.run(withDigits(CompressOptions.of(SHARED.resolve("tf1_mnist_cnn_tf1.9"),
+        dir.resolve("cnn-km"), kmeans, true).withLayers("^Variable_6$"), 1f));
     MatrixOutcome fc = r.matrices().stream().filter(x -> x.name().equals("Variable_6")).findFirst().orElseThrow();
     assertTrue(fc.bytesBefore() >= 2 * fc.bytesAfter());
     assertTrue(Math.abs(r.verify().accuracyBefore().getAsDouble() - r.verify().accuracyAfter().getAsDouble()) * 115

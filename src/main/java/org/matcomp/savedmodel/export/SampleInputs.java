@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.matcomp.data.Dataset;
 import org.matcomp.io.Npy;
 import org.matcomp.io.NpyArray;
 import org.matcomp.io.NpyDtype;
@@ -20,8 +19,8 @@ import org.matcomp.savedmodel.trace.VariableInfo;
 
 /**
  * Inputs to run a signature on, before and after compression: random values of the signature's dtypes and shapes
- * (floats uniform in [0, 1), integers in [0, 8), booleans fair), arrays from .npy files, or labelled examples (e.g.
- * MNIST digits) reshaped to a single-input signature.
+ * (floats uniform in [0, 1), integers in [0, 8), booleans fair), or arrays from .npy files, optionally with a label
+ * (class index) per example from another .npy.
  */
 public final class SampleInputs {
   /** Feeds by signature input name, and labels when the examples have them (else null). */
@@ -76,23 +75,42 @@ public final class SampleInputs {
   }
 
   /**
-   * Labelled examples for a signature with exactly one float input whose per-example size equals the examples'
-   * feature count (e.g. 784 pixels for [-1, 28, 28, 1]); features are multiplied by {@code scale}.
+   * The class labels in {@code file}: a 1-D .npy of integers (int64, int32, int16 or uint8), each a class index,
+   * so at least 0. Anything else is refused in one line naming the file: float labels would be truncated, and a
+   * [n, 1] or one-hot array holds no single index per example.
    */
-  public static Optional<Batch> labelled(SignatureDef sig, Dataset data, float scale) {
-    if (sig.getInputsCount() != 1) {
-      return Optional.empty();
+  public static int[] labels(Path file) throws IOException {
+    NpyArray a = Npy.read(file);
+    checkArgument(a.dtype() == NpyDtype.INT64 || a.dtype() == NpyDtype.INT32 || a.dtype() == NpyDtype.INT16
+        || a.dtype() == NpyDtype.UINT8, "--labels %s holds %s values; labels are class indices (give integers: int64,"
+        + " int32, int16 or uint8)", file, a.dtype().name().toLowerCase());
+    checkArgument(a.rank() == 1, "--labels %s has shape %s; give one class index per example, a 1-D array", file,
+        java.util.Arrays.toString(a.shape()));
+    checkArgument(a.size() > 0, "--labels %s holds no labels", file);
+    long[] v = a.longData();
+    int[] labels = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      checkArgument(v[i] >= 0 && v[i] <= Integer.MAX_VALUE, "--labels %s: label %s at [%s] is not a class index"
+          + " (0 or more)", file, v[i], i);
+      labels[i] = (int) v[i];
     }
-    Map.Entry<String, TensorInfo> in = sig.getInputsMap().entrySet().iterator().next();
-    if (in.getValue().getDtype() != DataType.DT_FLOAT) {
-      return Optional.empty();
+    return labels;
+  }
+
+  /**
+   * {@code batch} with {@code labels} (read from {@code file}), one per example: every input's first dimension must
+   * count as many examples as there are labels.
+   */
+  public static Batch withLabels(Batch batch, int[] labels, Path file, String signature) {
+    for (Map.Entry<String, TensorValue> e : batch.feeds().entrySet()) {
+      long[] shape = e.getValue().shape();
+      if (shape.length > 0) {
+        checkArgument(shape[0] == labels.length, "--labels %s holds %s labels but --inputs holds %s examples for"
+            + " input '%s' of signature %s; give one label per example", file, labels.length, shape[0], e.getKey(),
+            signature);
+      }
     }
-    long[] shape = concreteShape(in.getValue(), data.n());
-    if (product(shape) != (long) data.n() * data.featureCount()) {
-      return Optional.empty();
-    }
-    float[] x = data.scaled(scale).copyFeatures();
-    return Optional.of(new Batch(Map.of(in.getKey(), TensorValue.ofFloats(shape, x)), data.copyLabels()));
+    return new Batch(batch.feeds(), labels.clone());
   }
 
   /**
