@@ -15,8 +15,10 @@ import org.matcomp.bench.ServeBenchmark;
 import org.matcomp.bench.StructuredBenchmark;
 import org.matcomp.bench.TfmotBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code matcomp bench NAME --json FILE}: benchmarks that print and write JSON, kept apart from tests. {@code --smoke}
@@ -24,8 +26,12 @@ import picocli.CommandLine.Parameters;
  * measures nothing.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Run a benchmark and write its JSON: " + BenchCommand.NAMES)
+    description = "Run a benchmark and print its JSON on stdout (and in the --json file if given): "
+        + BenchCommand.NAMES)
 final class BenchCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
   static final String NAMES = "operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured,"
       + " tfmot";
 
@@ -35,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--work-dir", description = "where generated inputs for side-by-side runs go (default: a temp dir)")
   Path workDir;
 
-  @Option(names = "--json", description = "write the result to this file")
+  @Option(names = "--json", description = "also write the result to this file (- : stdout only, as without --json)")
   Path json;
 
   @Option(names = "--smoke", description = "tiny sizes and one or two runs of everything: checks that the benchmark"
@@ -67,7 +73,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    new CommandPaths().input("--zoo-dir", name.equals("tfmot") ? zooDir : null).outputFile("--json", json).check();
+    new CommandPaths().input("--zoo-dir", name.equals("tfmot") ? zooDir : null)
+        .outputFile("--json", JsonOutput.file(json)).check();
     int n = orDefault(size, 4096, 64);
     int b = orDefault(batch, 256, 8);
     int r = orDefault(rank, 64, 4);
@@ -92,10 +99,9 @@ final class BenchCommand implements Callable<Integer> {
     if (smoke) {
       result.addProperty("smoke", true);
     }
-    System.out.println(JsonOutput.toJson(result));
-    if (json != null) {
-      JsonOutput.write(json, result);
-    }
+    spec.commandLine().getOut().println(JsonOutput.toJson(result));
+    spec.commandLine().getOut().flush();
+    JsonOutput.emit(spec, JsonOutput.file(json), result);
     return 0;
   }
 

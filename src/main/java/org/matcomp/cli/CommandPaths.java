@@ -1,6 +1,7 @@
 package org.matcomp.cli;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +14,10 @@ import java.util.List;
  * that is a directory, an output directory that is a file) or one whose parent cannot be written. Outputs may not
  * coincide or nest either, since each is written and replaced as a whole.
  *
- * <p>The messages name the option and the path, so a refusal is one line the user can act on.
+ * <p>The messages name the option and the path, so a refusal is one line the user can act on. A path that can never
+ * be right (an output inside an input, under a regular file, of the wrong kind) is bad usage, an
+ * IllegalArgumentException (exit 2); a parent directory the process may not write in is the machine's refusal, an
+ * AccessDeniedException (exit 3), as it would be if the write were tried.
  */
 final class CommandPaths {
   private enum Kind { INPUT, OUTPUT_FILE, OUTPUT_DIR }
@@ -48,7 +52,7 @@ final class CommandPaths {
     return this;
   }
 
-  /** Throws IllegalArgumentException naming the first conflict. */
+  /** Throws IllegalArgumentException naming the first conflict, AccessDeniedException for an unwritable parent. */
   void check() throws IOException {
     for (Entry o : entries) {
       if (o.output()) {
@@ -98,7 +102,7 @@ final class CommandPaths {
     }
   }
 
-  private static void checkKind(Entry o) {
+  private static void checkKind(Entry o) throws IOException {
     Path p = o.path();
     if (o.kind() == Kind.OUTPUT_FILE && Files.isDirectory(p)) {
       throw refuse("%s %s is a directory; give the path of a file", o.label(), p);
@@ -117,7 +121,8 @@ final class CommandPaths {
       throw refuse("%s %s cannot be created: %s is not a directory", o.label(), p, ancestor);
     }
     if (!Files.isWritable(ancestor)) {
-      throw refuse("%s %s cannot be written: no permission to write in %s", o.label(), p, ancestor);
+      throw new AccessDeniedException(o.label() + " " + p, null, "cannot be written: no permission to write in "
+          + ancestor);
     }
   }
 

@@ -10,14 +10,19 @@ import org.matcomp.savedmodel.SavedModelCompressor;
 import org.matcomp.spec.CompressionSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code matcomp compress MODEL_DIR OUT_DIR}: post-hoc compression of a SavedModel's weight matrices. */
 @Command(name = "compress", mixinStandardHelpOptions = true,
     description = "Compress the weight matrices of a SavedModel (TF1 graph or TF2/Keras) without retraining and"
         + " export a SavedModel that serves with stock TensorFlow ops. MODEL_DIR is only read.")
 final class CompressCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec commandSpec;
+
   @Parameters(index = "0", paramLabel = "MODEL_DIR", description = "SavedModel directory (only read)")
   Path modelDir;
 
@@ -51,14 +56,14 @@ final class CompressCommand implements Callable<Integer> {
       + " of --inputs: report the accuracy (arg-max of the classifier output) before and after")
   Path labels;
 
-
   @Option(names = "--seed", description = "seed of the method's random choices (default: 42)")
   Long seed;
 
   @Option(names = "--force", description = "replace an existing OUT_DIR")
   boolean force;
 
-  @Option(names = "--json", description = "write the report as JSON to this file")
+  @Option(names = "--json", description = "write the report as JSON to this file; - writes it to stdout and the"
+      + " table to stderr")
   Path json;
 
   @Override
@@ -68,7 +73,7 @@ final class CompressCommand implements Callable<Integer> {
           + " example of the inputs");
     }
     new CommandPaths().input("MODEL_DIR", modelDir).input("--inputs", inputs).input("--labels", labels)
-        .outputDir("OUT_DIR", outDir).outputFile("--json", json).check();
+        .outputDir("OUT_DIR", outDir).outputFile("--json", JsonOutput.file(json)).check();
     specOptions.requireNotAlsoInSpec("--seed", seed, "seed");
     CompressionSpec spec = specOptions.spec(CompressionSpec.builder().name("compress").seed(seed == null ? 42 : seed),
         Map.of());
@@ -80,10 +85,9 @@ final class CompressCommand implements Callable<Integer> {
       o = o.withLayers(layers);
     }
     CompressReport report = SavedModelCompressor.run(o);
-    System.out.print(report.toText());
-    if (json != null) {
-      JsonOutput.write(json, report.toJson());
-    }
+    JsonOutput.reportWriter(commandSpec, json).print(report.toText());
+    JsonOutput.reportWriter(commandSpec, json).flush();
+    JsonOutput.emit(commandSpec, json, report.toJson());
     return 0;
   }
 }

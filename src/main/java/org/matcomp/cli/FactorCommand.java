@@ -18,15 +18,21 @@ import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.UpdateOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code matcomp factor}: compress a bare matrix from a {@code .npy} file, no TF graph involved. How NumPy users and
  * benchmarks hand matrices to matcomp; {@code seconds} is the factorisation alone.
  */
 @Command(name = "factor", mixinStandardHelpOptions = true,
-    description = "Factor a 2-D .npy matrix with a compression method; write the factors as .npy and a JSON report.")
+    description = "Factor a 2-D .npy matrix with a compression method; write the factors as .npy and a JSON report"
+        + " (on stdout, and in the --json file if given).")
 final class FactorCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
   @Mixin
   SpecOptions specOptions = new SpecOptions();
 
@@ -36,7 +42,7 @@ final class FactorCommand implements Callable<Integer> {
   @Option(names = "--output", description = "directory for the factors (must not exist or be empty)")
   Path output;
 
-  @Option(names = "--json", description = "write the report as JSON to this file")
+  @Option(names = "--json", description = "also write the report to this file (- : stdout only, as without --json)")
   Path json;
 
   @Option(names = "--block-size", description = "k-means block size (1 = scalar)")
@@ -54,7 +60,7 @@ final class FactorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     new CommandPaths().input("--input", input).input("--dictionary", dictionary).outputDir("--output", output)
-        .outputFile("--json", json).check();
+        .outputFile("--json", JsonOutput.file(json)).check();
     if (output != null) {
       FactorFiles.checkTarget(output);
     }
@@ -63,13 +69,13 @@ final class FactorCommand implements Callable<Integer> {
       // the JVM's own, so it happens before anything is timed; the report says which kernels ran.
       kernels = NativeKernels.status();
     }
-    FloatMatrix a = Npy.readFloatMatrix(input);
+    FloatMatrix a = InputFiles.read(() -> Npy.readFloatMatrix(input));
     if ("omp".equals(specOptions.method)) {
       Integer nonzeros = specOptions.nonzeros;
       if (dictionary == null || nonzeros == null) {
         throw new IllegalArgumentException("--method omp needs --dictionary D.npy and --nonzeros k");
       }
-      FloatMatrix d = Npy.readFloatMatrix(dictionary);
+      FloatMatrix d = InputFiles.read(() -> Npy.readFloatMatrix(dictionary));
       long t0 = System.nanoTime();
       OmpCoder.Coding c = OmpCoder.code(
           dictionary.getFileName().toString(), d, input.getFileName().toString(), a, nonzeros);
@@ -112,7 +118,7 @@ final class FactorCommand implements Callable<Integer> {
     return relError;
   }
 
-  /** Writes the factors and the report (stdout and --json). */
+  /** Writes the factors and the report: the JSON is the result, so it always goes to stdout, once. */
   private int emit(Factorization f, double relError, double seconds, String method) throws java.io.IOException {
     List<Path> files = output == null ? List.of() : FactorFiles.write(output, f.factors());
     JsonObject report = report(f, relError, seconds, files);
@@ -120,10 +126,9 @@ final class FactorCommand implements Callable<Integer> {
     if (kernels != null) {
       report.addProperty("kernels", kernels);
     }
-    System.out.println(JsonOutput.toJson(report));
-    if (json != null) {
-      JsonOutput.write(json, report);
-    }
+    spec.commandLine().getOut().println(JsonOutput.toJson(report));
+    spec.commandLine().getOut().flush();
+    JsonOutput.emit(spec, JsonOutput.file(json), report);
     return 0;
   }
 

@@ -20,18 +20,22 @@ import org.matcomp.io.WorkDirectory;
 final class FactorFiles {
   private FactorFiles() {}
 
-  /** Refuses a {@code dir} that exists as anything but an empty directory; run before any work. */
+  /**
+   * Refuses a {@code dir} that exists as anything but an empty directory (IllegalArgumentException: the user's path
+   * is wrong, exit 2); run before any work.
+   */
   public static void checkTarget(Path dir) throws IOException {
     Path target = dir.toAbsolutePath();
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new IOException("--output " + dir + " exists and is not a directory; give a new or empty directory");
+      throw new IllegalArgumentException("--output " + dir + " exists and is not a directory; give a new or empty"
+          + " directory");
     }
     try (Stream<Path> s = Files.list(target)) {
       if (s.findAny().isPresent()) {
-        throw new IOException("--output " + dir + " exists and is not empty; refusing to overwrite it");
+        throw new IllegalArgumentException("--output " + dir + " exists and is not empty; refusing to overwrite it");
       }
     }
   }

@@ -85,7 +85,8 @@ final class TrainCommand implements Callable<Integer> {
       + " --steps (the report then gives the ratio of what the final model reads)")
   boolean allowPartial;
 
-  @Option(names = "--json", description = "write the report as JSON to this file")
+  @Option(names = "--json", description = "write the report as JSON to this file (with --sweep: sweep.json's"
+      + " content); - writes it to stdout and the table to stderr")
   Path json;
 
   @Option(names = "--export", description = "mlp: write the trained model as a serving SavedModel (x -> logits) here;"
@@ -123,10 +124,8 @@ final class TrainCommand implements Callable<Integer> {
     if (sweep) {
       paths.outputFile("--sweep-dir", sweepDir.resolve("sweep.json")).outputFile("--sweep-dir",
           sweepDir.resolve("sweep.png"));
-    } else {
-      paths.outputFile("--json", json);
     }
-    paths.check();
+    paths.outputFile("--json", JsonOutput.file(json)).check();
     if (export != null) {
       if (sweep) {
         throw new IllegalArgumentException("--export writes one model; it does not go with --sweep");
@@ -142,15 +141,14 @@ final class TrainCommand implements Callable<Integer> {
     for (SpecOptions o : sweep ? sweepSettings() : List.of(specOptions)) {
       checkPlan(o, n, layerNames);
     }
-    FashionMnist data = FashionMnist.load(dataPath);
+    FashionMnist data = InputFiles.read(() -> FashionMnist.load(dataPath));
     if (sweep) {
       return sweep(data, n);
     }
     TrainResult r = runMlp(specOptions, n, data);
-    System.out.println(table(r));
-    if (json != null) {
-      JsonOutput.write(json, toJson(r));
-    }
+    report().println(table(r));
+    report().flush();
+    JsonOutput.emit(commandSpec, json, toJson(r));
     return 0;
   }
 
@@ -173,7 +171,8 @@ final class TrainCommand implements Callable<Integer> {
     List<SweepPlot.Point> points = new ArrayList<>();
     for (SpecOptions o : settings) {
       TrainResult r = runMlp(o, n, data);
-      System.out.println(table(r));
+      report().println(table(r));
+      report().flush();
       JsonObject j = toJson(r);
       j.addProperty("setting", SweepSettings.describe(o));
       runs.add(j);
@@ -188,7 +187,9 @@ final class TrainCommand implements Callable<Integer> {
     JsonOutput.write(sweepDir.resolve("sweep.json"), out);
     SweepPlot.write(sweepDir.resolve("sweep.png"), "Fashion-MNIST MLP: test accuracy vs compression", "test accuracy",
         points);
-    System.out.println("wrote " + sweepDir.resolve("sweep.json") + " and " + sweepDir.resolve("sweep.png"));
+    JsonOutput.emit(commandSpec, json, out);
+    commandSpec.commandLine().getErr().println("wrote " + sweepDir.resolve("sweep.json") + " and "
+        + sweepDir.resolve("sweep.png"));
     return 0;
   }
 
@@ -244,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
     if (export != null || sweep) {
       throw new IllegalArgumentException((export != null ? "--export" : "--sweep") + " is for --model mlp");
     }
-    new CommandPaths().input("--data-dir", dataPath).outputFile("--json", json).check();
+    new CommandPaths().input("--data-dir", dataPath).outputFile("--json", JsonOutput.file(json)).check();
     checkPlan(specOptions, n, List.of("embedding"));
     Optional<CompressionSpec> spec = specOptions.method() == Methods.NONE
         ? Optional.empty()
@@ -252,15 +253,16 @@ final class TrainCommand implements Callable<Integer> {
     int hiddenSize = hidden == null ? 256 : hidden[0];
     LanguageModelConfig config = new LanguageModelConfig(context, embeddingDim, hiddenSize, n, batchSize,
         learningRate, seed(), spec, !noProgress);
-    PennTreebank ptb = PennTreebank.load(dataPath);
+    PennTreebank ptb = InputFiles.read(() -> PennTreebank.load(dataPath));
     LanguageModelResult r =
         new LanguageModelTraining(config, ptb.train(), ptb.valid(), ptb.vocabularySize()).run();
     CompressedSize t = r.report().matrices().get(0).size();
-    System.out.printf("%-12s %-16s %-16s %-12s %-8s %-8s%n", "method", "valid-ppl", "ppl-before", "emb-bytes",
+    report().printf("%-12s %-16s %-16s %-12s %-8s %-8s%n", "method", "valid-ppl", "ppl-before", "emb-bytes",
         "ratio", "seconds");
-    System.out.printf("%-12s %-16.2f %-16s %-12s %-8.2f %-8.1f%n", r.method(), r.validPerplexity(),
+    report().printf("%-12s %-16.2f %-16s %-12s %-8.2f %-8.1f%n", r.method(), r.validPerplexity(),
         Double.isNaN(r.densePerplexity()) ? "-" : String.format("%.2f", r.densePerplexity()),
         t.denseBytes() + "->" + t.compressedBytes(), t.ratio(), r.seconds());
+    report().flush();
     if (json != null) {
       JsonObject o = new JsonObject();
       o.addProperty("model", "ptb-lm");
@@ -277,9 +279,14 @@ final class TrainCommand implements Callable<Integer> {
       o.addProperty("seconds", r.seconds());
       o.addProperty("final_phase", r.finalPhase());
       o.add("matrices", matricesJson(r.report()));
-      JsonOutput.write(json, o);
+      JsonOutput.emit(commandSpec, json, o);
     }
     return 0;
+  }
+
+  /** Where the result tables go: stdout, or stderr under {@code --json -}. */
+  private java.io.PrintWriter report() {
+    return JsonOutput.reportWriter(commandSpec, json);
   }
 
   private void requireDataset(String expected) {

@@ -11,7 +11,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
-/** Runs a matcomp command in this JVM and captures what it prints, for the CLI tests. */
+/**
+ * Runs a matcomp command in this JVM and captures what it prints through picocli's writers, for the CLI tests. Every
+ * run also checks that nothing went to {@code System.out} directly: a command prints through the writers it was
+ * given, or a caller that redirects them (a test, a tool embedding the CLI) loses part of the output.
+ */
 final class Cli {
   /** What one command did. */
   record Run(int exit, String out, String err) {
@@ -38,7 +42,9 @@ final class Cli {
     System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
     try {
       int exit = cl.execute(args);
-      return new Run(exit, out + capturedOut.toString(StandardCharsets.UTF_8), err.toString());
+      assertEquals("", capturedOut.toString(StandardCharsets.UTF_8), "written to System.out, not the command's"
+          + " writer");
+      return new Run(exit, out.toString(), err.toString());
     } finally {
       System.setOut(oldOut);
     }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.matcomp.data.MnistTinyNpy;
 import org.matcomp.savedmodel.DirectoryHash;
 import org.matcomp.savedmodel.TinyModels;
-import picocli.CommandLine;
 
 /**
  * {@code compress} and {@code inspect} from the command line, and every bad input: a clear one-line message, a
@@ -31,18 +28,8 @@ class CompressCommandTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run run(String... args) {
-    CommandLine cl = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    java.io.PrintStream old = System.out;
-    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(captured));
-    try {
-      int exit = cl.execute(args);
-      return new Run(exit, captured.toString(), err.toString());
-    } finally {
-      System.setOut(old);
-    }
+    Cli.Run r = Cli.run(args);
+    return new Run(r.exit(), r.out(), r.err());
   }
 
   /** Runs a compress that must fail with {@code message}, leaving the model untouched and no output. */
@@ -131,6 +118,21 @@ class CompressCommandTest {
     assertTrue(o.get("accuracy_after").getAsDouble() * 115 >= 112 - 1e-9, o.toString());
     assertEquals(115, o.get("labelled_examples").getAsInt());
     assertTrue(r.out().contains("accuracy 113/115 -> "), r.out());
+  }
+
+  @Test
+  void jsonDashPutsTheReportOnStdoutAndTheTableOnStderr() throws Exception {
+    Run r = run("compress", TinyModels.TF2.toString(), dir.resolve("out").toString(), "--rank", "2", "--layers",
+        "kernel", "--json", "-");
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals(2, o.get("matrices_compressed").getAsInt(), "dense/kernel and tied/kernel");
+    for (String k : List.of("matrices", "variables_disk_bytes_before", "variables_disk_bytes_after", "max_abs_diff",
+        "signatures")) {
+      assertTrue(o.has(k), k);
+    }
+    assertTrue(r.err().contains("tied/kernel") && r.err().contains("variables/ on disk"), r.err());
+    assertFalse(Files.exists(dir.resolve("-")), "- is stdout, not a file");
   }
 
   @Test

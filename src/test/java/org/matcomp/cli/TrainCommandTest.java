@@ -214,6 +214,27 @@ class TrainCommandTest {
     assertTrue(r.out().contains("valid-ppl"), r.out());
   }
 
+  /**
+   * In a real process, with the progress bar on: {@code --json -} leaves stdout one JSON document, and the result
+   * table and the progress bar (which writes to the stderr file descriptor itself) are on stderr.
+   */
+  @Test
+  void jsonDashLeavesStdoutOneJsonDocumentAndTheProgressBarOnStderr() throws Exception {
+    Path out = dir.resolve("stdout");
+    Path err = dir.resolve("stderr");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "train", "--hidden", "32,16", "--method", "none",
+        "--steps", "100", "--json", "-").redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "train finished");
+    assertEquals(0, p.exitValue(), Files.readString(err));
+    JsonObject o = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+    assertEquals("none", o.get("method").getAsString());
+    assertEquals(100, o.get("steps").getAsLong());
+    String stderr = Files.readString(err);
+    assertTrue(stderr.contains("100/100"), "the progress bar's last state: " + stderr);
+    assertTrue(stderr.contains("dense-acc"), "the table: " + stderr);
+  }
+
   @Test
   void layersMatchingNoLayerAreRefusedAsCompressRefusesThem() {
     Cli.run(args("--method", "lowrank", "--rank", "8", "--steps", "200", "--layers", "nomatch"))
