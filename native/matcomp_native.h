@@ -11,7 +11,7 @@
 
 /* Bumped whenever a native method, its arguments or any value below changes meaning: NativeLoader refuses a library
  * whose nAbiVersion differs (a stale library extracted by an older matcomp). */
-#define MATCOMP_ABI_VERSION 2
+#define MATCOMP_ABI_VERSION 3
 
 /* ---- the host-callback op ---- */
 
@@ -42,5 +42,11 @@
 #define MATCOMP_STAT_REVERTED 2
 #define MATCOMP_STAT_REPLACED 3
 #define MATCOMP_STAT_COUNT 4
+
+/* ---- the stderr filter (stderr_filter.c, StderrFilter) ---- */
+
+/* The most bytes of one line the filter holds back while they may still begin an absl log line it drops; a longer
+ * prefix passes through. */
+#define MATCOMP_STDERR_FILTER_HOLD_MAX 512
 
 #endif /* MATCOMP_NATIVE_H_ */

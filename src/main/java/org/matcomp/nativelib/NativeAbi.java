@@ -7,7 +7,7 @@ package org.matcomp.nativelib;
  */
 public final class NativeAbi {
   /** The protocol version; {@link NativeLoader} refuses a library that reports another. */
-  public static final int ABI_VERSION = 2;
+  public static final int ABI_VERSION = 3;
 
   /** The TF op type of matcomp's host callback. */
   public static final String OP_NAME = "MatcompHostCallback";
@@ -28,6 +28,9 @@ public final class NativeAbi {
   public static final int STAT_REVERTED = 2;
   public static final int STAT_REPLACED = 3;
   public static final int STAT_COUNT = 4;
+
+  /** The most bytes of one line {@link StderrFilter} holds back while they may still begin a line it drops. */
+  public static final int STDERR_FILTER_HOLD_MAX = 512;
 
   private NativeAbi() {}
 }
