@@ -1,0 +1,251 @@
+package org.matcomp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.matcomp.CliRequirements;
+
+/**
+ * {@code train} reports the model it produced: the ratio of what the final graph reads, which is what
+ * {@code --export} writes; a schedule that cannot finish within {@code --steps} is refused before any training unless
+ * {@code --allow-partial}; an export that would end mid-blend is refused (issue 11, defect 2). Plus the rules it
+ * shares with {@code compress}: {@code --layers} must select a layer (defect 10), a flag and a {@code --spec} key may
+ * not both set one value (defect 9).
+ *
+ * <p>Runs are tiny (a 784-32-16-10 MLP, 200 steps) so that the sizes can be written out by hand.
+ */
+class TrainCommandTest {
+  /** 784·32 + 32·16 + 16·10 kernel parameters. */
+  private static final long DENSE = 784 * 32 + 32 * 16 + 16 * 10;
+  /** Rank 8 factors of dense1 (784·8 + 8·32) and dense2 (32·8 + 8·16). */
+  private static final long FACTORS = 784 * 8 + 8 * 32 + 32 * 8 + 8 * 16;
+  private static final long BIASES = 32 + 16 + 10;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void data() {
+    CliRequirements.fashionMnist();
+  }
+
+  private static String[] args(String... extra) {
+    String[] base = {"train", "--hidden", "32,16", "--no-progress"};
+    String[] all = new String[base.length + extra.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return all;
+  }
+
+  private static JsonObject json(Path p) throws Exception {
+    return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
+  }
+
+  /** Bytes of the export's checkpoint data: the raw tensors TF wrote. */
+  private static long exportedBytes(Path export) throws Exception {
+    return Files.size(export.resolve("variables/variables.data-00000-of-00001"));
+  }
+
+  @Test
+  void aScheduleThatNeverStartsWithinTheStepsIsRefusedBeforeTraining() {
+    Path json = dir.resolve("t.json");
+    Cli.run(args("--method", "lowrank", "--rank", "8", "--spec", "begin_compression_step=1000", "--steps", "50",
+        "--json", json.toString()))
+        .refused("--steps 50 is too short for the compression schedule: α reaches 0 at step 1019 (20 updates every"
+            + " 1 steps from step 1000), after the last step 49: the run would end before compression starts; raise"
+            + " --steps to at least 1020");
+    assertFalse(Files.exists(json));
+  }
+
+  @Test
+  void aRunEndingMidBlendIsRefusedUnlessAllowedAndThenReportsWhatTheModelReads() throws Exception {
+    Path json = dir.resolve("t.json");
+    String[] partial = {"--method", "lowrank", "--rank", "8", "--spec", "compression_frequency=20", "--steps", "200",
+        "--json", json.toString()};
+    Cli.run(args(partial)).refused("α reaches 0 at step 460");
+    assertFalse(Files.exists(json));
+
+    String[] allowed = java.util.Arrays.copyOf(partial, partial.length + 1);
+    allowed[partial.length] = "--allow-partial";
+    Cli.Run r = Cli.run(args(allowed));
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().contains("WARNING: --allow-partial: α reaches 0 at step 460"), r.err());
+    JsonObject o = json(json);
+    assertEquals("blending", o.get("final_phase").getAsString());
+    // Updates at steps 80, 100, ..., 180 leave α = 0.7: the graph reads A, both factors and α of each hidden layer.
+    long reads = DENSE + FACTORS + 2;
+    assertEquals(4 * reads, o.get("compressed_bytes").getAsLong());
+    assertEquals((double) DENSE / reads, o.get("compression_ratio").getAsDouble(), 1e-12);
+    assertTrue(r.out().contains("final phase: blending"), r.out());
+  }
+
+  @Test
+  void aRunThatNeverCompressedReportsOneToOne() throws Exception {
+    Path json = dir.resolve("t.json");
+    Cli.Run r = Cli.run(args("--method", "lowrank", "--rank", "8", "--spec", "begin_compression_step=1000",
+        "--steps", "50", "--allow-partial", "--json", json.toString()));
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = json(json);
+    assertEquals("dense", o.get("final_phase").getAsString());
+    assertEquals(1.0, o.get("compression_ratio").getAsDouble(), 0);
+  }
+
+  @Test
+  void theExportOfARunEndingMidBlendIsRefusedEvenWhenPartialIsAllowed() {
+    Path export = dir.resolve("e");
+    Cli.run(args("--method", "lowrank", "--rank", "8", "--spec", "compression_frequency=20", "--steps", "200",
+        "--allow-partial", "--export", export.toString()))
+        .refused("--export of a run that ends mid-blend would hold A and its factors");
+    assertFalse(Files.exists(export));
+  }
+
+  @Test
+  void theDefaultScheduleFinishesInAShortRunAndTheReportIsWhatTheExportHolds() throws Exception {
+    Path json = dir.resolve("t.json");
+    Path export = dir.resolve("e");
+    Cli.Run r = Cli.run(args("--method", "lowrank", "--rank", "8", "--steps", "200", "--export", export.toString(),
+        "--json", json.toString()));
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = json(json);
+    assertEquals("compressed", o.get("final_phase").getAsString());
+    assertEquals(4 * (FACTORS + 16 * 10), o.get("compressed_bytes").getAsLong());
+    assertEquals(o.get("compressed_bytes").getAsLong() + 4 * BIASES, exportedBytes(export));
+  }
+
+  @Test
+  void aPrunedExportHoldsTheValuesAndTheBitmapTheReportCounts() throws Exception {
+    Path json = dir.resolve("t.json");
+    Path export = dir.resolve("e");
+    Cli.Run r = Cli.run(args("--method", "prune", "--steps", "200", "--export", export.toString(), "--json",
+        json.toString()));
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = json(json);
+    assertEquals("compressed", o.get("final_phase").getAsString());
+    // 90 % of 784·32 and of 32·16 pruned: the kept values (float) plus a bitmap of one bit an entry, and logits.
+    long kept1 = 784 * 32 - Math.round(0.9 * 784 * 32);
+    long kept2 = 32 * 16 - Math.round(0.9 * 32 * 16);
+    long expected = 4 * kept1 + 784 * 32 / 8 + 4 * kept2 + 32 * 16 / 8 + 4 * 16 * 10;
+    assertEquals(expected, o.get("compressed_bytes").getAsLong());
+    assertEquals(expected + 4 * BIASES, exportedBytes(export));
+  }
+
+  @Test
+  void aSimhashExportStoresItsSignsOneBitAnEntry() throws Exception {
+    Path json = dir.resolve("t.json");
+    Path export = dir.resolve("e");
+    Cli.Run r = Cli.run(args("--method", "simhash", "--rank", "8", "--steps", "200", "--export", export.toString(),
+        "--json", json.toString()));
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = json(json);
+    // R m×8 and D n in float, S 8×n in bits, per hidden layer; logits dense.
+    long expected = 4 * (784 * 8 + 32) + 8 * 32 / 8 + 4 * (32 * 8 + 16) + 8 * 16 / 8 + 4 * 16 * 10;
+    assertEquals(expected, o.get("compressed_bytes").getAsLong());
+    assertEquals(expected + 4 * BIASES, exportedBytes(export));
+  }
+
+  @Test
+  void aSweepOfTwoPointsWritesItsRunsAndAPlot() throws Exception {
+    Path sweepDir = dir.resolve("sweep");
+    // block has one sweep setting, so the sweep is the dense baseline plus one block-diagonal run.
+    Cli.Run r = Cli.run(args("--sweep", "--sweep-methods", "block", "--steps", "100", "--sweep-dir",
+        sweepDir.toString()));
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = json(sweepDir.resolve("sweep.json"));
+    assertEquals(100, o.get("steps").getAsLong());
+    var runs = o.getAsJsonArray("runs");
+    assertEquals(2, runs.size());
+    JsonObject dense = runs.get(0).getAsJsonObject();
+    JsonObject block = runs.get(1).getAsJsonObject();
+    assertEquals("none", dense.get("setting").getAsString());
+    assertEquals("block", block.get("setting").getAsString());
+    assertEquals(DENSE, dense.get("dense_params").getAsLong());
+    assertEquals(1.0, dense.get("compression_ratio").getAsDouble(), 0);
+    // 4 diagonal blocks of dense1 (196×8) and dense2 (8×4), logits dense.
+    long blockParams = 4 * (196 * 8) + 4 * (8 * 4) + 16 * 10;
+    assertEquals(blockParams, block.get("compressed_params").getAsLong());
+    assertEquals((double) DENSE / blockParams, block.get("compression_ratio").getAsDouble(), 1e-12);
+    for (var run : runs) {
+      // 100 steps of a small MLP: well above chance (10 %), not yet a good model.
+      double accuracy = run.getAsJsonObject().get("accuracy").getAsDouble();
+      assertTrue(accuracy > 0.3 && accuracy <= 1, "accuracy " + accuracy);
+    }
+    BufferedImage plot = ImageIO.read(sweepDir.resolve("sweep.png").toFile());
+    assertNotNull(plot, "sweep.png does not decode");
+    assertEquals(900, plot.getWidth());
+    assertEquals(600, plot.getHeight());
+  }
+
+  @Test
+  void aLanguageModelRunOfAFewStepsReportsItsPerplexityAndTheEmbeddingSizes() throws Exception {
+    Path json = dir.resolve("lm.json");
+    // 50 steps: dense to step 20, then 20 updates one step apart take α to 0 at step 39. A learning rate 10× the
+    // default lets so short a run learn something. Most of the time goes to the two passes over the validation text.
+    Cli.Run r = Cli.run("train", "--model", "ptb-lm", "--method", "lowrank", "--rank", "4", "--steps", "50",
+        "--hidden", "16", "--embedding-dim", "8", "--lr", "0.01", "--no-progress", "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = json(json);
+    assertEquals("ptb-lm", o.get("model").getAsString());
+    assertEquals("lowrank", o.get("method").getAsString());
+    assertEquals("compressed", o.get("final_phase").getAsString());
+    assertEquals(50, o.get("steps").getAsLong());
+    // The 10 000×8 table against its rank-4 factors 10 000×4 and 4×8, in float32.
+    assertEquals(4L * 10_000 * 8, o.get("embedding_bytes_before").getAsLong());
+    assertEquals(4L * (10_000 * 4 + 4 * 8), o.get("embedding_bytes_after").getAsLong());
+    assertEquals(8.0 * 10_000 / (10_000 * 4 + 4 * 8), o.get("compression_ratio").getAsDouble(), 1e-12);
+    // Perplexities are numbers (the report writes NaN as null) above 1 and below the uniform guess's 10 000; by the
+    // last step the model has learned enough to halve that (about 1000 when written).
+    assertTrue(o.get("valid_perplexity_before_compression").isJsonPrimitive(), o.toString());
+    double before = o.get("valid_perplexity_before_compression").getAsDouble();
+    assertTrue(before > 1 && before < 10_000, "perplexity at the snapshot " + before);
+    assertTrue(o.get("valid_perplexity").isJsonPrimitive(), o.toString());
+    double after = o.get("valid_perplexity").getAsDouble();
+    assertTrue(after > 1 && after < 5_000, "final perplexity " + after);
+    assertTrue(r.out().contains("valid-ppl"), r.out());
+  }
+
+  /**
+   * In a real process, with the progress bar on: {@code --json -} leaves stdout one JSON document, and the result
+   * table and the progress bar (which writes to the stderr file descriptor itself) are on stderr.
+   */
+  @Test
+  void jsonDashLeavesStdoutOneJsonDocumentAndTheProgressBarOnStderr() throws Exception {
+    Path out = dir.resolve("stdout");
+    Path err = dir.resolve("stderr");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "train", "--hidden", "32,16", "--method", "none",
+        "--steps", "100", "--json", "-").redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "train finished");
+    assertEquals(0, p.exitValue(), Files.readString(err));
+    JsonObject o = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+    assertEquals("none", o.get("method").getAsString());
+    assertEquals(100, o.get("steps").getAsLong());
+    String stderr = Files.readString(err);
+    assertTrue(stderr.contains("100/100"), "the progress bar's last state: " + stderr);
+    assertTrue(stderr.contains("dense-acc"), "the table: " + stderr);
+  }
+
+  @Test
+  void layersMatchingNoLayerAreRefusedAsCompressRefusesThem() {
+    Cli.run(args("--method", "lowrank", "--rank", "8", "--steps", "200", "--layers", "nomatch"))
+        .refused("--layers 'nomatch' matches none of the weight matrices [dense1, dense2, logits]");
+    Cli.run(args("--method", "lowrank", "--rank", "8", "--steps", "200", "--layers", "dense[")).refused(
+        "--layers 'dense[' is not a valid regular expression: Unclosed character class at index 5");
+  }
+
+  @Test
+  void aSeedFlagAndASpecSeedConflict() {
+    Cli.run(args("--method", "lowrank", "--rank", "8", "--steps", "200", "--seed", "3", "--spec", "seed=4"))
+        .refused("--seed 3 and --spec seed=4 both set it; give one");
+  }
+}

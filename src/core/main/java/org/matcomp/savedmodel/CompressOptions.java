@@ -1,0 +1,77 @@
+package org.matcomp.savedmodel;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.matcomp.spec.CompressionSpec;
+import org.matcomp.spec.LayerPattern;
+
+/**
+ * Everything {@code compress} needs to know. {@code spec} carries the method and its settings, its rank included;
+ * with {@code rankByEnergy} ({@link #withRankByEnergy}) low-rank instead keeps, per matrix, the smallest rank that holds
+ * {@code energy} of the spectral energy.
+ * {@code layers} (searched in variable names) turns selection from best-effort into a demand: every matrix it
+ * matches must be compressed or the command fails.
+ *
+ * <p>{@code inputs} (a .npy, or a directory of {@code <input>.npy}) are fed to both models beside the built-in random
+ * samples; {@code labels} (a 1-D integer .npy, one class per example row of the inputs) make the comparison an
+ * accuracy too: the arg-max of each signature's classifier output against the label, before and after.
+ */
+public record CompressOptions(Path modelDir, Path outDir, String tag, CompressionSpec spec, boolean rankByEnergy,
+    Optional<Pattern> layers, double energy, boolean force, boolean verify, Optional<Path> inputs,
+    Optional<Path> labels, int verifyBatch, long seed) {
+  public CompressOptions {
+    Objects.requireNonNull(modelDir, "modelDir");
+    Objects.requireNonNull(outDir, "outDir");
+    Objects.requireNonNull(spec, "spec");
+    checkArgument(energy > 0 && energy <= 1, "--energy %s must be in (0, 1]", energy);
+    checkArgument(verifyBatch > 0, "verify batch %s must be positive", verifyBatch);
+    Objects.requireNonNull(labels, "labels");
+  }
+
+  /** Compress {@code modelDir}'s matrices as {@code spec} says into {@code outDir}: tag "serve", no layer filter. */
+  public static CompressOptions of(Path modelDir, Path outDir, CompressionSpec spec) {
+    return new CompressOptions(modelDir, outDir, "serve", spec, false, Optional.empty(), 0.95, false, false,
+        Optional.empty(), Optional.empty(), 64, 42);
+  }
+
+  public CompressOptions withLayers(String regex) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, Optional.of(LayerPattern.compile(regex)), energy,
+        force, verify, inputs, labels, verifyBatch, seed);
+  }
+
+  public CompressOptions withForce(boolean f) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, f, verify, inputs, labels,
+        verifyBatch, seed);
+  }
+
+  public CompressOptions withVerify(boolean v) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, v, inputs, labels,
+        verifyBatch, seed);
+  }
+
+  public CompressOptions withTag(String t) {
+    return new CompressOptions(modelDir, outDir, t, spec, rankByEnergy, layers, energy, force, verify, inputs, labels,
+        verifyBatch, seed);
+  }
+
+  /** Low-rank only: each matrix keeps the smallest rank holding {@code e} of its spectral energy, not spec's rank. */
+  public CompressOptions withRankByEnergy(double e) {
+    return new CompressOptions(modelDir, outDir, tag, spec, true, layers, e, force, verify, inputs, labels,
+        verifyBatch, seed);
+  }
+
+  public CompressOptions withInputs(Optional<Path> p) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, p, labels,
+        verifyBatch, seed);
+  }
+
+  /** Labels for the examples of {@link #inputs}, which they need. */
+  public CompressOptions withLabels(Optional<Path> p) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, inputs, p,
+        verifyBatch, seed);
+  }
+}
