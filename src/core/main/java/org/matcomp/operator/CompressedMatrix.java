@@ -141,6 +141,7 @@ public final class CompressedMatrix implements CompressedWeight {
   }
 
   /** What {@code phase} reads as a matrix: A, the blend, or B⊗C. */
+  @Override
   public Operand<TFloat32> weight(Ops tf, Phase phase) {
     return switch (phase) {
       case DENSE -> read(tf, a);

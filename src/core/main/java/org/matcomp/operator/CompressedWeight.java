@@ -32,6 +32,12 @@ public interface CompressedWeight {
   /** A itself. */
   Variable<TFloat32> dense();
 
+  /**
+   * W itself as {@code phase} reads it (A, the blend, or the compressed form, rebuilt), for a consumer matcomp has no
+   * cheaper path for: a convolution's filter, any op of a graph it did not build (a fine-tuned SavedModel's).
+   */
+  Operand<TFloat32> weight(Ops tf, Phase phase);
+
   /** x·W as {@code phase} reads W, computing only that phase's side. */
   Operand<TFloat32> matmul(Ops tf, Operand<TFloat32> x, Phase phase);
 

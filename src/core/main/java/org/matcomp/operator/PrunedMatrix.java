@@ -128,9 +128,15 @@ public final class PrunedMatrix implements CompressedWeight {
     return tf.math.mul(a, mask);
   }
 
+  /** A before the first mask, A ⊙ mask after. */
+  @Override
+  public Operand<TFloat32> weight(Ops tf, Phase phase) {
+    return phase == Phase.DENSE ? a : masked(tf);
+  }
+
   @Override
   public Operand<TFloat32> matmul(Ops tf, Operand<TFloat32> x, Phase phase) {
-    return tf.linalg.matMul(x, phase == Phase.DENSE ? a : masked(tf));
+    return tf.linalg.matMul(x, weight(tf, phase));
   }
 
   @Override
@@ -142,7 +148,7 @@ public final class PrunedMatrix implements CompressedWeight {
   @Override
   public Operand<TFloat32> einsum(Ops tf, Operand<TFloat32> x, EinsumRead read, Phase phase) {
     read.check(name, rows, cols);
-    return read.dense(tf, x, phase == Phase.DENSE ? a : masked(tf));
+    return read.dense(tf, x, weight(tf, phase));
   }
 
   @Override

@@ -67,6 +67,14 @@ class PrunedMatrixTest {
           assertTrue(largestPruned <= smallestKept);
         }
         assertEquals(Phase.COMPRESSED, pm.phase(s));
+        // the weight as each phase reads it: A itself before any mask, A ⊙ mask after
+        float[] mask = fetch(s, pm.mask());
+        float[] dense = fetch(s, pm.weight(tf, Phase.DENSE));
+        float[] masked = fetch(s, pm.weight(tf, Phase.COMPRESSED));
+        for (int i = 0; i < values.length; i++) {
+          assertEquals(values[i], dense[i]);
+          assertEquals(values[i] * mask[i], masked[i]);
+        }
       }
     }
   }
