@@ -14,7 +14,11 @@ public record VariableInfo(String name, String op, DataType dtype, long[] shape)
   static final Set<String> VARIABLE_OPS = Set.of("VarHandleOp", "VariableV2", "Variable");
 
   public static boolean isVariable(NodeDef n) {
-    return VARIABLE_OPS.contains(n.getOp());
+    return isVariableOp(n.getOp());
+  }
+
+  public static boolean isVariableOp(String op) {
+    return VARIABLE_OPS.contains(op);
   }
 
   public static VariableInfo of(NodeDef n) {

@@ -1,0 +1,105 @@
+package org.matcomp.savedmodel.finetune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.matcomp.Requirements;
+import org.matcomp.savedmodel.TinyModels;
+import org.matcomp.savedmodel.export.SampleInputs;
+import org.matcomp.savedmodel.export.TensorValue;
+import org.matcomp.savedmodel.trace.SavedModelDirectory;
+import org.matcomp.savedmodel.trace.ServingGraph;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.proto.SignatureDef;
+
+/**
+ * A signature flattened and replayed into a fresh graph, every weight fed from the checkpoint, computes what the
+ * SavedModel's own signature computes on the same inputs.
+ */
+class GraphReplayTest {
+  static final Path SHARED = Path.of("../shared/testdata/savedmodels");
+  static final Path ZOO = Path.of("target/zoo");
+  /** Grappler may fuse ops differently in the function runtime than in a plain graph (oneDNN MatMul+BiasAdd). */
+  static final double RELATIVE = 1e-6;
+
+  /** Replays every signature of {@code model} on {@code feeds} (random when null) and compares with the bundle. */
+  private static void replaysLikeTheBundle(Path model, Path sampleInputs) throws Exception {
+    SavedModelDirectory dir = SavedModelDirectory.open(model, "serve");
+    ServingGraph serving = ServingGraph.of(dir);
+    try (SavedModelBundle bundle = dir.load()) {
+      for (Map.Entry<String, SignatureDef> sig : serving.signatures().entrySet()) {
+        FlatGraph flat = FlatGraph.of(serving, sig.getKey());
+        assertTrue(flat.nodesOfOp("StatefulPartitionedCall").isEmpty() && flat.nodesOfOp("PartitionedCall").isEmpty(),
+            flat.toString());
+        Map<String, TensorValue> feeds = sampleInputs != null
+            ? SampleInputs.fromFiles(sig.getValue(), sampleInputs).feeds()
+            : SampleInputs.random(sig.getValue(), 4, 17).orElseThrow().feeds();
+        Map<String, TensorValue> expected = ReplayHarness.runBundle(bundle, sig.getKey(), feeds);
+        Map<String, TensorValue> weights = ReplayHarness.weights(bundle, flat);
+        try (ReplayHarness.Replayed r = ReplayHarness.replay(flat)) {
+          Map<String, TensorValue> actual = ReplayHarness.runOutputs(r, feeds, weights);
+          double worst = ReplayHarness.assertClose(expected, actual, RELATIVE, model.getFileName() + " "
+              + sig.getKey());
+          System.out.printf("replay %s %s: %d flat nodes, %d variables, worst relative difference %.3g%n",
+              model.getFileName(), sig.getKey(), flat.nodes().size(), flat.variables().size(), worst);
+        }
+      }
+    }
+  }
+
+  @Test
+  void quickstartMlpReplaysLikeItsSignature() throws Exception {
+    replaysLikeTheBundle(TinyModels.DIR.resolve("quickstart_mlp"), null);
+  }
+
+  @Test
+  void tinyTf1GraphReplaysAllThreeSignatures() throws Exception {
+    replaysLikeTheBundle(TinyModels.TF1, null);
+  }
+
+  @Test
+  void tinyTf2FunctionsReplayWithTheEmbeddingGatheredFromTheGivenValue() throws Exception {
+    replaysLikeTheBundle(TinyModels.TF2, null);
+  }
+
+  @Test
+  void kerasMnistMlpReplaysLikeItsSignature() throws Exception {
+    replaysLikeTheBundle(SHARED.resolve("keras_mnist_mlp_tf2.11"), null);
+  }
+
+  @Test
+  void tf1MnistCnnReplaysLikeItsSignature() throws Exception {
+    replaysLikeTheBundle(SHARED.resolve("tf1_mnist_cnn_tf1.9"), null);
+  }
+
+  private static void zooModelReplays(String name) throws Exception {
+    Path model = ZOO.resolve(name);
+    Requirements.require(Files.isDirectory(model), "build the zoo: mvn -pl src/cli test -Dtest=ZooRoundTripTest");
+    replaysLikeTheBundle(model, ZOO.resolve(name + ".sample"));
+  }
+
+  @Test
+  void zooMlpReplays() throws Exception {
+    zooModelReplays("mlp");
+  }
+
+  @Test
+  void zooCnnReplays() throws Exception {
+    zooModelReplays("cnn");
+  }
+
+  @Test
+  void zooConv1dReplays() throws Exception {
+    zooModelReplays("conv1d");
+  }
+
+  @Test
+  void zooTransformerReplays() throws Exception {
+    zooModelReplays("transformer");
+  }
+}
