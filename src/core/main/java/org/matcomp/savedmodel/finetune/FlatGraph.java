@@ -5,11 +5,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.matcomp.savedmodel.trace.Location;
@@ -59,10 +57,12 @@ public final class FlatGraph {
     Map<String, String> in = tensorNames(signature.getInputsMap(), key, "input");
     Map<String, String> out = tensorNames(signature.getOutputsMap(), key, "output");
     checkArgument(!out.isEmpty(), "signature '%s' has no outputs", key);
-    Set<String> roots = new LinkedHashSet<>();
-    in.values().forEach(t -> roots.add(nodeOf(t)));
-    out.values().forEach(t -> roots.add(nodeOf(t)));
-    return new FlatGraph(key, FunctionInliner.inline(graph, roots), in, out);
+    List<String> tensors = new ArrayList<>(in.values());
+    tensors.addAll(out.values());
+    FunctionInliner.Inlined flat = FunctionInliner.inline(graph, tensors);
+    in.replaceAll((name, t) -> flat.tensors().get(t));
+    out.replaceAll((name, t) -> flat.tensors().get(t));
+    return new FlatGraph(key, flat.graph(), in, out);
   }
 
   private static Map<String, String> tensorNames(Map<String, TensorInfo> infos, String key, String role) {
@@ -95,7 +95,11 @@ public final class FlatGraph {
     return inputs;
   }
 
-  /** Signature output name → flat tensor name ({@code node:index}). */
+  /**
+   * Signature output name → flat tensor name ({@code node:index}): the tensor the called functions return, e.g.
+   * {@code StatefulPartitionedCall/Identity:0} (the wrapper function's return value) for a Keras signature's
+   * {@code StatefulPartitionedCall:0}.
+   */
   public Map<String, String> outputs() {
     return outputs;
   }

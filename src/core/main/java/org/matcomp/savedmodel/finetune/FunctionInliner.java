@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,8 +15,6 @@ import org.matcomp.savedmodel.trace.GraphIndex;
 import org.matcomp.savedmodel.trace.GraphPruner;
 import org.matcomp.savedmodel.trace.Location;
 import org.matcomp.savedmodel.trace.TensorRef;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
@@ -26,11 +25,12 @@ import org.tensorflow.proto.OpDef;
  * library function) into one flat graph, recursively, so that {@code Graph.addGradients} sees the ops themselves:
  * TensorFlow has no C++ gradient through a call with respect to the resources it captures.
  *
- * <p>A call node {@code c} becomes its callee's body nodes, renamed {@code c/<body node>}, plus an {@code IdentityN}
- * named {@code c} whose output k is the callee's return value k and whose control inputs are its {@code control_ret}
- * nodes. Keeping the call's name means nothing downstream is rewritten: consumers of {@code c:k} (and the signature's
- * {@code StatefulPartitionedCall:0}) still name the right tensor, and {@code ^c} still waits for the body's side
- * effects. IdentityN has a C++ gradient that passes each output's gradient straight through.
+ * <p>A call node {@code c} becomes its callee's body nodes, renamed {@code c/<body node>}. Its consumers are rewritten
+ * to read the callee's return values directly: {@code c:k} becomes the flat tensor that the callee's {@code ret} k
+ * names. The call is not replaced by an {@code IdentityN} of the same name, though that would rewrite nothing: TF 2.18
+ * has no C++ gradient for IdentityN, so every path from a weight to the loss would be cut. A {@code NoOp} named
+ * {@code c} remains so that a control input {@code ^c} still waits for the returned values and the body's
+ * {@code control_ret} side effects.
  *
  * <p>Inside a body, an argument name becomes the caller's input at that argument's position, and
  * {@code node:outarg:i} becomes {@code c/node:k} with k the flat output position (from the op's OpDef: argument lists
@@ -50,18 +50,25 @@ final class FunctionInliner {
   private final List<NodeDef> flat = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
   private final Deque<String> callStack = new ArrayDeque<>();
+  /** A call's output ({@code c:k}) → the flat tensor it returns, both canonical ({@code node:index}). */
+  private final Map<String, String> aliases = new HashMap<>();
+
+  /** The flat graph and where the tensors asked for ended up in it. */
+  record Inlined(GraphDef graph, Map<String, String> tensors) {}
 
   private FunctionInliner(GraphDef graph) {
     this.index = new GraphIndex(graph);
   }
 
   /**
-   * The flat graph of what {@code roots} (top-level node names: the signature's inputs and outputs) need: top-level
-   * nodes kept by name, calls inlined, and the library cut to the functions control-flow nodes still name.
+   * The flat graph of what {@code tensors} (top-level tensor names: the signature's inputs and outputs) need:
+   * top-level nodes kept by name, calls inlined, and the library cut to the functions control-flow nodes still name.
    */
-  static GraphDef inline(GraphDef graph, Collection<String> roots) {
+  static Inlined inline(GraphDef graph, Collection<String> tensors) {
     Map<String, NodeDef> top = new LinkedHashMap<>();
     graph.getNodeList().forEach(n -> top.put(n.getName(), n));
+    Set<String> roots = new LinkedHashSet<>();
+    tensors.forEach(t -> roots.add(nodeOf(t)));
     Set<String> needed = reachable(top, roots);
     FunctionInliner inliner = new FunctionInliner(graph);
     for (NodeDef n : graph.getNodeList()) {
@@ -79,12 +86,45 @@ final class FunctionInliner {
         inliner.add(n);
       }
     }
+    Map<String, String> resolved = new LinkedHashMap<>();
+    tensors.forEach(t -> resolved.put(t, inliner.resolve(t)));
     Map<String, NodeDef> flatByName = new LinkedHashMap<>();
-    inliner.flat.forEach(n -> flatByName.put(n.getName(), n));
+    for (NodeDef n : inliner.flat) {
+      NodeDef.Builder b = n.toBuilder().clearInput();
+      for (String in : n.getInputList()) {
+        b.addInput(in.startsWith("^") ? in : TensorRef.format(Location.TOP, nodeOf(inliner.resolve(in)), null,
+            TensorRef.parse(inliner.resolve(in), Location.TOP).index()));
+      }
+      flatByName.put(n.getName(), b.build());
+    }
+    roots.clear();
+    resolved.values().forEach(t -> roots.add(nodeOf(t)));
     Set<String> kept = reachable(flatByName, roots);
     GraphDef.Builder out = graph.toBuilder().clearNode();
-    inliner.flat.stream().filter(n -> kept.contains(n.getName())).forEach(out::addNode);
-    return GraphPruner.withReachableLibrary(out.build());
+    flatByName.values().stream().filter(n -> kept.contains(n.getName())).forEach(out::addNode);
+    return new Inlined(GraphPruner.withReachableLibrary(out.build()), resolved);
+  }
+
+  /** The flat tensor a tensor name stands for, following call outputs to what the callee returned. */
+  private String resolve(String tensor) {
+    String t = canonical(tensor);
+    for (int hops = 0; aliases.containsKey(t); hops++) {
+      if (hops > aliases.size()) {
+        throw new IllegalStateException("call outputs alias each other in a cycle at " + tensor);
+      }
+      t = aliases.get(t);
+    }
+    return t;
+  }
+
+  /** {@code node:index}, the one spelling of a top-level tensor name used as a key. */
+  static String canonical(String tensor) {
+    TensorRef ref = TensorRef.parse(tensor, Location.TOP);
+    return ref.node() + ":" + ref.index();
+  }
+
+  private static String nodeOf(String tensor) {
+    return TensorRef.parse(tensor, Location.TOP).node();
   }
 
   /** The nodes {@code roots} depend on through data and control inputs, in a graph whose inputs are flat names. */
@@ -170,28 +210,19 @@ final class FunctionInliner {
             .removeAttr(COLOCATION_ATTR).build());
       }
     }
-    NodeDef.Builder results = NodeDef.newBuilder().setName(name);
-    List<DataType> types = new ArrayList<>();
-    for (OpDef.ArgDef out : sig.getOutputArgList()) {
-      if (out.getType() == DataType.DT_INVALID) {
-        throw new IllegalArgumentException("function '" + fname + "' output '" + out.getName() + "' has no concrete"
-            + " dtype (a generic function); only the concrete functions a SavedModel stores are supported");
-      }
-      String ret = f.getRetOrThrow(out.getName());
+    // output k of the call is the callee's return value k; "^call" waits for the returned values and control_ret
+    NodeDef.Builder done = NodeDef.newBuilder().setName(name).setOp("NoOp");
+    for (int k = 0; k < sig.getOutputArgCount(); k++) {
+      String ret = f.getRetOrThrow(sig.getOutputArg(k).getName());
       TensorRef ref = TensorRef.parse(ret, where);
-      results.addInput(ref.isArgument() ? argument(args, ref.node(), fname) : bodyTensor(body, name, fname, ref));
-      types.add(out.getType());
+      String value = ref.isArgument() ? argument(args, ref.node(), fname) : bodyTensor(body, name, fname, ref);
+      aliases.put(canonical(name + ":" + k), canonical(value));
+      done.addInput("^" + TensorRef.parse(value, Location.TOP).node());
     }
     for (String node : sig.getControlOutputList()) {
-      results.addInput("^" + name + "/" + f.getControlRetOrDefault(node, node));
+      done.addInput("^" + name + "/" + f.getControlRetOrDefault(node, node));
     }
-    if (types.isEmpty()) {
-      results.setOp("NoOp");
-    } else {
-      results.setOp("IdentityN").putAttr("T", AttrValue.newBuilder()
-          .setList(AttrValue.ListValue.newBuilder().addAllType(types)).build());
-    }
-    add(results.build());
+    add(done.build());
     callStack.pop();
   }
 
