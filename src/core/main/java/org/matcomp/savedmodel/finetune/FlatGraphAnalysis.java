@@ -109,8 +109,8 @@ final class FlatGraphAnalysis {
   }
 
   /**
-   * The node a tensor comes from, looking through Identity / IdentityN that only pass a resource handle on (inlining
-   * leaves them where a function returned or forwarded a captured variable).
+   * The node a tensor comes from, looking through Identity / IdentityN that only pass a resource handle on (a function
+   * body may forward a captured variable that way before reading it).
    */
   static String resourceSource(Map<String, NodeDef> nodes, String tensor) {
     TensorRef ref = TensorRef.parse(tensor, Location.TOP);

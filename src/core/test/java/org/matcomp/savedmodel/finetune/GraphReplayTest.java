@@ -1,7 +1,7 @@
 package org.matcomp.savedmodel.finetune;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -14,7 +14,12 @@ import org.matcomp.savedmodel.export.SampleInputs;
 import org.matcomp.savedmodel.export.TensorValue;
 import org.matcomp.savedmodel.trace.SavedModelDirectory;
 import org.matcomp.savedmodel.trace.ServingGraph;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.proto.SignatureDef;
 
 /**
@@ -101,5 +106,26 @@ class GraphReplayTest {
   @Test
   void zooTransformerReplays() throws Exception {
     zooModelReplays("transformer");
+  }
+
+  @Test
+  void refusesARefVariableAMissingWeightAndAWrongDtypeNamingTheVariable() {
+    FlatGraph flat = FlatGraph.of(FunctionInlinerTest.nestedCalls(), FunctionInlinerTest.signature("x:0", "call:0"),
+        "nested");
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Map<String, Operand<?>> x = Map.of("x", tf.constant(new float[][] {{1, 2, 3}, {4, 5, 6}}));
+      Variable<TFloat32> ref = tf.withName("w_ref").variable(tf.constant(new float[][] {{1, 0}, {0, 1}, {1, 1}}));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> GraphReplay.replay(flat, g, "a", x, Map.of("w", ref)));
+      assertTrue(e.getMessage().contains("w") && e.getMessage().contains("VariableV2"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> GraphReplay.replay(flat, g, "b", x, Map.of()));
+      assertTrue(e.getMessage().contains("reads variables [w]"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class,
+          () -> GraphReplay.replay(flat, g, "c", x, Map.of("w", tf.constant(new int[][] {{1, 0}}))));
+      assertTrue(e.getMessage().contains("variable w is DT_FLOAT"), e.getMessage());
+      // Identity of the ref is a value: accepted
+      assertEquals(1, GraphReplay.replay(flat, g, "d", x, Map.of("w", tf.identity(ref))).size());
+    }
   }
 }
