@@ -15,29 +15,21 @@ import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.LayerPattern;
 import org.tensorflow.SavedModelBundle;
-import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.matcomp.compressor.Method;
 import org.matcomp.compressor.lowrank.LowRankMethod;
-import org.matcomp.savedmodel.export.ModelExporter;
 import org.matcomp.savedmodel.export.ModelVerifier;
 import org.matcomp.savedmodel.export.OutputDirectory;
-import org.matcomp.savedmodel.export.ResourceSaverBuilder;
 import org.matcomp.savedmodel.export.SampleInputs;
 import org.matcomp.savedmodel.export.TensorValue;
 import org.matcomp.savedmodel.export.VariableReader;
 import org.matcomp.savedmodel.export.VerifyReport;
-import org.matcomp.savedmodel.rewrite.GraphRewriter;
 import org.matcomp.savedmodel.rewrite.InferenceForm;
 import org.matcomp.savedmodel.rewrite.InferenceForms;
 import org.matcomp.savedmodel.rewrite.Replacement;
-import org.matcomp.savedmodel.rewrite.StoredFactor;
 import org.matcomp.savedmodel.trace.SavedModelDirectory;
 import org.matcomp.savedmodel.trace.ServingGraph;
-import org.matcomp.savedmodel.trace.VariableInfo;
-import org.matcomp.savedmodel.trace.VariableUses;
 import org.matcomp.savedmodel.trace.WeightMatrix;
-import org.matcomp.savedmodel.trace.WeightSite;
 
 /**
  * {@code matcomp compress}: load, select, compress, rewrite, export, verify — MODEL_DIR is only read; OUT_DIR appears
@@ -96,29 +88,12 @@ public final class SavedModelCompressor {
         notes.add("no matrix was compressed; the export only drops what serving never reads");
       }
 
-      GraphDef rewritten = ResourceSaverBuilder.addSaver(GraphRewriter.rewrite(graph.pruned(), replacements));
-      Map<String, TensorValue> newValues = new LinkedHashMap<>();
-      for (NodeDef n : rewritten.getNodeList()) {
-        if (VariableInfo.isVariable(n)) {
-          TensorValue v = values.get(n.getName());
-          if (v != null) {
-            newValues.put(n.getName(), v);
-          }
-        }
-      }
-      for (Replacement r : replacements) {
-        for (int j = 0; j < r.factors().size(); j++) {
-          newValues.put(r.factorVariables().get(j), r.factors().get(j).value());
-        }
-      }
-
       // The export, its checkpoint scratch and a replaced OUT_DIR all live in one work directory beside OUT_DIR,
       // removed on every exit path (and by the next run if this one is killed).
       try (WorkDirectory work = WorkDirectory.beside(o.outDir(), "compress " + o.outDir())) {
         Path temp = Files.createDirectory(work.resolve("model"));
         Path scratch = Files.createDirectory(work.resolve("checkpoint"));
-        ModelExporter.export(rewritten, newValues, graph.signatures(), dir.metaGraph().getMetaInfoDef().getTagsList(),
-            temp, scratch);
+        CompressedForms.export(dir, graph, values, replacements, temp, scratch);
         VerifyReport verify;
         try (SavedModelBundle compressed = SavedModelDirectory.open(temp, o.tag()).load()) {
           verify = ModelVerifier.verify(original, compressed, graph.signatures(), key -> samples(key, o, userInputs, graph));
@@ -145,20 +120,9 @@ public final class SavedModelCompressor {
 
   private static MatrixOutcome compressOne(WeightMatrix m, TensorValue value, InferenceForm form, CompressOptions o,
       List<Replacement> replacements) {
-    if (!m.compressible()) {
-      return MatrixOutcome.dense(m, String.join("; ", m.problems()));
-    }
-    for (WeightSite s : m.sites()) {
-      Optional<String> why = form.unsupported(s.kind());
-      if (why.isPresent()) {
-        return MatrixOutcome.dense(m, why.get());
-      }
-    }
-    for (VariableUses.SiteUse s : m.uses().sites()) {
-      Optional<String> why = form.unsupported(s.kind());
-      if (why.isPresent()) {
-        return MatrixOutcome.dense(m, why.get());
-      }
+    Optional<String> refused = CompressedForms.refusal(m, form);
+    if (refused.isPresent()) {
+      return MatrixOutcome.dense(m, refused.get());
     }
     float[] values = m.matrixValues(value.floats());
     FloatMatrix a = FloatMatrix.of(m.rows(), m.cols(), values);
@@ -190,26 +154,7 @@ public final class SavedModelCompressor {
       }
       throw new IllegalArgumentException(msg + " (matrix " + m.rows() + "x" + m.cols() + ")", e);
     }
-    List<StoredFactor> stored;
-    try {
-      stored = form.store(f);
-    } catch (IllegalArgumentException e) {
-      return MatrixOutcome.dense(m, "no inference form for this factor layout: " + e.getMessage());
-    }
-    long after = stored.stream().mapToLong(StoredFactor::bytes).sum();
-    if (after >= m.denseBytes()) {
-      return MatrixOutcome.dense(m, String.format("%s stores %d bytes, no fewer than the dense %d", spec.method(),
-          after, m.denseBytes()));
-    }
-    List<String> names = new ArrayList<>();
-    for (StoredFactor s : stored) {
-      names.add(m.name() + "_" + spec.method().name().replace('-', '_') + "_" + s.role());
-    }
-    replacements.add(new Replacement(m.variable(), form, stored, names, m.rows(), m.cols()));
-    long paramsAfter = stored.stream().mapToLong(s -> s.value().elements()).sum();
-    return new MatrixOutcome(m.name(), m.rows(), m.cols(), m.variable().shape(), spec.method().name(), true, null,
-        m.denseBytes(), after, (long) m.rows() * m.cols(), paramsAfter, a.relativeErrorTo(f.product()),
-        f.diagnostics(), stored, m.consumers());
+    return CompressedForms.store(m, a, f, form, replacements);
   }
 
   /**

@@ -1,0 +1,109 @@
+package org.matcomp.savedmodel;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.matcomp.compressor.Factorization;
+import org.matcomp.linalg.FloatMatrix;
+import org.matcomp.savedmodel.export.ModelExporter;
+import org.matcomp.savedmodel.export.ResourceSaverBuilder;
+import org.matcomp.savedmodel.export.TensorValue;
+import org.matcomp.savedmodel.rewrite.GraphRewriter;
+import org.matcomp.savedmodel.rewrite.InferenceForm;
+import org.matcomp.savedmodel.rewrite.Replacement;
+import org.matcomp.savedmodel.rewrite.StoredFactor;
+import org.matcomp.savedmodel.trace.SavedModelDirectory;
+import org.matcomp.savedmodel.trace.ServingGraph;
+import org.matcomp.savedmodel.trace.VariableInfo;
+import org.matcomp.savedmodel.trace.VariableUses;
+import org.matcomp.savedmodel.trace.WeightMatrix;
+import org.matcomp.savedmodel.trace.WeightSite;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+
+/**
+ * The compressed form of a SavedModel's matrices, shared by {@code compress} (factors from a compressor) and
+ * {@code finetune} (factors from training): whether a matrix can take a method's form at all, its stored factors,
+ * and the export of the rewritten serving graph with every variable's value.
+ */
+public final class CompressedForms {
+  private CompressedForms() {}
+
+  /** Why {@code m} cannot take {@code form} (a problem of its own, or a consumer the form cannot replace). */
+  public static Optional<String> refusal(WeightMatrix m, InferenceForm form) {
+    if (!m.compressible()) {
+      return Optional.of(String.join("; ", m.problems()));
+    }
+    for (WeightSite s : m.sites()) {
+      Optional<String> why = form.unsupported(s.kind());
+      if (why.isPresent()) {
+        return why;
+      }
+    }
+    for (VariableUses.SiteUse s : m.uses().sites()) {
+      Optional<String> why = form.unsupported(s.kind());
+      if (why.isPresent()) {
+        return why;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Stores {@code f} (the factors of {@code a}, {@code m} as a matrix) in {@code form}, adding its replacement to
+   * {@code replacements}; or leaves {@code m} dense when the form cannot hold the layout or saves nothing.
+   */
+  public static MatrixOutcome store(WeightMatrix m, FloatMatrix a, Factorization f, InferenceForm form,
+      List<Replacement> replacements) {
+    String method = f.method().name();
+    List<StoredFactor> stored;
+    try {
+      stored = form.store(f);
+    } catch (IllegalArgumentException e) {
+      return MatrixOutcome.dense(m, "no inference form for this factor layout: " + e.getMessage());
+    }
+    long after = stored.stream().mapToLong(StoredFactor::bytes).sum();
+    if (after >= m.denseBytes()) {
+      return MatrixOutcome.dense(m, String.format("%s stores %d bytes, no fewer than the dense %d", method,
+          after, m.denseBytes()));
+    }
+    List<String> names = new ArrayList<>();
+    for (StoredFactor s : stored) {
+      names.add(m.name() + "_" + method.replace('-', '_') + "_" + s.role());
+    }
+    replacements.add(new Replacement(m.variable(), form, stored, names, m.rows(), m.cols()));
+    long paramsAfter = stored.stream().mapToLong(s -> s.value().elements()).sum();
+    return new MatrixOutcome(m.name(), m.rows(), m.cols(), m.variable().shape(), method, true, null,
+        m.denseBytes(), after, (long) m.rows() * m.cols(), paramsAfter, a.relativeErrorTo(f.product()),
+        f.diagnostics(), stored, m.consumers());
+  }
+
+  /**
+   * Writes the SavedModel of {@code dir}'s serving graph with {@code replacements} applied into {@code temp}: every
+   * variable it still reads with its value from {@code values}, every stored factor with its own, a saver for both.
+   */
+  public static void export(SavedModelDirectory dir, ServingGraph graph, Map<String, TensorValue> values,
+      List<Replacement> replacements, Path temp, Path scratch) throws IOException {
+    GraphDef rewritten = ResourceSaverBuilder.addSaver(GraphRewriter.rewrite(graph.pruned(), replacements));
+    Map<String, TensorValue> newValues = new LinkedHashMap<>();
+    for (NodeDef n : rewritten.getNodeList()) {
+      if (VariableInfo.isVariable(n)) {
+        TensorValue v = values.get(n.getName());
+        if (v != null) {
+          newValues.put(n.getName(), v);
+        }
+      }
+    }
+    for (Replacement r : replacements) {
+      for (int j = 0; j < r.factors().size(); j++) {
+        newValues.put(r.factorVariables().get(j), r.factors().get(j).value());
+      }
+    }
+    ModelExporter.export(rewritten, newValues, graph.signatures(), dir.metaGraph().getMetaInfoDef().getTagsList(),
+        temp, scratch);
+  }
+}
