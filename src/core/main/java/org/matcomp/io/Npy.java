@@ -1,9 +1,12 @@
 package org.matcomp.io;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +25,8 @@ import org.matcomp.linalg.FloatMatrix;
  * NumPy's spare room for growing the first axis), so files can be compared byte for byte with Python's.
  *
  * <p>Files are untrusted input: every inconsistency is an IOException naming the file and the defect, and the data
- * size the header claims is checked against the file size before anything is allocated.
+ * size the header claims is checked against the file size before anything is allocated. The same reader parses .npy
+ * bytes held in memory, as a .npz archive holds them ({@link Npz}).
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -46,62 +50,74 @@ public final class Npy {
   public static NpyArray read(Path file) throws IOException {
     if (Files.isDirectory(file)) {
       // Reading a directory fails with a bare "Is a directory" that names no file.
-      throw corrupt(file, "is a directory, not a .npy file");
+      throw corrupt(file.toString(), "is a directory, not a .npy file");
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long fileSize = ch.size();
-      if (fileSize < 10) {
-        throw corrupt(file, "only " + fileSize + " bytes, shorter than the smallest .npy preamble (10 bytes)");
-      }
-      ByteBuffer pre = readFully(ch, file, 8, "magic and version");
-      for (int i = 0; i < MAGIC.length; i++) {
-        if (pre.get(i) != MAGIC[i]) {
-          throw corrupt(file, "wrong magic, not a .npy file (starts with " + hex(pre, 6) + ")");
-        }
-      }
-      int major = pre.get(6) & 0xFF;
-      int minor = pre.get(7) & 0xFF;
-      if (major < 1 || major > 3 || minor != 0) {
-        throw corrupt(file, "unsupported format version " + major + "." + minor + " (supported: 1.0, 2.0, 3.0)");
-      }
-      int lenBytes = major == 1 ? 2 : 4;
-      ByteBuffer lenBuf = readFully(ch, file, lenBytes, "header length").order(ByteOrder.LITTLE_ENDIAN);
-      long headerLen = major == 1 ? lenBuf.getShort(0) & 0xFFFF : lenBuf.getInt(0) & 0xFFFFFFFFL;
-      if (headerLen > MAX_HEADER_BYTES) {
-        throw corrupt(file, "header length " + headerLen + " exceeds the " + MAX_HEADER_BYTES + "-byte limit");
-      }
-      long dataStart = 8 + lenBytes + headerLen;
-      if (dataStart > fileSize) {
-        throw corrupt(file, "header length " + headerLen + " runs past the end of the " + fileSize + "-byte file");
-      }
-      ByteBuffer headerBuf = readFully(ch, file, (int) headerLen, "header");
-      String header = new String(headerBuf.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-      Header h = parseHeader(file, header);
-
-      long count = 1;
-      for (long d : h.shape) {
-        count = multiply(file, h, count, d);
-      }
-      long bytes = multiply(file, h, count, h.dtype.itemSize());
-      long available = fileSize - dataStart;
-      if (bytes > available) {
-        throw corrupt(file, String.format("header claims %s %s = %d data bytes but only %d follow the header "
-            + "(truncated?)", h.dtype, Arrays.toString(h.shape), bytes, available));
-      }
-      if (bytes < available) {
-        throw corrupt(file, String.format("%d unexpected trailing bytes after the %d data bytes of %s %s",
-            available - bytes, bytes, h.dtype, Arrays.toString(h.shape)));
-      }
-      if (bytes > MAX_ARRAY_BYTES) {
-        throw corrupt(file, bytes + " data bytes do not fit one Java array");
-      }
-      ByteBuffer data = readFully(ch, file, (int) bytes, "data").order(h.order);
-      Object values = decode(data, h.dtype, (int) count);
-      if (h.fortranOrder && h.shape.length > 1) {
-        values = fortranToC(values, h.shape);
-      }
-      return NpyArray.adopt(h.shape, h.dtype, values);
+      return parse(ch, ch.size(), file.toString());
     }
+  }
+
+  /**
+   * Parses the .npy file held in {@code bytes}, e.g. an entry of a .npz archive; {@code source} names it in the
+   * IOException thrown for anything that is not a well-formed .npy file.
+   */
+  public static NpyArray read(byte[] bytes, String source) throws IOException {
+    return parse(Channels.newChannel(new ByteArrayInputStream(bytes)), bytes.length, source);
+  }
+
+  /** The reader behind both entry points: {@code fileSize} bytes from {@code ch}, checked before any allocation. */
+  private static NpyArray parse(ReadableByteChannel ch, long fileSize, String file) throws IOException {
+    if (fileSize < 10) {
+      throw corrupt(file, "only " + fileSize + " bytes, shorter than the smallest .npy preamble (10 bytes)");
+    }
+    ByteBuffer pre = readFully(ch, file, 8, "magic and version");
+    for (int i = 0; i < MAGIC.length; i++) {
+      if (pre.get(i) != MAGIC[i]) {
+        throw corrupt(file, "wrong magic, not a .npy file (starts with " + hex(pre, 6) + ")");
+      }
+    }
+    int major = pre.get(6) & 0xFF;
+    int minor = pre.get(7) & 0xFF;
+    if (major < 1 || major > 3 || minor != 0) {
+      throw corrupt(file, "unsupported format version " + major + "." + minor + " (supported: 1.0, 2.0, 3.0)");
+    }
+    int lenBytes = major == 1 ? 2 : 4;
+    ByteBuffer lenBuf = readFully(ch, file, lenBytes, "header length").order(ByteOrder.LITTLE_ENDIAN);
+    long headerLen = major == 1 ? lenBuf.getShort(0) & 0xFFFF : lenBuf.getInt(0) & 0xFFFFFFFFL;
+    if (headerLen > MAX_HEADER_BYTES) {
+      throw corrupt(file, "header length " + headerLen + " exceeds the " + MAX_HEADER_BYTES + "-byte limit");
+    }
+    long dataStart = 8 + lenBytes + headerLen;
+    if (dataStart > fileSize) {
+      throw corrupt(file, "header length " + headerLen + " runs past the end of the " + fileSize + "-byte file");
+    }
+    ByteBuffer headerBuf = readFully(ch, file, (int) headerLen, "header");
+    String header = new String(headerBuf.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    Header h = parseHeader(file, header);
+
+    long count = 1;
+    for (long d : h.shape) {
+      count = multiply(file, h, count, d);
+    }
+    long bytes = multiply(file, h, count, h.dtype.itemSize());
+    long available = fileSize - dataStart;
+    if (bytes > available) {
+      throw corrupt(file, String.format("header claims %s %s = %d data bytes but only %d follow the header "
+          + "(truncated?)", h.dtype, Arrays.toString(h.shape), bytes, available));
+    }
+    if (bytes < available) {
+      throw corrupt(file, String.format("%d unexpected trailing bytes after the %d data bytes of %s %s",
+          available - bytes, bytes, h.dtype, Arrays.toString(h.shape)));
+    }
+    if (bytes > MAX_ARRAY_BYTES) {
+      throw corrupt(file, bytes + " data bytes do not fit one Java array");
+    }
+    ByteBuffer data = readFully(ch, file, (int) bytes, "data").order(h.order);
+    Object values = decode(data, h.dtype, (int) count);
+    if (h.fortranOrder && h.shape.length > 1) {
+      values = fortranToC(values, h.shape);
+    }
+    return NpyArray.adopt(h.shape, h.dtype, values);
   }
 
   /** {@link #read} followed by {@link NpyArray#toFloatMatrix}, naming the file if it is not a 2-D float array. */
@@ -201,7 +217,7 @@ public final class Npy {
 
   private record Header(NpyDtype dtype, ByteOrder order, boolean fortranOrder, long[] shape) {}
 
-  private static Header parseHeader(Path file, String header) throws IOException {
+  private static Header parseHeader(String file, String header) throws IOException {
     String h = header.strip();
     if (!h.startsWith("{") || !h.endsWith("}")) {
       throw corrupt(file, "header is not a Python dict literal: " + abbreviate(header));
@@ -325,7 +341,7 @@ public final class Npy {
     return out;
   }
 
-  private static long multiply(Path file, Header h, long a, long b) throws IOException {
+  private static long multiply(String file, Header h, long a, long b) throws IOException {
     try {
       return Math.multiplyExact(a, b);
     } catch (ArithmeticException e) {
@@ -333,7 +349,7 @@ public final class Npy {
     }
   }
 
-  private static ByteBuffer readFully(FileChannel ch, Path file, int n, String what) throws IOException {
+  private static ByteBuffer readFully(ReadableByteChannel ch, String file, int n, String what) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(n);
     while (b.hasRemaining()) {
       if (ch.read(b) < 0) {
@@ -343,7 +359,7 @@ public final class Npy {
     return b.flip();
   }
 
-  private static IOException corrupt(Path file, String what) {
+  private static IOException corrupt(String file, String what) {
     return new IOException(file + ": " + oneLine(what));
   }
 
