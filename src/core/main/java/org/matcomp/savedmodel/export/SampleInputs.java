@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Random;
 import org.matcomp.io.Npy;
 import org.matcomp.io.NpyArray;
-import org.matcomp.io.NpyDtype;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
@@ -80,21 +79,7 @@ public final class SampleInputs {
    * [n, 1] or one-hot array holds no single index per example.
    */
   public static int[] labels(Path file) throws IOException {
-    NpyArray a = Npy.read(file);
-    checkArgument(a.dtype() == NpyDtype.INT64 || a.dtype() == NpyDtype.INT32 || a.dtype() == NpyDtype.INT16
-        || a.dtype() == NpyDtype.UINT8, "--labels %s holds %s values; labels are class indices (give integers: int64,"
-        + " int32, int16 or uint8)", file, a.dtype().name().toLowerCase());
-    checkArgument(a.rank() == 1, "--labels %s has shape %s; give one class index per example, a 1-D array", file,
-        java.util.Arrays.toString(a.shape()));
-    checkArgument(a.size() > 0, "--labels %s holds no labels", file);
-    long[] v = a.longData();
-    int[] labels = new int[v.length];
-    for (int i = 0; i < v.length; i++) {
-      checkArgument(v[i] >= 0 && v[i] <= Integer.MAX_VALUE, "--labels %s: label %s at [%s] is not a class index"
-          + " (0 or more)", file, v[i], i);
-      labels[i] = (int) v[i];
-    }
-    return labels;
+    return NpyFeeds.classIndices(Npy.read(file), "--labels " + file, 0);
   }
 
   /**
@@ -122,7 +107,7 @@ public final class SampleInputs {
     for (Map.Entry<String, TensorInfo> e : sig.getInputsMap().entrySet()) {
       Path p;
       if (Files.isDirectory(file)) {
-        p = file.resolve(e.getKey().replace('/', '_') + ".npy");
+        p = file.resolve(NpyFeeds.fileName(e.getKey()));
       } else {
         checkArgument(sig.getInputsCount() == 1, "--inputs %s is one array but the signature has inputs %s; give a"
             + " directory of <input>.npy files", file, sig.getInputsMap().keySet());
@@ -145,77 +130,10 @@ public final class SampleInputs {
         shape = want.clone();
         shape[0] = a.size() / perExample;
       }
-      TensorValue t = switch (e.getValue().getDtype()) {
-        case DT_FLOAT -> TensorValue.ofFloats(shape, floats(p, a, e.getKey()));
-        case DT_INT32 -> TensorValue.ofInts(shape, integers(p, a, e.getKey(), "int32", NpyDtype.INT32,
-            NpyDtype.INT16, NpyDtype.UINT8, NpyDtype.BOOL).intData());
-        case DT_INT64 -> {
-          long[] v = integers(p, a, e.getKey(), "int64", NpyDtype.INT64, NpyDtype.INT32, NpyDtype.INT16,
-              NpyDtype.UINT8, NpyDtype.BOOL).longData();
-          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-          b.asLongBuffer().put(v);
-          yield new TensorValue(DataType.DT_INT64, shape, b.array());
-        }
-        case DT_BOOL -> {
-          checkArgument(a.dtype() == NpyDtype.BOOL, "--inputs %s holds %s values; input '%s' takes bool", p,
-              a.dtype().name().toLowerCase(), e.getKey());
-          yield new TensorValue(DataType.DT_BOOL, shape, a.byteData());
-        }
-        default -> throw new IllegalArgumentException("--inputs: input '" + e.getKey() + "' has dtype "
-            + e.getValue().getDtype() + ", which .npy feeding does not support");
-      };
+      TensorValue t = NpyFeeds.toTensorValue(a, shape, e.getValue().getDtype(), e.getKey(), "--inputs " + p);
       feeds.put(e.getKey(), t);
     }
     return new Batch(feeds, null);
-  }
-
-  /**
-   * The values for a float32 input: float32 as they are, float64 rounded (as {@code factor} reads matrices), each
-   * checked finite — a NaN fed to both models makes every difference NaN, which would read as "no difference".
-   */
-  private static float[] floats(Path p, NpyArray a, String input) {
-    float[] v;
-    if (a.dtype() == NpyDtype.FLOAT32) {
-      v = a.floatData();
-    } else if (a.dtype() == NpyDtype.FLOAT64) {
-      double[] d = a.doubleData();
-      v = new float[d.length];
-      for (int i = 0; i < d.length; i++) {
-        v[i] = (float) d[i];
-        checkArgument(!Float.isInfinite(v[i]) || !Double.isFinite(d[i]), "--inputs %s: entry %s at %s overflows"
-            + " float32 (largest %s)", p, d[i], index(a.shape(), i), Float.MAX_VALUE);
-      }
-    } else {
-      throw new IllegalArgumentException(String.format("--inputs %s holds %s values; input '%s' takes float32 (give"
-          + " float32 or float64)", p, a.dtype().name().toLowerCase(), input));
-    }
-    for (int i = 0; i < v.length; i++) {
-      checkArgument(Float.isFinite(v[i]), "--inputs %s has a non-finite entry %s at %s", p, v[i],
-          index(a.shape(), i));
-    }
-    return v;
-  }
-
-  /** {@code a} if its dtype is one of {@code accepted} (integers that widen exactly), else a one-line refusal. */
-  private static NpyArray integers(Path p, NpyArray a, String input, String want, NpyDtype... accepted) {
-    for (NpyDtype d : accepted) {
-      if (a.dtype() == d) {
-        return a;
-      }
-    }
-    throw new IllegalArgumentException(String.format("--inputs %s holds %s values; input '%s' takes %s (give"
-        + " integers of at most that width)", p, a.dtype().name().toLowerCase(), input, want));
-  }
-
-  /** The multi-index of flat row-major entry {@code flat}, e.g. [3, 0, 27]. */
-  private static String index(long[] shape, int flat) {
-    long[] idx = new long[shape.length];
-    long rest = flat;
-    for (int k = shape.length - 1; k >= 0; k--) {
-      idx[k] = shape[k] == 0 ? 0 : rest % shape[k];
-      rest = shape[k] == 0 ? rest : rest / shape[k];
-    }
-    return java.util.Arrays.toString(idx);
   }
 
   private static long[] concreteShape(TensorInfo t, int batch) {
