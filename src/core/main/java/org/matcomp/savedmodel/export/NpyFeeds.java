@@ -24,9 +24,14 @@ import org.tensorflow.proto.DataType;
 public final class NpyFeeds {
   private NpyFeeds() {}
 
-  /** The file, in a directory of arrays, holding signature input {@code input}: its name, '/' read as '_'. */
+  /** The file, in a directory of arrays, holding signature input {@code input}: {@link #arrayName} + ".npy". */
   public static String fileName(String input) {
-    return input.replace('/', '_') + ".npy";
+    return arrayName(input) + ".npy";
+  }
+
+  /** The name of the array holding signature input {@code input}: the input's name, '/' read as '_' (a file name). */
+  public static String arrayName(String input) {
+    return input.replace('/', '_');
   }
 
   /** {@code a} as the value of input {@code input} of dtype {@code dtype}, shaped {@code shape}. */

@@ -38,8 +38,10 @@ public record CategoricalCrossEntropy(OutputForm form) implements Loss {
     ExampleShape.require(a.shape(), output.info(), what, "output '" + output.name() + "'");
     checkArgument(a.rank() == 2, "%s has shape %s; categorical labels are [examples, classes]", what,
         Arrays.toString(a.shape()));
-    float[] v = NpyFeeds.finiteFloat32(a, what);
     int classes = (int) a.shape()[1];
+    checkArgument(classes > 0, "%s has shape %s; categorical labels need at least one class", what,
+        Arrays.toString(a.shape()));
+    float[] v = NpyFeeds.finiteFloat32(a, what);
     for (int r = 0; r * classes < v.length; r++) {
       double sum = 0;
       for (int c = 0; c < classes; c++) {

@@ -62,7 +62,11 @@ public sealed interface Loss permits SparseCategoricalCrossEntropy, CategoricalC
 
   Kind kind();
 
-  /** The labels array {@code what} as the tensor the loss takes, refused in one line unless it fits {@code output}. */
+  /**
+   * The labels array {@code what} as the tensor the loss takes, refused in one line unless it fits {@code output}.
+   * Its dtype (int32 class indices, or float32) is the one the {@code labels} operand of {@link #build} and
+   * {@link #metric} must have.
+   */
   TensorValue labels(NpyArray array, TrainedOutput output, String what);
 
   /** The loss averaged over the batch: the scalar to minimise. */
