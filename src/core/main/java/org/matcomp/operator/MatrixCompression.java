@@ -178,7 +178,7 @@ public final class MatrixCompression {
   }
 
   /** Variables are named {@code <prefix>_<factor>}: A's name with anything a variable name rejects replaced. */
-  static String prefixOf(String name) {
+  public static String prefixOf(String name) {
     return name.replaceAll("[^A-Za-z0-9_.\\-]", "_");
   }
 

@@ -26,6 +26,33 @@ public record CompressReport(String modelDir, String outDir, String method, Stri
     o.addProperty("out_dir", outDir);
     o.addProperty("method", method);
     o.addProperty("spec", spec);
+    o.add("matrices", matricesJson(matrices));
+    o.addProperty("matrices_compressed", matrices.stream().filter(MatrixOutcome::compressed).count());
+    o.addProperty("bytes_before", bytesBefore());
+    o.addProperty("bytes_after", bytesAfter());
+    o.addProperty("variables_disk_bytes_before", variablesDiskBytesBefore);
+    o.addProperty("variables_disk_bytes_after", variablesDiskBytesAfter);
+    o.addProperty("variables_disk_ratio", (double) variablesDiskBytesBefore / Math.max(1, variablesDiskBytesAfter));
+    o.addProperty("saved_model_pb_bytes_before", savedModelBytesBefore);
+    o.addProperty("saved_model_pb_bytes_after", savedModelBytesAfter);
+    VerifyReport.Diff d = verify.total();
+    o.addProperty("max_abs_diff", d.max());
+    o.addProperty("mean_abs_diff", d.mean());
+    verify.accuracyBefore().ifPresent(a -> o.addProperty("accuracy_before", a));
+    verify.accuracyAfter().ifPresent(a -> o.addProperty("accuracy_after", a));
+    if (verify.labelledExamples() > 0) {
+      o.addProperty("labelled_examples", verify.labelledExamples());
+    }
+    o.add("signatures", verify.toJson());
+    JsonArray ns = new JsonArray();
+    notes.forEach(ns::add);
+    o.add("notes", ns);
+    o.addProperty("seconds", seconds);
+    return o;
+  }
+
+  /** The per-matrix part of a report, as {@code compress} and {@code finetune} write it. */
+  public static JsonArray matricesJson(List<MatrixOutcome> matrices) {
     JsonArray ms = new JsonArray();
     for (MatrixOutcome m : matrices) {
       JsonObject j = new JsonObject();
@@ -63,32 +90,12 @@ public record CompressReport(String modelDir, String outDir, String method, Stri
       j.add("consumers", consumers);
       ms.add(j);
     }
-    o.add("matrices", ms);
-    o.addProperty("matrices_compressed", matrices.stream().filter(MatrixOutcome::compressed).count());
-    o.addProperty("bytes_before", bytesBefore());
-    o.addProperty("bytes_after", bytesAfter());
-    o.addProperty("variables_disk_bytes_before", variablesDiskBytesBefore);
-    o.addProperty("variables_disk_bytes_after", variablesDiskBytesAfter);
-    o.addProperty("variables_disk_ratio", (double) variablesDiskBytesBefore / Math.max(1, variablesDiskBytesAfter));
-    o.addProperty("saved_model_pb_bytes_before", savedModelBytesBefore);
-    o.addProperty("saved_model_pb_bytes_after", savedModelBytesAfter);
-    VerifyReport.Diff d = verify.total();
-    o.addProperty("max_abs_diff", d.max());
-    o.addProperty("mean_abs_diff", d.mean());
-    verify.accuracyBefore().ifPresent(a -> o.addProperty("accuracy_before", a));
-    verify.accuracyAfter().ifPresent(a -> o.addProperty("accuracy_after", a));
-    if (verify.labelledExamples() > 0) {
-      o.addProperty("labelled_examples", verify.labelledExamples());
-    }
-    o.add("signatures", verify.toJson());
-    JsonArray ns = new JsonArray();
-    notes.forEach(ns::add);
-    o.add("notes", ns);
-    o.addProperty("seconds", seconds);
-    return o;
+    return ms;
   }
 
-  public String toText() {
+  /** The per-matrix table of a report, one line a matrix. */
+
+  public static String matricesTable(List<MatrixOutcome> matrices) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%-32s %-12s %-10s %12s %12s %8s  %s%n", "matrix", "shape", "method", "bytes", "after",
         "error", "note"));
@@ -98,6 +105,11 @@ public record CompressReport(String modelDir, String outDir, String method, Stri
           Double.isNaN(m.relError()) ? "-" : String.format("%.4f", m.relError()),
           m.compressed() ? diag(m.diagnostics()) : "dense: " + m.reason()));
     }
+    return sb.toString();
+  }
+
+  public String toText() {
+    StringBuilder sb = new StringBuilder(matricesTable(matrices));
     sb.append(String.format("variables/ on disk: %d -> %d bytes (%.2fx)   saved_model.pb: %d -> %d bytes%n",
         variablesDiskBytesBefore, variablesDiskBytesAfter,
         (double) variablesDiskBytesBefore / Math.max(1, variablesDiskBytesAfter), savedModelBytesBefore,

@@ -17,7 +17,7 @@ public record MatrixOutcome(String name, int rows, int cols, long[] variableShap
     String reason, long bytesBefore, long bytesAfter, long paramsBefore, long paramsAfter, double relError,
     Map<String, Double> diagnostics, List<StoredFactor> factors, List<String> consumers) {
 
-  static MatrixOutcome dense(WeightMatrix m, String reason) {
+  public static MatrixOutcome dense(WeightMatrix m, String reason) {
     long p = (long) m.rows() * m.cols();
     return new MatrixOutcome(m.name(), m.rows(), m.cols(), m.variable().shape(), "none", false, reason,
         m.denseBytes(), m.denseBytes(), p, p, Double.NaN, Map.of(), List.of(), m.consumers());

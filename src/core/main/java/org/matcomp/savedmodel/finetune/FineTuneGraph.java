@@ -1,0 +1,175 @@
+package org.matcomp.savedmodel.finetune;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.matcomp.linalg.FloatMatrix;
+import org.matcomp.operator.CompressedWeight;
+import org.matcomp.operator.MatrixCompression;
+import org.matcomp.operator.Phase;
+import org.matcomp.savedmodel.export.TensorValue;
+import org.matcomp.savedmodel.trace.MatrixView;
+import org.matcomp.savedmodel.trace.WeightMatrix;
+import org.matcomp.spec.CompressionSpec;
+import org.matcomp.train.PhasedTrainer;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Tensor;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TType;
+
+/**
+ * The trainable graph of a SavedModel's signature: the flat forward graph replayed once per phase (and once more for
+ * the post-hoc model), reading variables this graph owns — VariableV2s initialised from the checkpoint, and for each
+ * chosen weight the operator's read of it in that phase, reshaped back to the variable's own layout — with a loss
+ * and a metric on the trained output, and the phase-specialised train ops of {@link PhasedTrainer}.
+ */
+final class FineTuneGraph implements AutoCloseable {
+  /** A chosen weight: the SavedModel's matrix and the operator that compresses it here. */
+  record Chosen(WeightMatrix matrix, CompressedWeight weight) {}
+
+  final Graph graph = new Graph();
+  final Ops tf = Ops.create(graph);
+  final Map<String, Output<?>> inputs = new LinkedHashMap<>();
+  final Output<?> labels;
+  final Map<String, Chosen> chosen = new LinkedHashMap<>();
+  /** Every other float variable on the path, by the SavedModel's variable name. */
+  final Map<String, Variable<TFloat32>> others = new LinkedHashMap<>();
+  final Map<Phase, Operand<TFloat32>> outputs = new EnumMap<>(Phase.class);
+  final Map<Phase, Operand<TFloat32>> metrics = new EnumMap<>(Phase.class);
+  final Operand<TFloat32> postHocOutput;
+  final Operand<TFloat32> postHocMetric;
+  /** Scores an output computed elsewhere (the export's) with the same metric. */
+  final Output<?> outsideOutput;
+  final Operand<TFloat32> outsideMetric;
+  final PhasedTrainer trainer;
+  private final List<Tensor> constants = new ArrayList<>();
+
+  /**
+   * @param values the checkpoint's value of every variable on the path
+   * @param postHoc for each chosen weight, its matrix as {@code compress} alone would leave it
+   * @param labelsType the dtype of the labels the loss takes
+   */
+  FineTuneGraph(FlatGraph flat, SignatureDef signature, TrainedOutput output, Loss loss, Map<String, TensorValue> values,
+      Map<String, WeightMatrix> chosenMatrices, Map<String, FloatMatrix> postHoc, CompressionSpec spec,
+      DataType labelsType, boolean freezeOthers, float learningRate) {
+    for (Map.Entry<String, TensorInfo> in : signature.getInputsMap().entrySet()) {
+      inputs.put(in.getKey(), placeholder("input_" + MatrixCompression.prefixOf(in.getKey()), in.getValue().getDtype(),
+          shape(in.getValue())));
+    }
+    labels = placeholder("labels", labelsType, Shape.unknown());
+
+    Set<String> names = new HashSet<>();
+    Map<String, Operand<?>> fixed = new LinkedHashMap<>();
+    for (FlatVariable v : flat.variables().values()) {
+      TensorValue value = values.get(v.name());
+      if (value == null) {
+        throw new IllegalStateException("no checkpoint value for variable " + v.name());
+      }
+      String safe = unique(names, MatrixCompression.prefixOf(v.name()));
+      WeightMatrix m = chosenMatrices.get(v.name());
+      if (m != null) {
+        float[] matrix = m.matrixValues(value.floats());
+        Variable<TFloat32> a = tf.withName(safe).variable(tf.constant(Shape.of(m.rows(), m.cols()),
+            DataBuffers.of(matrix, true, false)));
+        chosen.put(v.name(), new Chosen(m, MatrixCompression.compress(tf, a, spec)));
+      } else if (value.dtype() == DataType.DT_FLOAT) {
+        others.put(v.name(), tf.withName(safe).variable(tf.constant(Shape.of(value.shape()),
+            DataBuffers.of(value.floats(), true, false))));
+      } else {
+        // step counters, lookup keys: read as they were saved, never trained
+        Tensor t = value.toTensor();
+        constants.add(t);
+        fixed.put(v.name(), tf.constantOf((TType) t));
+      }
+    }
+
+    List<CompressedWeight> weights = chosen.values().stream().map(Chosen::weight).toList();
+    List<Variable<TFloat32>> trained = freezeOthers ? List.of() : List.copyOf(others.values());
+    trainer = new PhasedTrainer(graph, tf, weights, trained, phase -> {
+      Operand<TFloat32> y = forward(flat, output, "phase_" + phase.name().toLowerCase(), fixed, phase, null);
+      outputs.put(phase, y);
+      metrics.put(phase, loss.metric(tf, y, labels));
+      return loss.build(tf, y, labels);
+    }, (g, name) -> new Adam(g, name, learningRate));
+
+    postHocOutput = forward(flat, output, "post_hoc", fixed, null, postHoc);
+    postHocMetric = loss.metric(tf, postHocOutput, labels);
+    outsideOutput = placeholder("scored_output", DataType.DT_FLOAT, Shape.unknown());
+    outsideMetric = loss.metric(tf, outsideOutput.expect(TFloat32.class), labels);
+  }
+
+  /** One replay of the forward graph; chosen weights read as {@code phase} reads them, or as {@code postHoc}. */
+  private Operand<TFloat32> forward(FlatGraph flat, TrainedOutput output, String prefix, Map<String, Operand<?>> fixed,
+      Phase phase, Map<String, FloatMatrix> postHoc) {
+    Map<String, Operand<?>> reads = new LinkedHashMap<>(fixed);
+    others.forEach((name, v) -> reads.put(name, tf.withName(MatrixCompression.prefixOf(name) + "_" + prefix)
+        .identity(v)));
+    chosen.forEach((name, c) -> {
+      Operand<TFloat32> matrix = postHoc == null ? c.weight().weight(tf, phase)
+          : tf.constant(Shape.of(c.matrix().rows(), c.matrix().cols()),
+              DataBuffers.of(postHoc.get(name).copyData(), true, false));
+      reads.put(name, asVariable(matrix, c.matrix()));
+    });
+    Map<String, Output<?>> outs = GraphReplay.replay(flat, graph, prefix, inputs, reads);
+    return outs.get(output.name()).expect(TFloat32.class);
+  }
+
+  /**
+   * The rows×cols matrix back in the variable's own layout: the inverse of {@link MatrixView#toMatrix}, which
+   * permutes the variable's axes and flattens them into rows and columns.
+   */
+  private Operand<TFloat32> asVariable(Operand<TFloat32> matrix, WeightMatrix m) {
+    long[] shape = m.variable().shape();
+    MatrixView view = m.sites().isEmpty() ? null : m.sites().get(0).view().view();
+    if (view == null || view.isIdentity()) {
+      return tf.reshape(matrix, tf.constant(shape));
+    }
+    int[] perm = view.permutation();
+    int[] inverse = new int[perm.length];
+    for (int i = 0; i < perm.length; i++) {
+      inverse[perm[i]] = i;
+    }
+    Operand<TFloat32> permuted = tf.reshape(matrix, tf.constant(view.weightShape()));
+    return tf.linalg.transpose(permuted, tf.constant(inverse));
+  }
+
+  private Output<?> placeholder(String name, DataType dtype, Shape shape) {
+    return graph.opBuilder("Placeholder", name, graph.baseScope()).setAttr("dtype", dtype).setAttr("shape", shape)
+        .build().output(0);
+  }
+
+  private static Shape shape(TensorInfo info) {
+    if (info.getTensorShape().getUnknownRank()) {
+      return Shape.unknown();
+    }
+    return Shape.of(info.getTensorShape().getDimList().stream().mapToLong(d -> d.getSize()).toArray());
+  }
+
+  private static String unique(Set<String> names, String name) {
+    String n = name;
+    for (int i = 1; !names.add(n); i++) {
+      n = name + "_" + i;
+    }
+    return n;
+  }
+
+  @Override
+  public void close() {
+    constants.forEach(Tensor::close);
+    graph.close();
+  }
+}

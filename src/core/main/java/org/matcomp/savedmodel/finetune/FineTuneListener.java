@@ -1,0 +1,15 @@
+package org.matcomp.savedmodel.finetune;
+
+import org.matcomp.operator.Phase;
+
+/** What a fine-tuning run tells its caller as it goes (the CLI draws a progress bar from it). */
+public interface FineTuneListener {
+  /** A listener that ignores everything. */
+  FineTuneListener NONE = new FineTuneListener() {};
+
+  /** Step {@code step} (0-based) ran in {@code phase} with mini-batch loss {@code loss}. */
+  default void stepped(long step, float loss, Phase phase) {}
+
+  /** The model as it stands was evaluated: {@code what} names the moment, {@code metric} is the eval set's. */
+  default void evaluated(String what, String metricName, double metric) {}
+}

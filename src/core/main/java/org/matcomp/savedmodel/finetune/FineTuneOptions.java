@@ -1,0 +1,78 @@
+package org.matcomp.savedmodel.finetune;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.matcomp.spec.CompressionSpec;
+import org.matcomp.spec.LayerPattern;
+
+/**
+ * Everything {@code finetune} needs besides the data: the model and where the result goes, the method and its
+ * schedule ({@code spec}; {@link SavedModelFineTuner#scheduleDefaults} gives the usual one for a number of steps), the
+ * matrices ({@code layers}, a regex searched in variable names; all weight matrices on the path by default), the
+ * output the labels are for and the loss, and the optimisation: Adam at {@code learningRate} for {@code steps}
+ * mini-batches of {@code batch}. Every variable on the path trains unless {@code freezeOthers}.
+ */
+public record FineTuneOptions(Path modelDir, Path outDir, String tag, String signature, CompressionSpec spec,
+    Optional<Pattern> layers, Optional<String> output, Loss loss, long steps, int batch, float learningRate,
+    boolean freezeOthers, long seed, boolean force) {
+  public FineTuneOptions {
+    Objects.requireNonNull(modelDir, "modelDir");
+    Objects.requireNonNull(outDir, "outDir");
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(loss, "loss");
+    checkArgument(steps > 0, "--steps %s must be positive", steps);
+    checkArgument(batch > 0, "--batch %s must be positive", batch);
+    checkArgument(learningRate > 0 && Float.isFinite(learningRate), "--learning-rate %s must be positive",
+        learningRate);
+  }
+
+  /** Defaults: tag "serve", signature "serving_default", 3000 steps of 128, learning rate 1e-3, seed 42. */
+  public static FineTuneOptions of(Path modelDir, Path outDir, CompressionSpec spec, Loss loss) {
+    return new FineTuneOptions(modelDir, outDir, "serve", "serving_default", spec, Optional.empty(), Optional.empty(),
+        loss, 3000, 128, 1e-3f, false, 42, false);
+  }
+
+  public FineTuneOptions withLayers(String regex) {
+    return new FineTuneOptions(modelDir, outDir, tag, signature, spec, Optional.of(LayerPattern.compile(regex)),
+        output, loss, steps, batch, learningRate, freezeOthers, seed, force);
+  }
+
+  public FineTuneOptions withOutput(String name) {
+    return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, Optional.of(name), loss, steps, batch,
+        learningRate, freezeOthers, seed, force);
+  }
+
+  public FineTuneOptions withTag(String t) {
+    return new FineTuneOptions(modelDir, outDir, t, signature, spec, layers, output, loss, steps, batch,
+        learningRate, freezeOthers, seed, force);
+  }
+
+  public FineTuneOptions withSignature(String key) {
+    return new FineTuneOptions(modelDir, outDir, tag, key, spec, layers, output, loss, steps, batch, learningRate,
+        freezeOthers, seed, force);
+  }
+
+  public FineTuneOptions withTraining(long steps, int batch, float learningRate) {
+    return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
+        learningRate, freezeOthers, seed, force);
+  }
+
+  public FineTuneOptions withFreezeOthers(boolean f) {
+    return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
+        learningRate, f, seed, force);
+  }
+
+  public FineTuneOptions withSeed(long s) {
+    return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
+        learningRate, freezeOthers, s, force);
+  }
+
+  public FineTuneOptions withForce(boolean f) {
+    return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
+        learningRate, freezeOthers, seed, f);
+  }
+}
