@@ -91,7 +91,7 @@ public final class SavedModelFineTuner {
     List<MatrixOutcome> outcomes = new ArrayList<>();
     Map<String, WeightMatrix> chosen = choose(graph, flat, form, o, outcomes);
     List<String> notes = new ArrayList<>();
-    if (!flat.nodesOfOp("FusedBatchNormV3").isEmpty() || !flat.nodesOfOp("FusedBatchNorm").isEmpty()) {
+    if (inferenceBatchNorm(flat)) {
       notes.add("batch normalisation stays in inference mode: it normalises with its moving statistics, which do not"
           + " train; its scale and offset do");
     }
@@ -181,6 +181,22 @@ public final class SavedModelFineTuner {
           + "' can be compressed" + (demanded.isEmpty() ? "" : ": " + String.join("; ", demanded)));
     }
     return chosen;
+  }
+
+  /**
+   * Whether a batch normalisation runs in inference mode (on its moving statistics). Keras' LayerNormalization is a
+   * FusedBatchNorm in training mode over its own batch of one, which normalises as usual and needs no note.
+   */
+  private static boolean inferenceBatchNorm(FlatGraph flat) {
+    for (String op : List.of("FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3")) {
+      for (String n : flat.nodesOfOp(op)) {
+        var training = flat.node(n).getAttrOrDefault("is_training", null); // absent: the op's default, true
+        if (training != null && !training.getB()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static void train(Session session, FineTuneGraph g, TrainingData train, TrainingData eval,
