@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.matcomp.bench.DictionaryBenchmark;
+import org.matcomp.bench.FinetuneBenchmark;
 import org.matcomp.bench.HostCallbackBenchmark;
 import org.matcomp.bench.KMeansBenchmark;
 import org.matcomp.bench.OmpBenchmark;
@@ -33,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
   CommandSpec spec;
 
   static final String NAMES = "operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured,"
-      + " tfmot";
+      + " tfmot, finetune";
 
   @Parameters(index = "0", description = NAMES)
   String name;
@@ -51,29 +52,29 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--size", description = "operator, phasegate, serve: matrix size n (n×n; default 4096, --smoke 64)")
   Integer size;
 
-  @Option(names = "--batch", description = "operator, phasegate: batch size (default 256, --smoke 8)")
+  @Option(names = "--batch", description = "operator, phasegate: batch size (default 256, --smoke 8); finetune: 128")
   Integer batch;
 
   @Option(names = "--rank", description = "operator, phasegate, serve: low-rank rank (default 64, --smoke 4)")
   Integer rank;
 
   @Option(names = "--zoo-dir", defaultValue = "target/zoo",
-      description = "tfmot: where the Python model zoo is (built there if missing; default: ${DEFAULT-VALUE})")
+      description = "tfmot, finetune: where the Python model zoo is (built there if missing; default: ${DEFAULT-VALUE})")
   Path zooDir;
 
-  @Option(names = "--models", split = ",", description = "tfmot: the zoo models to use (default: mlp,cnn)")
+  @Option(names = "--models", split = ",", description = "tfmot, finetune: the zoo models to use (default: mlp,cnn)")
   List<String> models;
 
   @Option(names = "--steps", description = "tfmot: fine-tuning batches of each tfmot variant (default 1000, --smoke 5)")
   Integer steps;
 
-  @Option(names = "--runs", description = "operator, phasegate, serve: timed runs per measurement, median reported"
+  @Option(names = "--runs", description = "operator, phasegate, serve, finetune: timed runs per measurement, median reported"
       + " (default 10, --smoke 2)")
   Integer runs;
 
   @Override
   public Integer call() throws Exception {
-    new CommandPaths().input("--zoo-dir", name.equals("tfmot") ? zooDir : null)
+    new CommandPaths().input("--zoo-dir", name.equals("tfmot") || name.equals("finetune") ? zooDir : null)
         .outputFile("--json", JsonOutput.file(json)).check();
     int n = orDefault(size, 4096, 64);
     int b = orDefault(batch, 256, 8);
@@ -93,6 +94,8 @@ final class BenchCommand implements Callable<Integer> {
           DictionaryBenchmark.run(workDir(), smoke ? DictionaryBenchmark.Sizes.SMOKE : DictionaryBenchmark.Sizes.FULL);
       case "tfmot" -> TfmotBenchmark.run(workDir(), zooDir, orDefault(steps, 1000, 5),
           models == null ? TfmotBenchmark.MODELS : models);
+      case "finetune" -> FinetuneBenchmark.run(zooDir, models == null ? List.of("mlp", "cnn") : models,
+          orDefault(batch, 128, 8), timed);
       default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: " + NAMES);
     };
     result.addProperty("benchmark", name);

@@ -230,6 +230,22 @@ class BenchSmokeTest {
     }
   }
 
+  /** The zoo's MLP, batch 8, two timed steps in each of the three graphs: times and ratios are there and positive. */
+  @Test
+  void finetune() throws Exception {
+    CliRequirements.python();
+    JsonObject o = smoke("finetune", "--models", "mlp");
+    noNulls(o, Set.of());
+    List<JsonObject> rows = objects(o.getAsJsonArray("models"));
+    assertEquals(1, rows.size());
+    JsonObject r = rows.get(0);
+    assertEquals("mlp", r.get("model").getAsString());
+    assertEquals(8, r.get("batch").getAsInt());
+    finite(r, "baseline_ms", "before_snapshot_ms", "after_switch_ms", "before_snapshot_ratio", "after_switch_ratio");
+    assertEquals(r.get("before_snapshot_ms").getAsDouble() / r.get("baseline_ms").getAsDouble(),
+        r.get("before_snapshot_ratio").getAsDouble(), 1e-9);
+  }
+
   @Test
   void aSmokeRunStillHonoursAnExplicitSize() throws Exception {
     JsonObject o = smoke("phasegate", "--size", "32", "--rank", "2");

@@ -23,7 +23,7 @@ public final class Zoo {
       return meta.get("metric").getAsString();
     }
 
-    double metricValue() {
+    public double metricValue() {
       return meta.get("metric_value").getAsDouble();
     }
 

@@ -60,11 +60,13 @@ public final class SavedModelFineTuner {
         .updateOption(UpdateOption.HOST);
   }
 
-  public static FineTuneReport run(FineTuneOptions o, Path trainData, Path evalData, FineTuneListener listener)
-      throws IOException {
-    long t0 = System.nanoTime();
+  /** What a run knows before it loads the model: everything checked, the weights chosen, the data read. */
+  record Plan(SavedModelDirectory dir, ServingGraph graph, SignatureDef signature, TrainedOutput output,
+      FlatGraph flat, InferenceForm form, Map<String, WeightMatrix> chosen, List<MatrixOutcome> outcomes,
+      TrainingData train, TrainingData eval) {}
+
+  static Plan plan(FineTuneOptions o, Path trainData, Path evalData) throws IOException {
     SavedModelDirectory dir = SavedModelDirectory.open(o.modelDir(), o.tag());
-    OutputDirectory.check(o.modelDir(), o.outDir(), o.force());
     ServingGraph graph = ServingGraph.of(dir);
     SignatureDef signature = graph.signatures().get(o.signature());
     if (signature == null) {
@@ -87,9 +89,26 @@ public final class SavedModelFineTuner {
     });
     TrainingData train = TrainingData.read(trainData, signature, output, o.loss());
     TrainingData eval = TrainingData.read(evalData, signature, output, o.loss());
-
     List<MatrixOutcome> outcomes = new ArrayList<>();
     Map<String, WeightMatrix> chosen = choose(graph, flat, form, o, outcomes);
+    return new Plan(dir, graph, signature, output, flat, form, chosen, outcomes, train, eval);
+  }
+
+  public static FineTuneReport run(FineTuneOptions o, Path trainData, Path evalData, FineTuneListener listener)
+      throws IOException {
+    long t0 = System.nanoTime();
+    OutputDirectory.check(o.modelDir(), o.outDir(), o.force());
+    Plan p = plan(o, trainData, evalData);
+    SavedModelDirectory dir = p.dir();
+    ServingGraph graph = p.graph();
+    FlatGraph flat = p.flat();
+    TrainedOutput output = p.output();
+    InferenceForm form = p.form();
+    Map<String, WeightMatrix> chosen = p.chosen();
+    List<MatrixOutcome> outcomes = p.outcomes();
+    TrainingData train = p.train();
+    TrainingData eval = p.eval();
+    SignatureDef signature = p.signature();
     List<String> notes = new ArrayList<>();
     if (inferenceBatchNorm(flat)) {
       notes.add("batch normalisation stays in inference mode: it normalises with its moving statistics, which do not"
