@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.MatrixCompression;
@@ -124,7 +125,17 @@ final class FineTuneGraph implements AutoCloseable {
               DataBuffers.of(postHoc.get(name).copyData(), true, false));
       reads.put(name, asVariable(matrix, c.matrix()));
     });
-    Map<String, Output<?>> outs = GraphReplay.replay(flat, graph, prefix, inputs, reads);
+    // a plain x·W on a compressed weight is applied the operator's way ((x·B)·C for low rank), not through W
+    Map<String, UnaryOperator<Output<?>>> products = new LinkedHashMap<>();
+    if (postHoc == null) {
+      chosen.forEach((name, c) -> {
+        MatrixView view = c.matrix().sites().isEmpty() ? null : c.matrix().sites().get(0).view().view();
+        if (c.matrix().variable().shape().length == 2 && (view == null || view.isIdentity())) {
+          products.put(name, x -> c.weight().matmul(tf, x.expect(TFloat32.class), phase).asOutput());
+        }
+      });
+    }
+    Map<String, Output<?>> outs = GraphReplay.replay(flat, graph, prefix, inputs, reads, products);
     return outs.get(output.name()).expect(TFloat32.class);
   }
 

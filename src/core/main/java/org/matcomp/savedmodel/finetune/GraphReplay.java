@@ -9,8 +9,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.matcomp.savedmodel.rewrite.Attrs;
 import org.matcomp.savedmodel.trace.Location;
 import org.matcomp.savedmodel.trace.TensorRef;
@@ -49,6 +51,8 @@ public final class GraphReplay {
   private final Map<String, Operation> ops = new HashMap<>();
   /** Resource variable name → the caller's value, for ResourceGather. */
   private final Map<String, Output<?>> values = new HashMap<>();
+  /** Variable name → x ↦ x·W computed the caller's way, for plain MatMuls that read the variable. */
+  private Map<String, UnaryOperator<Output<?>>> products = Map.of();
 
   private GraphReplay(FlatGraph flat, Graph graph, String prefix) {
     this.flat = flat;
@@ -65,13 +69,27 @@ public final class GraphReplay {
    */
   public static Map<String, Output<?>> replay(FlatGraph flat, Graph graph, String prefix,
       Map<String, ? extends Operand<?>> inputs, Map<String, ? extends Operand<?>> variables) {
+    return replay(flat, graph, prefix, inputs, variables, Map.of());
+  }
+
+  /**
+   * As {@link #replay(FlatGraph, Graph, String, Map, Map)}, and each {@code MatMul(x, W)} (no transposes) whose W is
+   * a read of a variable in {@code products} becomes {@code products.get(variable).apply(x)}: the caller multiplies
+   * by its weight its own way (a low-rank weight as (x·B)·C, never rebuilding W).
+   */
+  public static Map<String, Output<?>> replay(FlatGraph flat, Graph graph, String prefix,
+      Map<String, ? extends Operand<?>> inputs, Map<String, ? extends Operand<?>> variables,
+      Map<String, UnaryOperator<Output<?>>> products) {
     checkArgument(!prefix.isEmpty() && !prefix.endsWith("/"), "replay prefix '%s' must be a non-empty scope name",
         prefix);
     checkArgument(inputs.keySet().equals(flat.inputs().keySet()), "signature '%s' takes inputs %s, given %s",
         flat.signatureKey(), flat.inputs().keySet(), inputs.keySet());
     checkArgument(variables.keySet().equals(flat.variables().keySet()), "signature '%s' reads variables %s, given"
         + " values for %s", flat.signatureKey(), flat.variables().keySet(), variables.keySet());
+    checkArgument(variables.keySet().containsAll(products.keySet()), "products for variables %s the signature does"
+        + " not read", products.keySet());
     GraphReplay r = new GraphReplay(flat, graph, prefix);
+    r.products = Map.copyOf(products);
     r.substitute(inputs, variables);
     r.build();
     Map<String, Output<?>> out = new TreeMap<>();
@@ -116,9 +134,38 @@ public final class GraphReplay {
   private void build() {
     for (String name : order()) {
       NodeDef n = flat.node(name);
+      Optional<String> weight = productWeight(n);
+      if (weight.isPresent()) {
+        Output<?> y = products.get(weight.get()).apply(input(n, FlatGraphAnalysis.dataInputs(n).get(0)));
+        tensors.put(name + ":0", y);
+        ops.put(name, y.op());
+        continue;
+      }
       GraphOperation op = n.getOp().equals("ResourceGather") ? gather(n) : replayNode(n);
       ops.put(name, op);
     }
+  }
+
+  /** The variable a plain {@code MatMul(x, W)} multiplies by, when the caller gave its own product for it. */
+  private Optional<String> productWeight(NodeDef n) {
+    if (products.isEmpty() || !n.getOp().equals("MatMul") || n.getInputCount() != 2
+        || n.getAttrOrDefault("transpose_a", Attrs.bool(false)).getB()
+        || n.getAttrOrDefault("transpose_b", Attrs.bool(false)).getB()) {
+      return Optional.empty();
+    }
+    TensorRef w = TensorRef.parse(n.getInput(1), Location.TOP);
+    if (w.index() != 0) {
+      return Optional.empty();
+    }
+    for (FlatVariable v : flat.variables().values()) {
+      if (products.containsKey(v.name()) && (v.reads().contains(w.node()) || v.name().equals(w.node()))) {
+        NodeDef read = flat.node(w.node());
+        boolean value = read.getOp().equals("ReadVariableOp") || read.getOp().equals("Identity")
+            || VariableInfo.isVariable(read);
+        return value ? Optional.of(v.name()) : Optional.empty();
+      }
+    }
+    return Optional.empty();
   }
 
   /** Needed nodes, inputs before consumers; a control input on a variable's handle is dropped (it only creates it). */
