@@ -100,17 +100,37 @@ final class FineTuneGraph implements AutoCloseable {
 
     List<CompressedWeight> weights = chosen.values().stream().map(Chosen::weight).toList();
     List<Variable<TFloat32>> trained = freezeOthers ? List.of() : List.copyOf(others.values());
-    trainer = new PhasedTrainer(graph, tf, weights, trained, phase -> {
+    trainer = trainer(weights, trained, phase -> {
       Operand<TFloat32> y = forward(flat, output, "phase_" + phase.name().toLowerCase(), fixed, phase, null);
       outputs.put(phase, y);
       metrics.put(phase, loss.metric(tf, y, labels));
       return loss.build(tf, y, labels);
-    }, (g, name) -> new Adam(g, name, learningRate));
+    }, learningRate);
 
     postHocOutput = forward(flat, output, "post_hoc", fixed, null, postHoc);
     postHocMetric = loss.metric(tf, postHocOutput, labels);
     outsideOutput = placeholder("scored_output", DataType.DT_FLOAT, Shape.unknown());
     outsideMetric = loss.metric(tf, outsideOutput.expect(TFloat32.class), labels);
+  }
+
+  /**
+   * The train ops; an op on the path that TensorFlow has no C++ gradient for is the model's limit, not a failure of
+   * matcomp's: it is refused as bad input, naming the op, with the post-hoc alternative.
+   */
+  private PhasedTrainer trainer(List<CompressedWeight> weights, List<Variable<TFloat32>> trained,
+      java.util.function.Function<Phase, Operand<TFloat32>> lossOf, float learningRate) {
+    try {
+      return new PhasedTrainer(graph, tf, weights, trained, lossOf, (g, name) -> new Adam(g, name, learningRate));
+    } catch (RuntimeException e) {
+      String msg = String.valueOf(e.getMessage());
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("No gradient defined for op: (\\w+)").matcher(msg);
+      if (m.find()) {
+        throw new IllegalArgumentException("the model cannot be trained from the JVM: TensorFlow has no C++ gradient"
+            + " for op " + m.group(1) + " on the path from the weights to the output; use compress (post hoc) for this"
+            + " model", e);
+      }
+      throw e;
+    }
   }
 
   /** One replay of the forward graph; chosen weights read as {@code phase} reads them, or as {@code postHoc}. */
@@ -164,7 +184,7 @@ final class FineTuneGraph implements AutoCloseable {
   }
 
   private static Shape shape(TensorInfo info) {
-    if (info.getTensorShape().getUnknownRank()) {
+    if (!info.hasTensorShape() || info.getTensorShape().getUnknownRank()) {
       return Shape.unknown();
     }
     return Shape.of(info.getTensorShape().getDimList().stream().mapToLong(d -> d.getSize()).toArray());
