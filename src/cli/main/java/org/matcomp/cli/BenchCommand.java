@@ -59,7 +59,8 @@ final class BenchCommand implements Callable<Integer> {
   Integer rank;
 
   @Option(names = "--zoo-dir", defaultValue = "target/zoo",
-      description = "tfmot, finetune: where the Python model zoo is (built there if missing; default: ${DEFAULT-VALUE})")
+      description = "tfmot, finetune: where the Python model zoo is (built there if missing; default:"
+          + " ${DEFAULT-VALUE})")
   Path zooDir;
 
   @Option(names = "--models", split = ",", description = "tfmot, finetune: the zoo models to use (default: mlp,cnn)")
@@ -68,8 +69,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "tfmot: fine-tuning batches of each tfmot variant (default 1000, --smoke 5)")
   Integer steps;
 
-  @Option(names = "--runs", description = "operator, phasegate, serve, finetune: timed runs per measurement, median reported"
-      + " (default 10, --smoke 2)")
+  @Option(names = "--runs", description = "operator, phasegate, serve, finetune: timed runs per measurement, median"
+      + " reported (default 10, --smoke 2)")
   Integer runs;
 
   @Override

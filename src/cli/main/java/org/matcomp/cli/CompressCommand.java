@@ -40,9 +40,6 @@ final class CompressCommand implements Callable<Integer> {
       description = "low-rank without --rank: keep this share of each matrix's spectral energy (default: ${DEFAULT-VALUE})")
   double energy;
 
-  @Option(names = "--tag", defaultValue = "serve", description = "MetaGraph tag (default: ${DEFAULT-VALUE})")
-  String tag;
-
   @Option(names = "--verify", description = "run every signature on 64 random samples before and after and report"
       + " the differences (a 4-sample check always runs)")
   boolean verify;
@@ -59,12 +56,8 @@ final class CompressCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "seed of the method's random choices (default: 42)")
   Long seed;
 
-  @Option(names = "--force", description = "replace an existing OUT_DIR")
-  boolean force;
-
-  @Option(names = "--json", description = "write the report as JSON to this file; - writes it to stdout and the"
-      + " table to stderr")
-  Path json;
+  @Mixin
+  ModelOutputOptions outputOptions = new ModelOutputOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -73,11 +66,12 @@ final class CompressCommand implements Callable<Integer> {
           + " example of the inputs");
     }
     new CommandPaths().input("MODEL_DIR", modelDir).input("--inputs", inputs).input("--labels", labels)
-        .outputDir("OUT_DIR", outDir).outputFile("--json", JsonOutput.file(json)).check();
+        .outputDir("OUT_DIR", outDir).outputFile("--json", outputOptions.jsonFile()).check();
     specOptions.requireNotAlsoInSpec("--seed", seed, "seed");
     CompressionSpec spec = specOptions.spec(CompressionSpec.builder().name("compress").seed(seed == null ? 42 : seed),
         Map.of());
-    CompressOptions o = CompressOptions.of(modelDir, outDir, spec).withTag(tag).withForce(force).withVerify(verify)
+    CompressOptions o = CompressOptions.of(modelDir, outDir, spec).withTag(outputOptions.tag)
+        .withForce(outputOptions.force).withVerify(verify)
         .withInputs(Optional.ofNullable(inputs)).withLabels(Optional.ofNullable(labels));
     if (layers != null) {
       o = o.withLayers(layers);
@@ -86,9 +80,7 @@ final class CompressCommand implements Callable<Integer> {
       o = o.withRankByEnergy(energy); // no rank given: low-rank picks one per matrix
     }
     CompressReport report = SavedModelCompressor.run(o);
-    JsonOutput.reportWriter(commandSpec, json).print(report.toText());
-    JsonOutput.reportWriter(commandSpec, json).flush();
-    JsonOutput.emit(commandSpec, json, report.toJson());
+    outputOptions.report(commandSpec, report.toText(), report.toJson());
     return 0;
   }
 }

@@ -1,7 +1,6 @@
 package org.matcomp.cli;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -82,23 +81,16 @@ final class FinetuneCommand implements Callable<Integer> {
       + " ${DEFAULT-VALUE})")
   String signature;
 
-  @Option(names = "--tag", defaultValue = "serve", description = "MetaGraph tag (default: ${DEFAULT-VALUE})")
-  String tag;
-
   @Option(names = "--seed", description = "seed of the method's random choices and the batch order (default: 42)")
   Long seed;
 
-  @Option(names = "--force", description = "replace an existing OUT_DIR")
-  boolean force;
-
-  @Option(names = "--json", description = "write the report as JSON to this file; - writes it to stdout and the"
-      + " table to stderr")
-  Path json;
+  @Mixin
+  ModelOutputOptions outputOptions = new ModelOutputOptions();
 
   @Override
   public Integer call() throws Exception {
     new CommandPaths().input("MODEL_DIR", modelDir).input("--train", train).input("--eval", eval)
-        .outputDir("OUT_DIR", outDir).outputFile("--json", JsonOutput.file(json)).check();
+        .outputDir("OUT_DIR", outDir).outputFile("--json", outputOptions.jsonFile()).check();
     if (fromLogits && fromProbabilities) {
       throw new IllegalArgumentException("--from-logits and --from-probabilities contradict each other");
     }
@@ -108,8 +100,8 @@ final class FinetuneCommand implements Callable<Integer> {
         specOptions.method().trainingDefaults(steps));
     FineTuneOptions o = FineTuneOptions.of(modelDir, outDir, spec,
         Loss.parse(loss, fromProbabilities ? OutputForm.PROBABILITIES : OutputForm.LOGITS))
-        .withTraining(steps, batch, learningRate).withFreezeOthers(freezeOthers).withSeed(s).withForce(force)
-        .withTag(tag).withSignature(signature);
+        .withTraining(steps, batch, learningRate).withFreezeOthers(freezeOthers).withSeed(s)
+        .withForce(outputOptions.force).withTag(outputOptions.tag).withSignature(signature);
     if (layers != null) {
       o = o.withLayers(layers);
     }
@@ -120,9 +112,7 @@ final class FinetuneCommand implements Callable<Integer> {
     try (Progress progress = new Progress(commandSpec, steps)) {
       report = SavedModelFineTuner.run(o, train, eval, progress);
     }
-    JsonOutput.reportWriter(commandSpec, json).print(report.toText());
-    JsonOutput.reportWriter(commandSpec, json).flush();
-    JsonOutput.emit(commandSpec, json, report.toJson());
+    outputOptions.report(commandSpec, report.toText(), report.toJson());
     return 0;
   }
 

@@ -64,7 +64,8 @@ final class FineTuneGraph implements AutoCloseable {
    * @param postHoc for each chosen weight, its matrix as {@code compress} alone would leave it
    * @param labelsType the dtype of the labels the loss takes
    */
-  FineTuneGraph(FlatGraph flat, SignatureDef signature, TrainedOutput output, Loss loss, Map<String, TensorValue> values,
+  FineTuneGraph(FlatGraph flat, SignatureDef signature, TrainedOutput output, Loss loss,
+      Map<String, TensorValue> values,
       Map<String, WeightMatrix> chosenMatrices, Map<String, FloatMatrix> postHoc, CompressionSpec spec,
       DataType labelsType, boolean freezeOthers, float learningRate) {
     for (Map.Entry<String, TensorInfo> in : signature.getInputsMap().entrySet()) {

@@ -1,0 +1,35 @@
+package org.matcomp.cli;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of the commands that write a SavedModel and report on it ({@code compress}, {@code finetune}): which
+ * MetaGraph to read, whether OUT_DIR may be replaced, where the JSON report goes — and the report's output itself.
+ */
+final class ModelOutputOptions {
+  @Option(names = "--tag", defaultValue = "serve", description = "MetaGraph tag (default: ${DEFAULT-VALUE})")
+  String tag;
+
+  @Option(names = "--force", description = "replace an existing OUT_DIR")
+  boolean force;
+
+  @Option(names = "--json", description = "write the report as JSON to this file; - writes it to stdout and the"
+      + " table to stderr")
+  Path json;
+
+  /** The {@code --json} file to check against the inputs, or null. */
+  Path jsonFile() {
+    return JsonOutput.file(json);
+  }
+
+  /** The table where the user reads it (stdout, or stderr under {@code --json -}), then the JSON where asked. */
+  void report(CommandSpec spec, String table, JsonObject report) throws IOException {
+    JsonOutput.reportWriter(spec, json).print(table);
+    JsonOutput.reportWriter(spec, json).flush();
+    JsonOutput.emit(spec, json, report);
+  }
+}
