@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.matcomp.Requirements;
 import org.matcomp.savedmodel.TinyModels;
 import org.matcomp.savedmodel.export.SampleInputs;
 import org.matcomp.savedmodel.export.TensorValue;
@@ -28,12 +26,11 @@ import org.tensorflow.proto.SignatureDef;
  */
 class GraphReplayTest {
   static final Path SHARED = Path.of("../shared/testdata/savedmodels");
-  static final Path ZOO = Path.of("target/zoo");
   /** Grappler may fuse ops differently in the function runtime than in a plain graph (oneDNN MatMul+BiasAdd). */
   static final double RELATIVE = 1e-6;
 
   /** Replays every signature of {@code model} on {@code feeds} (random when null) and compares with the bundle. */
-  private static void replaysLikeTheBundle(Path model, Path sampleInputs) throws Exception {
+  static void replaysLikeTheBundle(Path model, Path sampleInputs) throws Exception {
     SavedModelDirectory dir = SavedModelDirectory.open(model, "serve");
     ServingGraph serving = ServingGraph.of(dir);
     try (SavedModelBundle bundle = dir.load()) {
@@ -80,32 +77,6 @@ class GraphReplayTest {
   @Test
   void tf1MnistCnnReplaysLikeItsSignature() throws Exception {
     replaysLikeTheBundle(SHARED.resolve("tf1_mnist_cnn_tf1.9"), null);
-  }
-
-  private static void zooModelReplays(String name) throws Exception {
-    Path model = ZOO.resolve(name);
-    Requirements.require(Files.isDirectory(model), "build the zoo: mvn -pl src/cli test -Dtest=ZooRoundTripTest");
-    replaysLikeTheBundle(model, ZOO.resolve(name + ".sample"));
-  }
-
-  @Test
-  void zooMlpReplays() throws Exception {
-    zooModelReplays("mlp");
-  }
-
-  @Test
-  void zooCnnReplays() throws Exception {
-    zooModelReplays("cnn");
-  }
-
-  @Test
-  void zooConv1dReplays() throws Exception {
-    zooModelReplays("conv1d");
-  }
-
-  @Test
-  void zooTransformerReplays() throws Exception {
-    zooModelReplays("transformer");
   }
 
   @Test
