@@ -45,8 +45,21 @@ public enum FactorType {
     return this == INT32 ? Integer.MAX_VALUE : (1L << bits) - 1;
   }
 
-  /** The narrowest type that indexes a table of {@code size} entries: UINT8 up to 256, else INT32. */
+  /**
+   * The narrowest type that indexes a table of {@code size} entries: ⌈log2 size⌉ bits rounded up to 1, 2, 4 or 8,
+   * else INT32.
+   */
   public static FactorType indexFor(int size) {
+    checkArgument(size >= 1, "a table of %s entries", size);
+    if (size <= 2) {
+      return UINT1;
+    }
+    if (size <= 4) {
+      return UINT2;
+    }
+    if (size <= 16) {
+      return UINT4;
+    }
     return size <= 256 ? UINT8 : INT32;
   }
 

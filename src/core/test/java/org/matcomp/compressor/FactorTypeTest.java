@@ -10,6 +10,17 @@ import org.junit.jupiter.api.Test;
 
 class FactorTypeTest {
   @Test
+  void codesTakeTheBitsTheirTableNeedsRoundedToOneTwoFourOrEight() {
+    int[] sizes = {1, 2, 3, 4, 5, 16, 17, 256, 257, 300};
+    FactorType[] types = {FactorType.UINT1, FactorType.UINT1, FactorType.UINT2, FactorType.UINT2, FactorType.UINT4,
+        FactorType.UINT4, FactorType.UINT8, FactorType.UINT8, FactorType.INT32, FactorType.INT32};
+    for (int i = 0; i < sizes.length; i++) {
+      assertEquals(types[i], FactorType.indexFor(sizes[i]), sizes[i] + " entries");
+      assertTrue(sizes[i] - 1 <= types[i].maxValue(), sizes[i] + " entries");
+    }
+  }
+
+  @Test
   void bytesRoundUpThePackedBits() {
     assertEquals(8, FactorType.UINT4.bytesFor(15)); // 60 bits
     assertEquals(4, FactorType.UINT2.bytesFor(15)); // 30 bits
