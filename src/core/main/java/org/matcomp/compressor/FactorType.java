@@ -73,7 +73,13 @@ public enum FactorType {
     checkArgument(packed(), "%s is not packed", this);
     byte[] out = new byte[Math.toIntExact(bytesFor(values.length))];
     int perByte = 8 / bits;
+    int max = (1 << bits) - 1;
     for (int i = 0; i < values.length; i++) {
+      // A plain test, as in Factor.ofInts: an entry past the width would spill into its neighbours' bits.
+      if (values[i] < 0 || values[i] > max) {
+        throw new IllegalArgumentException(String.format("%s entry %s is %s, outside [0, %s]", this, i, values[i],
+            max));
+      }
       out[i / perByte] |= (byte) (values[i] << (i % perByte * bits));
     }
     return out;

@@ -57,7 +57,8 @@ class FactorTypeTest {
   }
 
   @Test
-  void byteWideTypesAreNotPacked() {
+  void byteWideTypesAreNotPackedAndEntriesMustFitTheirWidth() {
     assertThrows(IllegalArgumentException.class, () -> FactorType.UINT8.pack(new int[] {1}));
+    assertThrows(IllegalArgumentException.class, () -> FactorType.UINT2.pack(new int[] {0, 4}));
   }
 }
