@@ -15,7 +15,18 @@ import numpy as np
 
 
 def load(d, name):
-    return np.load(os.path.join(d, name + ".npy"))
+    """A factor's array; codes narrower than a byte are unpacked from the bytes matcomp wrote them in."""
+    a = np.load(os.path.join(d, name + ".npy"))
+    packing = os.path.join(d, name + ".packing.json")
+    if not os.path.exists(packing):
+        return a
+    with open(packing) as f:
+        p = json.load(f)
+    bits, shape = p["bits"], tuple(p["shape"])
+    n = int(np.prod(shape))
+    # Entry i is bits [i*bits, (i+1)*bits) of the bytes' little-endian bit stream, least significant bit first.
+    stream = np.unpackbits(a, bitorder="little")[: n * bits].reshape(n, bits).astype(np.int64)
+    return (stream @ (1 << np.arange(bits))).reshape(shape)
 
 
 def rebuild(d, method, shape):

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
+import org.matcomp.compressor.FactorType;
 import org.matcomp.io.Npy;
 import org.matcomp.io.NpyArray;
 import org.matcomp.io.WorkDirectory;
@@ -16,6 +17,11 @@ import org.matcomp.io.WorkDirectory;
 /**
  * Writes a factorisation's factors as {@code <name>.npy} files into a directory, all or nothing: they are written in a
  * {@link WorkDirectory} beside it and the directory is moved into place in one rename.
+ *
+ * <p>Codes narrower than a byte are written as they are counted: {@code <name>.npy} holds the packed bytes (a flat
+ * uint8 vector, {@link FactorType}'s layout, which is NumPy's {@code unpackbits(bitorder="little")} bit stream cut
+ * into {@code bits}-bit little-endian entries), and {@code <name>.packing.json} beside it says how to read them:
+ * {@code {"bits": 4, "shape": [rows, cols]}}. {@code python-interop/load_factors.py} unpacks them.
  */
 final class FactorFiles {
   private FactorFiles() {}
@@ -50,6 +56,9 @@ final class FactorFiles {
       for (Factor f : factors) {
         Path file = staged.resolve(f.name() + ".npy");
         Files.write(file, Npy.toBytes(toArray(f)));
+        if (packsCodes(f.spec().type())) {
+          Files.writeString(staged.resolve(f.name() + ".packing.json"), packing(f.spec()));
+        }
         written.add(target.resolve(file.getFileName()));
       }
       // An empty directory the user made is replaced, keeping its permissions.
@@ -58,7 +67,23 @@ final class FactorFiles {
     }
   }
 
-  /** The array a factor is stored as: float32, int32, uint8, or bool for bits. */
+  private static boolean packsCodes(FactorType type) {
+    return type.packed() && type != FactorType.BIT;
+  }
+
+  /** What a reader needs to unpack a packed factor's bytes: the bits an entry and the shape they fill. */
+  static String packing(FactorSpec spec) {
+    StringBuilder shape = new StringBuilder();
+    for (int d : spec.shape()) {
+      shape.append(shape.length() == 0 ? "" : ", ").append(d);
+    }
+    return String.format("{\"bits\": %d, \"shape\": [%s]}%n", spec.type().bitsPerEntry(), shape);
+  }
+
+  /**
+   * The array a factor is stored as: float32, int32, uint8, packed uint8 bytes for codes narrower than a byte, or
+   * bool for bits (a mask stays one byte an entry in these files, for NumPy's boolean indexing).
+   */
   public static NpyArray toArray(Factor f) {
     FactorSpec spec = f.spec();
     int[] dims = spec.shape();
@@ -76,6 +101,10 @@ final class FactorFiles {
           b[i] = (byte) v[i];
         }
         yield NpyArray.ofUnsignedBytes(shape, b);
+      }
+      case UINT4, UINT2, UINT1 -> {
+        byte[] packed = spec.type().pack(f.ints());
+        yield NpyArray.ofUnsignedBytes(new long[] {packed.length}, packed);
       }
       case BIT -> {
         int[] v = f.ints();

@@ -80,6 +80,24 @@ class FactorCommandTest {
     assertEquals(original.relativeErrorTo(b.times(c)), o.get("rel_error").getAsDouble(), 1e-6);
   }
 
+  /** 16 clusters: 4-bit codes, written packed two a byte, so the files hold what compressed_bytes counts. */
+  @Test
+  void kmeansCodesAreWrittenPackedAsTheyAreCounted() throws Exception {
+    Path a = matrix(31, 17, 4); // 527 codes: the last byte holds one code and four bits of padding
+    Path out = dir.resolve("f");
+    Path json = dir.resolve("r.json");
+    Run r = run("factor", "--method", "kmeans", "--clusters", "16", "--input", a.toString(), "--output",
+        out.toString(), "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    assertEquals(16 * 4 + 264, o.get("compressed_bytes").getAsLong());
+    NpyArray codes = Npy.read(out.resolve("codes.npy"));
+    assertArrayEquals(new long[] {264}, codes.shape());
+    assertEquals(264, codes.byteData().length);
+    assertEquals("{\"bits\": 4, \"shape\": [31, 17]}", Files.readString(out.resolve("codes.packing.json")).strip());
+    assertEquals(16 * 4, Npy.read(out.resolve("codebook.npy")).floatData().length * 4);
+  }
+
   @Test
   void specRankKeepsTheReferencePercentageMeaning() throws Exception {
     Path a = matrix(40, 16, 2);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.matcomp.cli.Main;
+import org.matcomp.compressor.FactorType;
 import org.matcomp.savedmodel.export.TensorValue;
 import org.matcomp.savedmodel.export.VariableReader;
 import org.matcomp.savedmodel.trace.SavedModelDirectory;
@@ -174,7 +175,7 @@ class ConditionalBranchCompressTest {
 
   /**
    * The weights the export's variables stand for, decoded from the stored layouts: low-rank B·C, a k-means codebook
-   * indexed by uint8 codes, pruned values scattered by a bitmap (entry i is bit i % 8 of byte i / 8).
+   * indexed by packed codes, pruned values scattered by a bitmap (entry i is bit i % 8 of byte i / 8).
    */
   private static Map<String, float[]> decodedWeights(Path model, String method) throws Exception {
     SavedModelDirectory d = SavedModelDirectory.open(model, "serve");
@@ -205,9 +206,12 @@ class ConditionalBranchCompressTest {
         }
         case "kmeans" -> {
           float[] codebook = v.get(p + "codebook").floats();
-          byte[] codes = v.get(p + "codes").bytes();
+          // ⌈log2 K⌉ bits a code, packed as FactorType lays them out (16 codewords: two codes a byte)
+          FactorType type = FactorType.indexFor(codebook.length);
+          byte[] bytes = v.get(p + "codes").bytes();
+          int[] codes = type.unpack(bytes, m.length);
           for (int i = 0; i < m.length; i++) {
-            m[i] = codebook[codes[i] & 0xff];
+            m[i] = codebook[codes[i]];
           }
         }
         case "prune" -> {

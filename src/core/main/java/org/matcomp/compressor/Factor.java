@@ -3,9 +3,9 @@ package org.matcomp.compressor;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * One factor's values: floats for {@link FactorType#FLOAT32}, ints for {@link FactorType#INT32} and
- * {@link FactorType#UINT8} (held unpacked for computation, stored at the type's width), bytes 0/1 for
- * {@link FactorType#BIT}. Immutable: arrays are copied in and out.
+ * One factor's values: floats for {@link FactorType#FLOAT32}, ints for the integer types (codes held unpacked for
+ * computation, one int an entry, and stored at the type's width), 0/1 for {@link FactorType#BIT}. Immutable: arrays
+ * are copied in and out.
  */
 public final class Factor {
   private final FactorSpec spec;
@@ -29,7 +29,7 @@ public final class Factor {
     checkArgument(spec.type() != FactorType.FLOAT32, "factor %s is float, not integer", spec.name());
     checkArgument(values.length == spec.entries(), "factor %s needs %s values, got %s", spec.name(), spec.entries(),
         values.length);
-    long max = spec.type() == FactorType.UINT8 ? 255 : spec.type() == FactorType.BIT ? 1 : Integer.MAX_VALUE;
+    long max = spec.type().maxValue();
     for (int v : values) {
       // A plain test, not checkArgument: its varargs box and allocate per entry (≈30 ms per million codes cold).
       if (v < 0 || v > max) {

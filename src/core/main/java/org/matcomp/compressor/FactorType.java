@@ -1,12 +1,27 @@
 package org.matcomp.compressor;
 
-/** How a factor's entries are stored: this decides its true size in the compression accounting. */
+import static com.google.common.base.Preconditions.checkArgument;
+
+/**
+ * How a factor's entries are stored: this decides its true size in the compression accounting, and the form every
+ * writer (SavedModel exports, serving exports, {@code factor}'s files) gives them.
+ *
+ * <p>Types narrower than a byte are <em>packed</em>: {@code 8 / bits} entries a byte, entry {@code i} in bits
+ * {@code [(i % perByte)·bits, (i % perByte + 1)·bits)} of byte {@code i / perByte} (least significant first), the
+ * last byte padded with zeros. Unpacked, an entry is {@code (byte >> shift) & (2^bits − 1)}.
+ */
 public enum FactorType {
   FLOAT32(32),
   INT32(32),
-  /** Codes into a table (a codebook, a dictionary) of at most 256 entries. */
+  /** Codes into a table (a codebook, a dictionary) of at most 256 entries, and int8's quantised weights. */
   UINT8(8),
-  /** Signs or masks, one bit an entry when stored. */
+  /** Codes into a table of at most 16 entries, packed two a byte. */
+  UINT4(4),
+  /** Codes into a table of at most 4 entries, packed four a byte. */
+  UINT2(2),
+  /** Codes into a table of at most 2 entries, packed eight a byte (held as uint8 while training, unlike BIT). */
+  UINT1(1),
+  /** Signs or masks, one bit an entry when stored (held as bool while training). */
   BIT(1);
 
   private final int bits;
@@ -19,13 +34,78 @@ public enum FactorType {
     return bits;
   }
 
-  /** The narrowest type that indexes a table of {@code size} entries: UINT8 up to 256, else INT32. */
+  /** Whether entries share bytes when stored (fewer than eight bits an entry). */
+  public boolean packed() {
+    return bits < 8;
+  }
+
+  /** The largest entry an integer type holds. */
+  public long maxValue() {
+    checkArgument(this != FLOAT32, "float32 has no integer range");
+    return this == INT32 ? Integer.MAX_VALUE : (1L << bits) - 1;
+  }
+
+  /**
+   * The narrowest type that indexes a table of {@code size} entries: ⌈log2 size⌉ bits rounded up to 1, 2, 4 or 8,
+   * else INT32.
+   */
   public static FactorType indexFor(int size) {
+    checkArgument(size >= 1, "a table of %s entries", size);
+    if (size <= 2) {
+      return UINT1;
+    }
+    if (size <= 4) {
+      return UINT2;
+    }
+    if (size <= 16) {
+      return UINT4;
+    }
     return size <= 256 ? UINT8 : INT32;
   }
 
   /** Bytes to store {@code entries} entries, rounded up to whole bytes. */
   public long bytesFor(long entries) {
     return (entries * bits + 7) / 8;
+  }
+
+  /** {@code values} (each in [0, {@link #maxValue()}]) packed as this type stores them; a packed type only. */
+  public byte[] pack(int[] values) {
+    checkArgument(packed(), "%s is not packed", this);
+    byte[] out = new byte[Math.toIntExact(bytesFor(values.length))];
+    int perByte = 8 / bits;
+    int max = (1 << bits) - 1;
+    for (int i = 0; i < values.length; i++) {
+      // A plain test, as in Factor.ofInts: an entry past the width would spill into its neighbours' bits.
+      if (values[i] < 0 || values[i] > max) {
+        throw new IllegalArgumentException(String.format("%s entry %s is %s, outside [0, %s]", this, i, values[i],
+            max));
+      }
+      out[i / perByte] |= (byte) (values[i] << (i % perByte * bits));
+    }
+    return out;
+  }
+
+  /** The first {@code n} entries of {@code packed}, the inverse of {@link #pack}. */
+  public int[] unpack(byte[] packed, int n) {
+    checkArgument(packed(), "%s is not packed", this);
+    checkArgument(bytesFor(n) <= packed.length, "%s entries of %s need %s bytes, got %s", n, this, bytesFor(n),
+        packed.length);
+    int perByte = 8 / bits;
+    int mask = (1 << bits) - 1;
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = ((packed[i / perByte] & 0xff) >>> (i % perByte * bits)) & mask;
+    }
+    return out;
+  }
+
+  /** The shift of each entry within its byte, in entry order: {0, bits, 2·bits, ...}; a packed type only. */
+  public int[] shifts() {
+    checkArgument(packed(), "%s is not packed", this);
+    int[] s = new int[8 / bits];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = i * bits;
+    }
+    return s;
   }
 }

@@ -221,8 +221,8 @@ public final class CompressedMatrix implements CompressedWeight {
 
   /**
    * A read for serving, built in {@code target} from this matrix's current values in {@code trained}: {@code
-   * ofDense} over A while the phase reads it, {@code ofFactors} over the factors once it does (bit factors stored
-   * packed), α-blended in between.
+   * ofDense} over A while the phase reads it, {@code ofFactors} over the factors once it does (bit factors and codes
+   * narrower than a byte stored packed), α-blended in between.
    */
   private Operand<TFloat32> export(Ops target, org.tensorflow.Session trained,
       java.util.function.Function<Operand<TFloat32>, Operand<TFloat32>> ofDense,
@@ -236,18 +236,19 @@ public final class CompressedMatrix implements CompressedWeight {
       return ofDense.apply(dense);
     }
     List<Variable<? extends org.tensorflow.types.family.TType>> vars = new java.util.ArrayList<>();
-    java.util.Map<String, Operand<org.tensorflow.types.TBool>> unpacked = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Operand<? extends org.tensorflow.types.family.TType>> unpacked =
+        new java.util.LinkedHashMap<>();
     for (org.matcomp.compressor.FactorSpec f : factors.layout()) {
       String exported = prefix + "_" + f.name();
-      if (f.type() == org.matcomp.compressor.FactorType.BIT) {
-        // One bit an entry, as size() counts it; a bool variable would take a byte.
+      if (f.type().packed()) {
+        // The bits an entry that size() counts; a bool mask or uint8 codes would take a byte an entry.
         int n = Math.toIntExact(f.entries());
-        Variable<org.tensorflow.types.TUint8> packed = PackedBits.variable(target, exported,
-            PackedBits.fetch(trained, factors.variable(f.name()), n));
+        Variable<org.tensorflow.types.TUint8> packed = PackedBits.variable(target, exported, f.type(),
+            PackedBits.fetch(trained, factors.variable(f.name()), f));
         vars.add(packed);
         long[] shape = java.util.Arrays.stream(f.shape()).asLongStream().toArray();
-        unpacked.put(f.name(), target.dtypes.cast(PackedBits.unpack(target, packed, n, shape),
-            org.tensorflow.types.TBool.class));
+        unpacked.put(f.name(), target.dtypes.cast(PackedBits.unpack(target, packed, f.type(), n, shape),
+            FactorTensors.tfType(f.type())));
       } else {
         vars.add(ExportedValues.variable(target, exported, trained, factors.variable(f.name())));
       }

@@ -20,7 +20,7 @@ public final class FactorTensors {
     return switch (type) {
       case FLOAT32 -> TFloat32.class;
       case INT32 -> TInt32.class;
-      case UINT8 -> TUint8.class;
+      case UINT8, UINT4, UINT2, UINT1 -> TUint8.class; // codes train unpacked, a byte each
       case BIT -> TBool.class;
     };
   }
@@ -40,7 +40,7 @@ public final class FactorTensors {
     return switch (f.spec().type()) {
       case FLOAT32 -> TFloat32.tensorOf(shape, DataBuffers.of(f.floats(), true, false));
       case INT32 -> TInt32.tensorOf(shape, DataBuffers.of(f.ints(), true, false));
-      case UINT8 -> {
+      case UINT8, UINT4, UINT2, UINT1 -> {
         int[] v = f.ints();
         byte[] b = new byte[v.length];
         for (int i = 0; i < v.length; i++) {
@@ -73,7 +73,7 @@ public final class FactorTensors {
         ((TInt32) t).copyTo(DataBuffers.of(v, false, false));
         yield Factor.ofInts(spec, v);
       }
-      case UINT8 -> {
+      case UINT8, UINT4, UINT2, UINT1 -> {
         byte[] b = new byte[n];
         ((TUint8) t).copyTo(DataBuffers.of(b, false, false));
         int[] v = new int[n];

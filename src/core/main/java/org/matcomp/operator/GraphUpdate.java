@@ -150,7 +150,7 @@ final class GraphUpdate {
       switch (factor.spec().type()) {
         case FLOAT32 -> call.setOutput(i, factor.floats(), shape);
         case INT32 -> call.setOutput(i, factor.ints(), shape);
-        case UINT8 -> {
+        case UINT8, UINT4, UINT2, UINT1 -> {
           int[] v = factor.ints();
           byte[] b = new byte[v.length];
           for (int j = 0; j < v.length; j++) {

@@ -1,5 +1,7 @@
 package org.matcomp.operator;
 
+import org.matcomp.compressor.FactorSpec;
+import org.matcomp.compressor.FactorType;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -10,46 +12,35 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TUint8;
 
 /**
- * Bits (signs, masks) in a serving graph: stored eight to a byte, least significant bit first, in a uint8 variable,
- * and unpacked with stock ops (RightShift, BitwiseAnd) when the graph runs — so an export holds the one bit an entry
- * that the size accounting counts, not the byte a bool tensor takes.
+ * Packed factors (signs, masks, codes narrower than a byte) in a serving graph: stored {@code 8 / bits} entries to a
+ * byte as {@link FactorType} lays them out, in a uint8 variable, and unpacked with stock ops (RightShift by a constant
+ * vector of shifts, BitwiseAnd) when the graph runs — so an export holds the bits an entry that the size accounting
+ * counts, not the byte a bool or uint8 tensor takes.
  */
 final class PackedBits {
   private PackedBits() {}
 
-  /** {@code bits} (0 or 1 each) packed eight to a byte, LSB first. */
-  static byte[] pack(int[] bits) {
-    byte[] out = new byte[(bits.length + 7) / 8];
-    for (int i = 0; i < bits.length; i++) {
-      if (bits[i] != 0) {
-        out[i >>> 3] |= (byte) (1 << (i & 7));
-      }
-    }
-    return out;
-  }
-
-  /** A uint8 variable called {@code name} in {@code target} holding {@code bits} packed. */
-  static Variable<TUint8> variable(Ops target, String name, int[] bits) {
-    byte[] packed = pack(bits);
+  /** A uint8 variable called {@code name} in {@code target} holding {@code entries} packed as {@code type}. */
+  static Variable<TUint8> variable(Ops target, String name, FactorType type, int[] entries) {
+    byte[] packed = type.pack(entries);
     return target.withName(name).variable(target.constant(Shape.of(packed.length),
         DataBuffers.of(packed, true, false)));
   }
 
-  /** The first {@code n} bits of {@code packed} as int32 0/1, reshaped to {@code shape}. */
-  static Operand<TInt32> unpack(Ops tf, Operand<TUint8> packed, long n, long... shape) {
+  /** The first {@code n} entries of {@code packed} (packed as {@code type}) as int32, reshaped to {@code shape}. */
+  static Operand<TInt32> unpack(Ops tf, Operand<TUint8> packed, FactorType type, long n, long... shape) {
     Operand<TInt32> bytes = tf.expandDims(tf.dtypes.cast(packed, TInt32.class), tf.constant(-1));
-    Operand<TInt32> bits = tf.bitwise.bitwiseAnd(
-        tf.bitwise.rightShift(bytes, tf.constant(new int[] {0, 1, 2, 3, 4, 5, 6, 7})), tf.constant(1));
-    Operand<TInt32> flat = tf.slice(tf.reshape(bits, tf.constant(new int[] {-1})), tf.constant(new int[] {0}),
+    Operand<TInt32> entries = tf.bitwise.bitwiseAnd(tf.bitwise.rightShift(bytes, tf.constant(type.shifts())),
+        tf.constant((int) type.maxValue()));
+    Operand<TInt32> flat = tf.slice(tf.reshape(entries, tf.constant(new int[] {-1})), tf.constant(new int[] {0}),
         tf.constant(new int[] {Math.toIntExact(n)}));
     return tf.reshape(flat, tf.constant(shape));
   }
 
-  /** The values of a bool or 0/1 variable of {@code trained} as ints. */
-  static int[] fetch(Session trained, Variable<?> v, int n) {
+  /** The values of factor {@code spec}'s variable {@code v} in {@code trained} as ints (bool, uint8 or int32). */
+  static int[] fetch(Session trained, Variable<?> v, FactorSpec spec) {
     try (var r = trained.runner().fetch(v).run()) {
-      return FactorTensors.fromTensor(new org.matcomp.compressor.FactorSpec("bits",
-          org.matcomp.compressor.FactorType.BIT, new int[] {n}, false), r.get(0)).ints();
+      return FactorTensors.fromTensor(spec, r.get(0)).ints();
     }
   }
 }

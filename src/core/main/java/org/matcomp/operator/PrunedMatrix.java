@@ -215,7 +215,8 @@ public final class PrunedMatrix implements CompressedWeight {
     Operand<TFloat32> flat;
     if (layout.get(1).type() == org.matcomp.compressor.FactorType.BIT) {
       Operand<org.tensorflow.types.TInt32> used = PackedBits.unpack(target,
-          PackedBits.variable(target, prefix + "_bitmap", bits), (long) rows * cols, (long) rows * cols);
+          PackedBits.variable(target, prefix + "_bitmap", org.matcomp.compressor.FactorType.BIT, bits),
+          org.matcomp.compressor.FactorType.BIT, (long) rows * cols, (long) rows * cols);
       // Entry i holds value number cumsum(bits)[i] − 1 when its bit is set; slot 0 of the padded values is the 0
       // every pruned entry reads.
       Operand<org.tensorflow.types.TInt32> slot = target.math.mul(target.math.cumsum(used, target.constant(0)), used);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.savedmodel.export.ModelExporter;
@@ -76,7 +77,9 @@ public final class CompressedForms {
       names.add(m.name() + "_" + method.replace('-', '_') + "_" + s.role());
     }
     replacements.add(new Replacement(m.variable(), form, stored, names, m.rows(), m.cols()));
-    long paramsAfter = stored.stream().mapToLong(s -> s.value().elements()).sum();
+    // Codes count one parameter each however tightly they are packed; a bitmap counts its bytes, as it always has.
+    long paramsAfter = stored.stream()
+        .mapToLong(s -> s.spec().type() == FactorType.BIT ? s.value().elements() : s.spec().entries()).sum();
     return new MatrixOutcome(m.name(), m.rows(), m.cols(), m.variable().shape(), method, true, null,
         m.denseBytes(), after, (long) m.rows() * m.cols(), paramsAfter, a.relativeErrorTo(f.product()),
         f.diagnostics(), stored, m.consumers());

@@ -14,8 +14,8 @@ import org.matcomp.linalg.FloatMatrix;
 
 /**
  * A matrix A (rows × cols) as a k-sparse code Z (rows × atoms, stored as k index/value slots per row) times a
- * dictionary D (atoms × cols): A ≈ Z·D. Factors, in order: {@code code_indices} (rows × k, fixed; UINT8 for up
- * to 256 atoms, else INT32),
+ * dictionary D (atoms × cols): A ≈ Z·D. Factors, in order: {@code code_indices} (rows × k, fixed; ⌈log2 atoms⌉
+ * bits rounded to 1, 2, 4 or 8 up to 256 atoms, else INT32),
  * {@code code_values} (rows × k, FLOAT32, trainable), {@code dictionary} (atoms × cols, FLOAT32, trainable). Rows
  * coded with fewer than k atoms carry (index 0, value 0) in their unused slots, so every reader may sum all k slots.
  *

@@ -41,7 +41,7 @@ final class CodebookLayout {
   }
 
   static List<FactorSpec> specs(int rows, int cols, int blockSize, int clusters, boolean withMask) {
-    // As the reference: uint8 codes when rank ≤ 256.
+    // The reference stores uint8 codes up to 256 clusters; issue 16 packs them to the bits K needs.
     FactorType codeType = FactorType.indexFor(clusters);
     List<FactorSpec> out = new ArrayList<>();
     out.add(FactorSpec.trainableFloat(CODEBOOK, clusters, blockSize));

@@ -16,7 +16,8 @@ import org.matcomp.compressor.Method;
 /**
  * A codebook matrix: A (m×n) cut into 1×b blocks along rows, each block replaced by one of k codewords.
  *
- * <p>Factors: {@code codebook} (k×b float32, trainable), {@code codes} (m×n/b, uint8 when k ≤ 256, else int32, fixed)
+ * <p>Factors: {@code codebook} (k×b float32, trainable), {@code codes} (m×n/b, ⌈log2 k⌉ bits rounded to 1, 2, 4
+ * or 8 while k ≤ 256, else int32, fixed)
  * and, for k-means + pruning with b &gt; 1 only, {@code mask} (m×n bits, fixed). Product rule:
  * W = reshape(gather(codebook, codes), m×n), then W ⊙ mask when a mask is present. For k-means + pruning, codebook
  * row {@link #zeroCode()} is the pinned zero codeword and must stay exactly 0 while the codebook trains (multiply the

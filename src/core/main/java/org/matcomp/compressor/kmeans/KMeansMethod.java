@@ -10,13 +10,16 @@ import org.matcomp.compressor.BaseMethod;
 import org.matcomp.compressor.MethodParameters;
 import org.matcomp.compressor.ProductRule;
 
-/** graph_compression's option 4: codebook[codes]: K codewords of 1×b blocks, one code a block (uint8 for K ≤ 256). */
+/**
+ * graph_compression's option 4: codebook[codes]: K codewords of 1×b blocks, one code a block (⌈log2 K⌉ bits: 1, 2, 4
+ * or 8, int32 past 256).
+ */
 public final class KMeansMethod extends BaseMethod {
   public static final KMeansMethod INSTANCE = new KMeansMethod();
 
   private KMeansMethod() {
     super("kmeans", OptionalInt.of(4), 
-        "codebook[codes]: K codewords of 1×b blocks, one code a block (uint8 for K ≤ 256)",
+        "codebook[codes]: K codewords of 1×b blocks, one code a block (⌈log2 K⌉ bits: 1, 2, 4 or 8; int32 past 256)",
         Set.of("num_clusters", "kmeans_init", "kmeans_zero_pin"),
         Map.of("--clusters", "absolute_rank", "--init", "kmeans_init"));
   }

@@ -10,8 +10,8 @@ import org.tensorflow.proto.DataType;
 
 /**
  * Emits a product rule's {@link Expr} as NodeDefs — the SavedModel interpreter, twin of the training graph's. Stored
- * factors are decoded where they are read: byte codes widened to int32, bitmaps (eight entries a byte, LSB first)
- * unpacked with RightShift and BitwiseAnd. Equal subexpressions are emitted once.
+ * factors are decoded where they are read: byte codes widened to int32, packed codes and bitmaps (8 / bits entries a
+ * byte, LSB first) unpacked with RightShift and BitwiseAnd. Equal subexpressions are emitted once.
  */
 final class ExprEmitter {
   /** A stored factor readable here: the tensor reference and its logical spec. */
@@ -96,7 +96,7 @@ final class ExprEmitter {
     throw new IllegalArgumentException("no NodeDef form for " + e.getClass().getSimpleName());
   }
 
-  /** A stored factor at its logical type: floats as stored, integers as int32, bitmaps unpacked to 0/1. */
+  /** A stored factor at its logical type: floats as stored, integers as int32, packed codes and bitmaps unpacked. */
   private String read(String role) {
     FactorRef f = factors.get(role);
     if (f == null) {
@@ -106,17 +106,22 @@ final class ExprEmitter {
     return switch (type) {
       case FLOAT32, INT32 -> f.ref();
       case UINT8 -> ops.cast(f.ref(), DataType.DT_UINT8, DataType.DT_INT32);
-      case BIT -> unpackBits(f);
+      case UINT4, UINT2, UINT1, BIT -> unpack(f);
     };
   }
 
-  private String unpackBits(FactorRef f) {
+  /**
+   * A packed factor's entries as int32 in its logical shape: each byte shifted right by every entry's offset in it
+   * (a constant vector), masked to the entry's width, flattened in entry order and cut to the entries stored.
+   */
+  private String unpack(FactorRef f) {
+    FactorType type = f.spec().type();
     int n = Math.toIntExact(f.spec().entries());
     String bytes = ops.cast(f.ref(), DataType.DT_UINT8, DataType.DT_INT32);
     String column = ops.expandDims(bytes, -1, DataType.DT_INT32);
-    String shifted = ops.rightShift(column, ops.constInt32(0, 1, 2, 3, 4, 5, 6, 7), DataType.DT_INT32);
-    String bits = ops.bitwiseAnd(shifted, ops.constInt32Scalar(1), DataType.DT_INT32);
-    String flat = ops.reshape(null, bits, ops.constInt32(-1), DataType.DT_INT32);
+    String shifted = ops.rightShift(column, ops.constInt32(type.shifts()), DataType.DT_INT32);
+    String entries = ops.bitwiseAnd(shifted, ops.constInt32Scalar((int) type.maxValue()), DataType.DT_INT32);
+    String flat = ops.reshape(null, entries, ops.constInt32(-1), DataType.DT_INT32);
     String used = ops.slice(flat, ops.constInt32(0), ops.constInt32(n), DataType.DT_INT32);
     return ops.reshape(null, used, ops.constInt32(f.spec().shape()), DataType.DT_INT32);
   }

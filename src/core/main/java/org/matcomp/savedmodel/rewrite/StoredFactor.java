@@ -5,8 +5,9 @@ import org.matcomp.savedmodel.export.TensorValue;
 
 /**
  * One factor of a compressed matrix as exported: its role ({@code B}, {@code codes}, {@code mask}, ...), which also
- * names its variable, the logical spec it is read back as, and its value in the dtype it is stored in (uint8 codes
- * stay one byte each, a bit mask is packed eight entries a byte).
+ * names its variable, the logical spec it is read back as, and its value in the dtype it is stored in (8-bit codes
+ * stay one byte each; narrower codes and bit masks are packed into a 1-D uint8 vector as {@link
+ * org.matcomp.compressor.FactorType} lays them out).
  */
 public record StoredFactor(String role, TensorValue value, FactorSpec spec) {
   public long bytes() {
@@ -20,14 +21,13 @@ public record StoredFactor(String role, TensorValue value, FactorSpec spec) {
       case FLOAT32 -> TensorValue.ofFloats(shape, floats);
       case INT32 -> TensorValue.ofInts(shape, ints);
       case UINT8 -> TensorValue.ofUnsignedBytes(shape, ints);
-      case BIT -> {
-        int[] packed = new int[(ints.length + 7) / 8];
-        for (int i = 0; i < ints.length; i++) {
-          if (ints[i] != 0) {
-            packed[i >>> 3] |= 1 << (i & 7);
-          }
+      case UINT4, UINT2, UINT1, BIT -> {
+        byte[] packed = spec.type().pack(ints);
+        int[] bytes = new int[packed.length];
+        for (int i = 0; i < packed.length; i++) {
+          bytes[i] = packed[i] & 0xff;
         }
-        yield TensorValue.ofUnsignedBytes(new long[] {packed.length}, packed);
+        yield TensorValue.ofUnsignedBytes(new long[] {bytes.length}, bytes);
       }
     };
     return new StoredFactor(spec.name(), value, spec);

@@ -75,6 +75,23 @@ public class KMeansCompressorTest {
     assertEquals(new CompressedSize(1200, 4800, 256 * 2 + 600, 256 * 2 * 4 + 600), f.size());
   }
 
+  /** Issue 16's acceptance: codes take ⌈log2 K⌉ bits, so 16 clusters store at ≥ 7.5×, 4 clusters at ≥ 14×. */
+  @Test
+  void codesArePackedToTheBitsTheClustersNeed() {
+    FloatMatrix a = gaussian(256, 256, 7);
+    // 65 536 four-bit codes (32 768 bytes) + 16 floats, against 262 144 bytes dense: 7.98×.
+    CompressedSize k16 = KMeansCompressor.builder().clusters(16).build().compress("W", a).size();
+    assertEquals(new CompressedSize(65536, 262144, 16 + 65536, 64 + 32768), k16);
+    assertTrue(k16.ratio() >= 7.5, "k=16: " + k16.ratio());
+    // two-bit codes: 16 384 bytes + 4 floats, 15.98×.
+    CompressedSize k4 = KMeansCompressor.builder().clusters(4).build().compress("W", a).size();
+    assertEquals(new CompressedSize(65536, 262144, 4 + 65536, 16 + 16384), k4);
+    assertTrue(k4.ratio() >= 14, "k=4: " + k4.ratio());
+    // 17 clusters need the fifth bit, so a byte a code: 3.99×.
+    assertEquals(FactorType.UINT8, KMeansCompressor.builder().clusters(17).build().layout("W", 256, 256).get(1).type());
+    assertEquals(FactorType.UINT1, KMeansCompressor.builder().clusters(2).build().layout("W", 256, 256).get(1).type());
+  }
+
   @Test
   void zeroPinningGivesAnExactZeroCodeword() {
     FloatMatrix a = gaussian(32, 32, 6);
