@@ -15,7 +15,7 @@ import numpy as np
 
 
 def load(d, name):
-    """A factor's array; codes narrower than a byte are unpacked from the bytes matcomp wrote them in."""
+    """A factor's array; codes and bits narrower than a byte are unpacked from the bytes matcomp wrote them in."""
     a = np.load(os.path.join(d, name + ".npy"))
     packing = os.path.join(d, name + ".packing.json")
     if not os.path.exists(packing):
@@ -26,7 +26,8 @@ def load(d, name):
     n = int(np.prod(shape))
     # Entry i is bits [i*bits, (i+1)*bits) of the bytes' little-endian bit stream, least significant bit first.
     stream = np.unpackbits(a, bitorder="little")[: n * bits].reshape(n, bits).astype(np.int64)
-    return (stream @ (1 << np.arange(bits))).reshape(shape)
+    values = (stream @ (1 << np.arange(bits))).reshape(shape)
+    return values.astype(bool) if p.get("dtype") == "bool" else values
 
 
 def rebuild(d, method, shape):

@@ -18,10 +18,11 @@ import org.matcomp.io.WorkDirectory;
  * Writes a factorisation's factors as {@code <name>.npy} files into a directory, all or nothing: they are written in a
  * {@link WorkDirectory} beside it and the directory is moved into place in one rename.
  *
- * <p>Codes narrower than a byte are written as they are counted: {@code <name>.npy} holds the packed bytes (a flat
- * uint8 vector, {@link FactorType}'s layout, which is NumPy's {@code unpackbits(bitorder="little")} bit stream cut
- * into {@code bits}-bit little-endian entries), and {@code <name>.packing.json} beside it says how to read them:
- * {@code {"bits": 4, "shape": [rows, cols]}}. {@code python-interop/load_factors.py} unpacks them.
+ * <p>Factors narrower than a byte — codes, and the bits of masks and sign matrices — are written as they are
+ * counted: {@code <name>.npy} holds the packed bytes (a flat uint8 vector, {@link FactorType}'s layout, which is
+ * NumPy's {@code unpackbits(bitorder="little")} bit stream cut into {@code bits}-bit little-endian entries), and
+ * {@code <name>.packing.json} beside it says how to read them: {@code {"bits": 4, "shape": [rows, cols]}}, with
+ * {@code "dtype": "bool"} for bits. {@code python-interop/load_factors.py} unpacks them.
  */
 final class FactorFiles {
   private FactorFiles() {}
@@ -56,7 +57,7 @@ final class FactorFiles {
       for (Factor f : factors) {
         Path file = staged.resolve(f.name() + ".npy");
         Files.write(file, Npy.toBytes(toArray(f)));
-        if (packsCodes(f.spec().type())) {
+        if (f.spec().type().packed()) {
           Files.writeString(staged.resolve(f.name() + ".packing.json"), packing(f.spec()));
         }
         written.add(target.resolve(file.getFileName()));
@@ -67,22 +68,19 @@ final class FactorFiles {
     }
   }
 
-  private static boolean packsCodes(FactorType type) {
-    return type.packed() && type != FactorType.BIT;
-  }
-
   /** What a reader needs to unpack a packed factor's bytes: the bits an entry and the shape they fill. */
   static String packing(FactorSpec spec) {
     StringBuilder shape = new StringBuilder();
     for (int d : spec.shape()) {
       shape.append(shape.length() == 0 ? "" : ", ").append(d);
     }
-    return String.format("{\"bits\": %d, \"shape\": [%s]}%n", spec.type().bitsPerEntry(), shape);
+    return String.format("{\"bits\": %d, \"shape\": [%s]%s}%n", spec.type().bitsPerEntry(), shape,
+        spec.type() == FactorType.BIT ? ", \"dtype\": \"bool\"" : "");
   }
 
   /**
-   * The array a factor is stored as: float32, int32, uint8, packed uint8 bytes for codes narrower than a byte, or
-   * bool for bits (a mask stays one byte an entry in these files, for NumPy's boolean indexing).
+   * The array a factor is stored as: float32, int32, uint8, or packed uint8 bytes for codes and bits narrower than a
+   * byte.
    */
   public static NpyArray toArray(Factor f) {
     FactorSpec spec = f.spec();
@@ -102,17 +100,9 @@ final class FactorFiles {
         }
         yield NpyArray.ofUnsignedBytes(shape, b);
       }
-      case UINT4, UINT2, UINT1 -> {
+      case UINT4, UINT2, UINT1, BIT -> {
         byte[] packed = spec.type().pack(f.ints());
         yield NpyArray.ofUnsignedBytes(new long[] {packed.length}, packed);
-      }
-      case BIT -> {
-        int[] v = f.ints();
-        boolean[] b = new boolean[v.length];
-        for (int i = 0; i < v.length; i++) {
-          b[i] = v[i] != 0;
-        }
-        yield NpyArray.ofBooleans(shape, b);
       }
     };
   }

@@ -98,6 +98,32 @@ class FactorCommandTest {
     assertEquals(16 * 4, Npy.read(out.resolve("codebook.npy")).floatData().length * 4);
   }
 
+  /**
+   * Pruning to half of 31×17: the mask is written one bit an entry (527 bits in 66 bytes) with its packing beside it,
+   * and the kept values and the mask bytes add up to compressed_bytes.
+   */
+  @Test
+  void pruningMasksAreWrittenOneBitAnEntry() throws Exception {
+    Path a = matrix(31, 17, 5);
+    Path out = dir.resolve("p");
+    Path json = dir.resolve("p.json");
+    Run r = run("factor", "--method", "prune", "--sparsity", "0.5", "--input", a.toString(), "--output",
+        out.toString(), "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    NpyArray mask = Npy.read(out.resolve("mask.npy"));
+    assertArrayEquals(new long[] {66}, mask.shape());
+    assertEquals("{\"bits\": 1, \"shape\": [31, 17], \"dtype\": \"bool\"}",
+        Files.readString(out.resolve("mask.packing.json")).strip());
+    int kept = 0;
+    for (byte b : mask.byteData()) {
+      kept += Integer.bitCount(b & 0xFF);
+    }
+    NpyArray values = Npy.read(out.resolve("values.npy"));
+    assertEquals(kept, values.floatData().length);
+    assertEquals(4L * kept + 66, o.get("compressed_bytes").getAsLong());
+  }
+
   @Test
   void specRankKeepsTheReferencePercentageMeaning() throws Exception {
     Path a = matrix(40, 16, 2);
