@@ -199,6 +199,20 @@ final class FineTuneGraph implements AutoCloseable {
     return n;
   }
 
+  /** The feeds of one batch: each signature input and the labels; the tensors made are added to {@code open}. */
+  Map<Operand<?>, Tensor> feeds(TrainingData.Batch b, List<Tensor> open) {
+    Map<Operand<?>, Tensor> feeds = new LinkedHashMap<>();
+    for (Map.Entry<String, Output<?>> in : inputs.entrySet()) {
+      Tensor t = b.inputs().get(in.getKey()).toTensor();
+      open.add(t);
+      feeds.put(in.getValue(), t);
+    }
+    Tensor t = b.labels().toTensor();
+    open.add(t);
+    feeds.put(labels, t);
+    return feeds;
+  }
+
   @Override
   public void close() {
     constants.forEach(Tensor::close);

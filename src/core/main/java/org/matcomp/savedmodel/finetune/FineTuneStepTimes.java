@@ -38,6 +38,7 @@ public record FineTuneStepTimes(double baselineMillis, double denseMillis, doubl
     TrainingData.Batch batch = p.train().epoch(0, o.batch(), o.seed()).get(0);
     try (SavedModelBundle original = p.dir().load()) {
       Map<String, TensorValue> values = VariableReader.read(original, p.graph().servingVariables());
+      // the post-hoc replay is built but never run here: zeros stand in for the compressor's product
       Map<String, FloatMatrix> postHoc = new LinkedHashMap<>();
       for (WeightMatrix m : p.chosen().values()) {
         postHoc.put(m.name(), FloatMatrix.zeros(m.rows(), m.cols()));
@@ -82,15 +83,7 @@ public record FineTuneStepTimes(double baselineMillis, double denseMillis, doubl
   private static double time(Session s, FineTuneGraph g, TrainingData.Batch batch, int runs) {
     List<Tensor> open = new ArrayList<>();
     try {
-      Map<Operand<?>, Tensor> feeds = new LinkedHashMap<>();
-      g.inputs.forEach((name, in) -> {
-        Tensor t = batch.inputs().get(name).toTensor();
-        open.add(t);
-        feeds.put(in, t);
-      });
-      Tensor labels = batch.labels().toTensor();
-      open.add(labels);
-      feeds.put(g.labels, labels);
+      Map<Operand<?>, Tensor> feeds = g.feeds(batch, open);
       Phase phase = g.trainer.phase(s);
       double[] millis = new double[runs];
       for (int i = -Math.max(3, runs / 2); i < runs; i++) {

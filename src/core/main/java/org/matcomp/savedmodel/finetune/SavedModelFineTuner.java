@@ -29,7 +29,6 @@ import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.LayerPattern;
 import org.matcomp.spec.UpdateOption;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -232,7 +231,7 @@ public final class SavedModelFineTuner {
       TrainingData.Batch b = batches.get(next++);
       List<Tensor> open = new ArrayList<>();
       try {
-        Map<Operand<?>, Tensor> feeds = feeds(g, b, open);
+        Map<Operand<?>, Tensor> feeds = g.feeds(b, open);
         var r = g.trainer.step(session, step, feeds);
         listener.stepped(step, r.loss(), r.phase());
         if (r.phase() != last) {
@@ -246,19 +245,6 @@ public final class SavedModelFineTuner {
     }
   }
 
-  private static Map<Operand<?>, Tensor> feeds(FineTuneGraph g, TrainingData.Batch b, List<Tensor> open) {
-    Map<Operand<?>, Tensor> feeds = new LinkedHashMap<>();
-    for (Map.Entry<String, Output<?>> in : g.inputs.entrySet()) {
-      Tensor t = b.inputs().get(in.getKey()).toTensor();
-      open.add(t);
-      feeds.put(in.getValue(), t);
-    }
-    Tensor labels = b.labels().toTensor();
-    open.add(labels);
-    feeds.put(g.labels, labels);
-    return feeds;
-  }
-
   /** The metric over the whole eval set, as the mean of the chunks' metrics weighted by their sizes. */
   private static double evaluate(Session session, FineTuneGraph g, Operand<TFloat32> metric, TrainingData eval,
       int chunk) {
@@ -268,7 +254,7 @@ public final class SavedModelFineTuner {
       List<Tensor> open = new ArrayList<>();
       try {
         Session.Runner runner = session.runner();
-        feeds(g, b, open).forEach(runner::feed);
+        g.feeds(b, open).forEach(runner::feed);
         try (var r = runner.fetch(metric).run()) {
           sum += ((TFloat32) r.get(0)).getFloat() * (double) b.size();
           n += b.size();
@@ -331,7 +317,7 @@ public final class SavedModelFineTuner {
         try (var result = function.call(inputs)) {
           Tensor served = result.get(output.name()).orElseThrow();
           Session.Runner runner = session.runner();
-          feeds(g, b, open).forEach(runner::feed);
+          g.feeds(b, open).forEach(runner::feed);
           runner.feed(g.outsideOutput, served);
           try (var r = runner.fetch(g.outputs.get(Phase.COMPRESSED)).fetch(g.outsideMetric).run()) {
             float[] want = TensorValue.of(r.get(0)).floats();
