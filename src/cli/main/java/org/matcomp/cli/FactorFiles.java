@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
+import org.matcomp.compressor.HalfPrecision;
 import org.matcomp.io.Npy;
 import org.matcomp.io.NpyArray;
 import org.matcomp.io.WorkDirectory;
@@ -59,6 +60,8 @@ final class FactorFiles {
         Files.write(file, Npy.toBytes(toArray(f)));
         if (f.spec().type().packed()) {
           Files.writeString(staged.resolve(f.name() + ".packing.json"), packing(f.spec()));
+        } else if (f.spec().type() == FactorType.BFLOAT16) {
+          Files.writeString(staged.resolve(f.name() + ".packing.json"), "{\"dtype\": \"bfloat16\"}\n");
         }
         written.add(target.resolve(file.getFileName()));
       }
@@ -78,6 +81,14 @@ final class FactorFiles {
         spec.type() == FactorType.BIT ? ", \"dtype\": \"bool\"" : "");
   }
 
+  private static short[] halfBits(float[] v, boolean bfloat16) {
+    short[] out = new short[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = bfloat16 ? HalfPrecision.toBfloat16Bits(v[i]) : HalfPrecision.toHalfBits(v[i]);
+    }
+    return out;
+  }
+
   /**
    * The array a factor is stored as: float32, int32, uint8, or packed uint8 bytes for codes and bits narrower than a
    * byte.
@@ -91,6 +102,9 @@ final class FactorFiles {
     }
     return switch (spec.type()) {
       case FLOAT32 -> NpyArray.ofFloats(shape, f.floats());
+      case FLOAT16 -> NpyArray.ofHalfBits(shape, halfBits(f.floats(), false));
+      // NumPy has no bfloat16: its bits as uint16, which load_factors.py widens (the packing file says so)
+      case BFLOAT16 -> NpyArray.ofUnsignedShorts(shape, halfBits(f.floats(), true));
       case INT32 -> NpyArray.ofInts(shape, f.ints());
       case UINT8 -> {
         int[] v = f.ints();

@@ -305,7 +305,7 @@ final class TrainCommand implements Callable<Integer> {
    */
   private CompressionSpec spec(SpecOptions specOptions, long steps) {
     CompressionSpec.Builder defaults = CompressionSpec.builder()
-        .name("train_" + specOptions.method().name().replace('-', '_'))
+        .name("train_" + specOptions.method().identifier())
         .beginCompressionStep(Math.max(1, steps * 2 / 5))
         .endCompressionStep(-1)
         .compressionFrequency(Math.max(1, Math.min(20, steps * 2 / 5 / 20)))

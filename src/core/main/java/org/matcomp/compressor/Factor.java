@@ -3,7 +3,7 @@ package org.matcomp.compressor;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * One factor's values: floats for {@link FactorType#FLOAT32}, ints for the integer types (codes held unpacked for
+ * One factor's values: floats for the float types (rounded to what a narrower float type stores), ints for the integer types (codes held unpacked for
  * computation, one int an entry, and stored at the type's width), 0/1 for {@link FactorType#BIT}. Immutable: arrays
  * are copied in and out.
  */
@@ -19,14 +19,20 @@ public final class Factor {
   }
 
   public static Factor ofFloats(FactorSpec spec, float[] values) {
-    checkArgument(spec.type() == FactorType.FLOAT32, "factor %s is %s, not float", spec.name(), spec.type());
+    checkArgument(spec.type().isFloat(), "factor %s is %s, not float", spec.name(), spec.type());
     checkArgument(values.length == spec.entries(), "factor %s needs %s values, got %s", spec.name(), spec.entries(),
         values.length);
-    return new Factor(spec, values.clone(), null);
+    float[] v = values.clone();
+    if (spec.type().isNarrowFloat()) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = spec.type().round(v[i]);
+      }
+    }
+    return new Factor(spec, v, null);
   }
 
   public static Factor ofInts(FactorSpec spec, int[] values) {
-    checkArgument(spec.type() != FactorType.FLOAT32, "factor %s is float, not integer", spec.name());
+    checkArgument(!spec.type().isFloat(), "factor %s is %s, not integer", spec.name(), spec.type());
     checkArgument(values.length == spec.entries(), "factor %s needs %s values, got %s", spec.name(), spec.entries(),
         values.length);
     long max = spec.type().maxValue();

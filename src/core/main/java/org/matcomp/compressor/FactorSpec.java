@@ -24,7 +24,7 @@ public final class FactorSpec {
     this.type = Objects.requireNonNull(type);
     this.shape = shape.clone();
     this.trainable = trainable;
-    checkArgument(!trainable || type == FactorType.FLOAT32, "factor %s: only float factors can train", name);
+    checkArgument(!trainable || type.isFloat(), "factor %s: only float factors can train", name);
   }
 
   public static FactorSpec trainableFloat(String name, int... shape) {
@@ -41,6 +41,16 @@ public final class FactorSpec {
 
   public int[] shape() {
     return shape.clone();
+  }
+
+  /** This factor stored as {@code newType} (a coder narrowing a float factor). */
+  public FactorSpec withType(FactorType newType) {
+    return new FactorSpec(name, newType, shape, trainable && newType.isFloat());
+  }
+
+  /** This factor under another name (a coder's factor named after the one it codes). */
+  public FactorSpec renamed(String newName) {
+    return new FactorSpec(newName, type, shape, trainable);
   }
 
   public boolean trainable() {

@@ -12,6 +12,13 @@ import static com.google.common.base.Preconditions.checkArgument;
  */
 public enum FactorType {
   FLOAT32(32),
+  /**
+   * IEEE half precision: floats stored in two bytes. Trains as a float32 shadow read through its rounding (a
+   * straight-through estimator), so the graph computes with the values that are stored.
+   */
+  FLOAT16(16),
+  /** bfloat16 (float32's exponent, 8 bits of mantissa): floats in two bytes; trains as {@link #FLOAT16} does. */
+  BFLOAT16(16),
   INT32(32),
   /** Codes into a table (a codebook, a dictionary) of at most 256 entries, and int8's quantised weights. */
   UINT8(8),
@@ -34,6 +41,26 @@ public enum FactorType {
     return bits;
   }
 
+  /** Whether entries are floats (of any width): such factors hold float values and can train. */
+  public boolean isFloat() {
+    return this == FLOAT32 || this == FLOAT16 || this == BFLOAT16;
+  }
+
+  /** Whether entries are floats stored narrower than float32, and read through a rounding while training. */
+  public boolean isNarrowFloat() {
+    return this == FLOAT16 || this == BFLOAT16;
+  }
+
+  /** {@code v} as this float type stores it (float32 unchanged). */
+  public float round(float v) {
+    return switch (this) {
+      case FLOAT32 -> v;
+      case FLOAT16 -> HalfPrecision.roundToHalf(v);
+      case BFLOAT16 -> HalfPrecision.roundToBfloat16(v);
+      default -> throw new IllegalArgumentException(this + " is not a float type");
+    };
+  }
+
   /** Whether entries share bytes when stored (fewer than eight bits an entry). */
   public boolean packed() {
     return bits < 8;
@@ -41,7 +68,7 @@ public enum FactorType {
 
   /** The largest entry an integer type holds. */
   public long maxValue() {
-    checkArgument(this != FLOAT32, "float32 has no integer range");
+    checkArgument(!isFloat(), "%s has no integer range", this);
     return this == INT32 ? Integer.MAX_VALUE : (1L << bits) - 1;
   }
 

@@ -41,15 +41,16 @@ public interface Factorization {
    */
   default Factorization requireFinite(String name) {
     for (Factor f : factors()) {
-      if (f.spec().type() != FactorType.FLOAT32) {
+      if (!f.spec().type().isFloat()) {
         continue;
       }
       float[] v = f.floats();
       for (int i = 0; i < v.length; i++) {
         if (!Float.isFinite(v[i])) {
-          throw new IllegalArgumentException(String.format("%s: factor %s of %s overflows float32 (%s at entry %d):"
-              + " the matrix's entries are too close to the float32 limit %s; scale it down", name, f.name(),
-              method().name(), v[i], i, Float.MAX_VALUE));
+          throw new IllegalArgumentException(String.format("%s: factor %s of %s overflows %s (%s at entry %d):"
+              + " the matrix's entries are too close to that type's limit (%s); scale it down", name, f.name(),
+              method().name(), f.spec().type().name().toLowerCase(java.util.Locale.ROOT), v[i], i,
+              f.spec().type() == FactorType.FLOAT16 ? 65504f : Float.MAX_VALUE));
         }
       }
     }

@@ -17,6 +17,14 @@ public interface Method {
   /** The name on the command line, in hparam-free specs and in reports ({@code lowrank}, {@code kmeans}, ...). */
   String name();
 
+  /**
+   * The name as it may appear inside TF node and variable names ({@code kmeans-prune} → {@code kmeans_prune},
+   * {@code prune+kmeans} → {@code prune_kmeans}).
+   */
+  default String identifier() {
+    return name().replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
   /** graph_compression's {@code compression_option}, if the reference has this method. */
   OptionalInt optionCode();
 

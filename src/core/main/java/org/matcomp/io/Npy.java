@@ -169,7 +169,7 @@ public final class Npy {
     switch (dtype) {
       case FLOAT32 -> b.asFloatBuffer().put((float[]) raw);
       case FLOAT64 -> b.asDoubleBuffer().put((double[]) raw);
-      case INT16 -> b.asShortBuffer().put((short[]) raw);
+      case INT16, UINT16, FLOAT16 -> b.asShortBuffer().put((short[]) raw);
       case INT32 -> b.asIntBuffer().put((int[]) raw);
       case INT64 -> b.asLongBuffer().put((long[]) raw);
       case UINT8, BOOL -> b.put((byte[]) raw);
@@ -287,7 +287,9 @@ public final class Npy {
         b.asDoubleBuffer().get(v);
         return v;
       }
-      case INT16: {
+      case INT16:
+      case UINT16:
+      case FLOAT16: {
         short[] v = new short[count];
         b.asShortBuffer().get(v);
         return v;

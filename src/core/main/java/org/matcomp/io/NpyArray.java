@@ -36,6 +36,16 @@ public final class NpyArray {
     return new NpyArray(checkedShape(shape, data.length), NpyDtype.INT16, data.clone());
   }
 
+  /** Half-precision floats given as their binary16 bits. */
+  public static NpyArray ofHalfBits(long[] shape, short[] bits) {
+    return new NpyArray(checkedShape(shape, bits.length), NpyDtype.FLOAT16, bits.clone());
+  }
+
+  /** Unsigned 16-bit entries (e.g. bfloat16 bits): entry i is {@code data[i] & 0xFFFF}. */
+  public static NpyArray ofUnsignedShorts(long[] shape, short[] data) {
+    return new NpyArray(checkedShape(shape, data.length), NpyDtype.UINT16, data.clone());
+  }
+
   public static NpyArray ofInts(long[] shape, int[] data) {
     return new NpyArray(checkedShape(shape, data.length), NpyDtype.INT32, data.clone());
   }
@@ -199,6 +209,8 @@ public final class NpyArray {
     switch (dtype) {
       case INT16:
         return ((short[]) data)[i];
+      case UINT16:
+        return ((short[]) data)[i] & 0xFFFF;
       case INT32:
         return ((int[]) data)[i];
       case INT64:

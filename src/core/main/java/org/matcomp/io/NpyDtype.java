@@ -9,10 +9,14 @@ import java.util.Optional;
 public enum NpyDtype {
   FLOAT32('f', 4),
   FLOAT64('f', 8),
+  /** IEEE half precision, held as its bits (short[]): NumPy's float16. */
+  FLOAT16('f', 2),
   INT16('i', 2),
   INT32('i', 4),
   INT64('i', 8),
   UINT8('u', 1),
+  /** Unsigned 16-bit entries held in a short[]: the bits of bfloat16 values, which NumPy has no dtype for. */
+  UINT16('u', 2),
   BOOL('b', 1);
 
   private final char kind;

@@ -249,6 +249,12 @@ public final class CompressedMatrix implements CompressedWeight {
         long[] shape = java.util.Arrays.stream(f.shape()).asLongStream().toArray();
         unpacked.put(f.name(), target.dtypes.cast(PackedBits.unpack(target, packed, f.type(), n, shape),
             FactorTensors.tfType(f.type())));
+      } else if (f.type().isNarrowFloat()) {
+        // Two bytes an entry on disk, as size() counts them; the graph widens them to float32 where it reads them.
+        Variable<? extends org.tensorflow.types.family.TType> narrow = ExportedValues.narrowFloatVariable(target,
+            exported, trained, factors.floats(f.name()), f.type());
+        vars.add(narrow);
+        unpacked.put(f.name(), target.dtypes.cast(narrow, TFloat32.class));
       } else {
         vars.add(ExportedValues.variable(target, exported, trained, factors.variable(f.name())));
       }

@@ -34,11 +34,26 @@ public final class FactorVariables {
 
   /**
    * The value of float factor {@code name} for a read path: the variable itself, or, when the graph updates the
-   * factors in the same run (update_option 0), a read that waits for that update.
+   * factors in the same run (update_option 0), a read that waits for that update. A factor stored as a narrower float
+   * is read rounded to that type, with the gradient passed straight through to its float32 variable (the
+   * straight-through estimator of quantisation-aware training), so training sees the values that will be stored.
    */
+  @SuppressWarnings("unchecked")
   public org.tensorflow.Operand<TFloat32> read(org.tensorflow.op.Ops tf, String name) {
+    if (readsInstead.containsKey(name)) {
+      return (org.tensorflow.Operand<TFloat32>) readsInstead.get(name);
+    }
     Variable<TFloat32> v = floats(name);
-    return readGate == null ? v : tf.withControlDependencies(List.of(readGate)).identity(v);
+    org.tensorflow.Operand<TFloat32> value = readGate == null ? v
+        : tf.withControlDependencies(List.of(readGate)).identity(v);
+    FactorType type = spec(name).type();
+    if (!type.isNarrowFloat()) {
+      return value;
+    }
+    Class<? extends org.tensorflow.types.family.TFloating> narrow = type == FactorType.FLOAT16
+        ? org.tensorflow.types.TFloat16.class : org.tensorflow.types.TBfloat16.class;
+    org.tensorflow.Operand<TFloat32> rounded = tf.dtypes.cast(tf.dtypes.cast(value, narrow), TFloat32.class);
+    return tf.math.add(value, tf.stopGradient(tf.math.sub(rounded, value)));
   }
 
   /** Any factor's value for a read path (see {@link #read}). */
@@ -67,7 +82,7 @@ public final class FactorVariables {
   /** A float factor (trainable or not). */
   @SuppressWarnings("unchecked")
   public Variable<TFloat32> floats(String name) {
-    checkArgument(spec(name).type() == FactorType.FLOAT32, "factor %s is %s", name, spec(name).type());
+    checkArgument(spec(name).type().isFloat(), "factor %s is %s", name, spec(name).type());
     return (Variable<TFloat32>) byName.get(name);
   }
 

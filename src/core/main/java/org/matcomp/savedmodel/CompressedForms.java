@@ -74,7 +74,7 @@ public final class CompressedForms {
     }
     List<String> names = new ArrayList<>();
     for (StoredFactor s : stored) {
-      names.add(m.name() + "_" + method.replace('-', '_') + "_" + s.role());
+      names.add(m.name() + "_" + f.method().identifier() + "_" + s.role());
     }
     replacements.add(new Replacement(m.variable(), form, stored, names, m.rows(), m.cols()));
     // Codes count one parameter each however tightly they are packed; a bitmap counts its bytes, as it always has.

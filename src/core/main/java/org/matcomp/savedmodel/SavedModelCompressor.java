@@ -118,6 +118,12 @@ public final class SavedModelCompressor {
         : LayerPattern.select(o.layers().get(), graph.matrices(), WeightMatrix::name);
   }
 
+  /** Low-rank, alone or as the first part of a composition: the methods whose rank the spectrum can pick. */
+  private static boolean lowRankFirst(org.matcomp.compressor.Method m) {
+    return m == LowRankMethod.INSTANCE
+        || m instanceof org.matcomp.compressor.compose.ComposedMethod c && c.first() == LowRankMethod.INSTANCE;
+  }
+
   private static MatrixOutcome compressOne(WeightMatrix m, TensorValue value, InferenceForm form, CompressOptions o,
       List<Replacement> replacements) {
     Optional<String> refused = CompressedForms.refusal(m, form);
@@ -129,7 +135,7 @@ public final class SavedModelCompressor {
     CompressionSpec spec = o.spec();
     Factorization f;
     try {
-      if (spec.method() == LowRankMethod.INSTANCE && o.rankByEnergy()) {
+      if (lowRankFirst(spec.method()) && o.rankByEnergy()) {
         MatrixAdvice advice = MethodAdvisor.advise(m.name(), values, m.rows(), m.cols(), o.energy());
         if (advice.energyRank() < 0) {
           return MatrixOutcome.dense(m, "too large to pick a rank from its spectrum; give --rank");

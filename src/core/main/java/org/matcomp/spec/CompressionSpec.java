@@ -184,7 +184,7 @@ public final class CompressionSpec {
     return rank == s.rank && absoluteRank.equals(s.absoluteRank) && beginCompressionStep == s.beginCompressionStep
         && endCompressionStep == s.endCompressionStep && compressionFrequency == s.compressionFrequency
         && Double.compare(alphaDecrementValue, s.alphaDecrementValue) == 0 && blockSize == s.blockSize
-        && seed == s.seed && name.equals(s.name) && method == s.method && updateOption == s.updateOption
+        && seed == s.seed && name.equals(s.name) && method.equals(s.method) && updateOption == s.updateOption
         && methodParameters.equals(s.methodParameters);
   }
 

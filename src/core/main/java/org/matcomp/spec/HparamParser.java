@@ -46,6 +46,9 @@ final class HparamParser {
     TYPED.put("seed", (b, v) -> b.seed(parseLong("seed", v)));
     // matcomp's own: an absolute size (kept rank, clusters, ...) that the reference's percentage rank cannot say.
     TYPED.put("absolute_rank", (b, v) -> b.absoluteRank(parseInt("absolute_rank", v)));
+    // matcomp's own: the method by name, for methods the reference has no compression_option for (prune, int8,
+    // compositions); written only for those, so reference strings read back unchanged.
+    TYPED.put("method", (b, v) -> b.method(Methods.byName(v)));
   }
 
   private HparamParser() {}
@@ -118,7 +121,8 @@ final class HparamParser {
     parts.add("end_compression_step=" + s.endCompressionStep());
     parts.add("compression_frequency=" + s.compressionFrequency());
     parts.add("alpha_decrement_value=" + s.alphaDecrementValue());
-    s.method().optionCode().ifPresent(c -> parts.add("compression_option=" + c));
+    s.method().optionCode().ifPresentOrElse(c -> parts.add("compression_option=" + c),
+        () -> parts.add("method=" + s.method().name()));
     parts.add("update_option=" + s.updateOption().code());
     parts.add("block_size=" + s.blockSize());
     parts.add("seed=" + s.seed());

@@ -7,7 +7,9 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.matcomp.compressor.Method;
 import org.matcomp.compressor.blockdiagonal.BlockDiagonalMethod;
+import org.matcomp.compressor.compose.ComposedMethod;
 import org.matcomp.compressor.dictionary.DictionaryMethod;
+import org.matcomp.compressor.halfprecision.HalfPrecisionMethod;
 import org.matcomp.compressor.inputoutput.InputOutputMethod;
 import org.matcomp.compressor.int8.Int8Method;
 import org.matcomp.compressor.kmeans.KMeansMethod;
@@ -30,18 +32,39 @@ public final class Methods {
       BlockDiagonalMethod.INSTANCE,
       MixedBlockMethod.INSTANCE,
       PruneMethod.INSTANCE,
-      Int8Method.INSTANCE);
+      Int8Method.INSTANCE,
+      HalfPrecisionMethod.FP16,
+      HalfPrecisionMethod.BF16);
 
   /** No compression: {@code train}'s dense baseline. Not in {@link #ALL}. */
   public static final Method NONE = NoCompression.INSTANCE;
 
   private Methods() {}
 
-  /** The method called {@code name} on the command line ({@code none} included). */
+  /**
+   * The method called {@code name} on the command line ({@code none} included), or the composition {@code
+   * first+coder} of two of them ({@code prune+kmeans}, {@code lowrank+int8}).
+   */
   public static Method byName(String name) {
     if (name.equals(NONE.name())) {
       return NONE;
     }
+    int plus = name.indexOf('+');
+    if (plus >= 0) {
+      String[] parts = name.split("\\+", -1);
+      if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+        throw new IllegalArgumentException("method '" + name + "': a composition is two methods, first+coder (e.g."
+            + " prune+kmeans, lowrank+int8)");
+      }
+      if (parts[0].equals(parts[1])) {
+        throw new IllegalArgumentException("method '" + name + "' applies " + parts[0] + " twice");
+      }
+      return ComposedMethod.of(single(parts[0]), single(parts[1]));
+    }
+    return single(name);
+  }
+
+  private static Method single(String name) {
     return ALL.stream().filter(m -> m.name().equals(name)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("unknown method '" + name + "'; expected one of " + names()));
   }

@@ -4,17 +4,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.matcomp.compressor.CoderMethod;
 import org.matcomp.compressor.HparamView;
 import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.compressor.BaseMethod;
 import org.matcomp.compressor.MethodParameters;
 import org.matcomp.compressor.ProductRule;
+import org.matcomp.compressor.ValueCoder;
 
 /**
  * graph_compression's option 4: codebook[codes]: K codewords of 1×b blocks, one code a block (⌈log2 K⌉ bits: 1, 2, 4
  * or 8, int32 past 256).
  */
-public final class KMeansMethod extends BaseMethod {
+public final class KMeansMethod extends BaseMethod implements CoderMethod {
   public static final KMeansMethod INSTANCE = new KMeansMethod();
 
   private KMeansMethod() {
@@ -37,6 +39,24 @@ public final class KMeansMethod extends BaseMethod {
   @Override
   public ProductRule rule() {
     return new CodebookRule(false);
+  }
+
+  /** As a coder, clusters come from {@code num_clusters} (default 16), apart from the first method's sizes. */
+  @Override
+  public ValueCoder coder(HparamView h) {
+    int k = h.positiveInt("num_clusters", CodebookCoder.DEFAULT_CLUSTERS);
+    h.require(k <= 256, "num_clusters", k, "at most 256 when coding another method's factors");
+    return new CodebookCoder(k, h.parsed("kmeans_init", CentroidInit.KMEANS_PLUS_PLUS, CentroidInit::parse), h.seed());
+  }
+
+  @Override
+  public Set<String> coderHparamKeys() {
+    return Set.of("num_clusters", "kmeans_init");
+  }
+
+  @Override
+  public Map<String, String> coderCliFlags() {
+    return Map.of("--clusters", "num_clusters", "--init", "kmeans_init");
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Map;
+import org.matcomp.compressor.HalfPrecision;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -25,7 +26,9 @@ import org.tensorflow.types.family.TType;
 public record TensorValue(DataType dtype, long[] shape, byte[] bytes) {
   private static final Map<DataType, Class<? extends TType>> TYPES = Map.of(
       DataType.DT_FLOAT, TFloat32.class, DataType.DT_DOUBLE, TFloat64.class, DataType.DT_INT32, TInt32.class,
-      DataType.DT_INT64, TInt64.class, DataType.DT_UINT8, TUint8.class, DataType.DT_BOOL, TBool.class);
+      DataType.DT_INT64, TInt64.class, DataType.DT_UINT8, TUint8.class, DataType.DT_BOOL, TBool.class,
+      DataType.DT_HALF, org.tensorflow.types.TFloat16.class, DataType.DT_BFLOAT16,
+      org.tensorflow.types.TBfloat16.class);
 
   public TensorValue {
     shape = shape.clone();
@@ -47,6 +50,16 @@ public record TensorValue(DataType dtype, long[] shape, byte[] bytes) {
     ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asIntBuffer().put(values);
     return new TensorValue(DataType.DT_INT32, shape, b.array());
+  }
+
+  /** Floats stored as half precision (DT_HALF) or bfloat16, each rounded to the nearest such value. */
+  public static TensorValue ofNarrowFloats(long[] shape, float[] values, boolean bfloat16) {
+    checkArgument(values.length == elements(shape), "%s floats for shape %s", values.length, Arrays.toString(shape));
+    ByteBuffer b = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) {
+      b.putShort(bfloat16 ? HalfPrecision.toBfloat16Bits(v) : HalfPrecision.toHalfBits(v));
+    }
+    return new TensorValue(bfloat16 ? DataType.DT_BFLOAT16 : DataType.DT_HALF, shape, b.array());
   }
 
   /** uint8 entries given as ints in [0, 255]. */
@@ -94,6 +107,8 @@ public record TensorValue(DataType dtype, long[] shape, byte[] bytes) {
         case DT_INT32 -> b.getInt(4 * i);
         case DT_INT64 -> b.getLong(8 * i);
         case DT_UINT8, DT_BOOL -> bytes[i] & 0xff;
+        case DT_HALF -> HalfPrecision.fromHalfBits(b.getShort(2 * i));
+        case DT_BFLOAT16 -> HalfPrecision.fromBfloat16Bits(b.getShort(2 * i));
         default -> throw new IllegalArgumentException("cannot compare tensors of " + dtype);
       };
     }

@@ -58,7 +58,7 @@ final class TrainedState {
     try (var r = session.runner().fetch(variable).run()) {
       Tensor t = r.get(0);
       int n = Math.toIntExact(spec.entries());
-      if (spec.type() == FactorType.FLOAT32) {
+      if (spec.type().isFloat()) {
         float[] v = new float[n];
         ((TFloat32) t).copyTo(DataBuffers.of(v, false, false));
         return Factor.ofFloats(spec, v);

@@ -487,7 +487,7 @@ final class BodyRewriter implements NodeSink {
     for (String read : reads) {
       values.add(ref(read, access.readOutputArg(r), 0));
     }
-    OpEmitter ops = new OpEmitter(this, n.getName() + "/" + r.form().method().name().replace('-', '_'));
+    OpEmitter ops = new OpEmitter(this, n.getName() + "/" + r.form().method().identifier());
     long[] seen = seenShape(GraphIndex.dataInputs(n, location).get(k), r);
     SiteContext site = new SiteContext(n, kind.get(), k, seen, r.rows(), r.cols(), values, r.factors(), ops);
     r.form().emit(site);

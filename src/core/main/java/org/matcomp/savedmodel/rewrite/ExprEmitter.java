@@ -105,6 +105,8 @@ final class ExprEmitter {
     FactorType type = f.spec().type();
     return switch (type) {
       case FLOAT32, INT32 -> f.ref();
+      case FLOAT16 -> ops.cast(f.ref(), DataType.DT_HALF, DataType.DT_FLOAT);
+      case BFLOAT16 -> ops.cast(f.ref(), DataType.DT_BFLOAT16, DataType.DT_FLOAT);
       case UINT8 -> ops.cast(f.ref(), DataType.DT_UINT8, DataType.DT_INT32);
       case UINT4, UINT2, UINT1, BIT -> unpack(f);
     };

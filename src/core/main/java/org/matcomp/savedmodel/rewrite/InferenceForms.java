@@ -13,6 +13,9 @@ public final class InferenceForms {
   private InferenceForms() {}
 
   public static Optional<InferenceForm> forMethod(Method m) {
+    if (m instanceof org.matcomp.compressor.compose.ComposedMethod) {
+      return Optional.of(new RuleForm(m, m.rule()));
+    }
     return FORMS.stream().filter(f -> f.method() == m).findFirst();
   }
 

@@ -47,8 +47,7 @@ final class RuleForm implements InferenceForm {
     List<StoredFactor> stored = new ArrayList<>();
     for (Factor x : f.factors()) {
       FactorSpec s = x.spec();
-      stored.add(StoredFactor.encode(s, s.type() == FactorType.FLOAT32 ? x.floats() : null,
-          s.type() == FactorType.FLOAT32 ? null : x.ints()));
+      stored.add(StoredFactor.encode(s, s.type().isFloat() ? x.floats() : null, s.type().isFloat() ? null : x.ints()));
     }
     // the rule must find every role it reads: a factorization of another layout stays dense, with this as reason
     FactorLayout layout = layout(f.rows(), f.cols(), stored);

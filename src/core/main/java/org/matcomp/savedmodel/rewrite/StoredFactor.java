@@ -1,12 +1,13 @@
 package org.matcomp.savedmodel.rewrite;
 
 import org.matcomp.compressor.FactorSpec;
+import org.matcomp.compressor.FactorType;
 import org.matcomp.savedmodel.export.TensorValue;
 
 /**
  * One factor of a compressed matrix as exported: its role ({@code B}, {@code codes}, {@code mask}, ...), which also
  * names its variable, the logical spec it is read back as, and its value in the dtype it is stored in (8-bit codes
- * stay one byte each; narrower codes and bit masks are packed into a 1-D uint8 vector as {@link
+ * stay one byte each; half-precision floats two bytes each; narrower codes and bit masks are packed into a 1-D uint8 vector as {@link
  * org.matcomp.compressor.FactorType} lays them out).
  */
 public record StoredFactor(String role, TensorValue value, FactorSpec spec) {
@@ -19,6 +20,7 @@ public record StoredFactor(String role, TensorValue value, FactorSpec spec) {
     long[] shape = java.util.Arrays.stream(spec.shape()).asLongStream().toArray();
     TensorValue value = switch (spec.type()) {
       case FLOAT32 -> TensorValue.ofFloats(shape, floats);
+      case FLOAT16, BFLOAT16 -> TensorValue.ofNarrowFloats(shape, floats, spec.type() == FactorType.BFLOAT16);
       case INT32 -> TensorValue.ofInts(shape, ints);
       case UINT8 -> TensorValue.ofUnsignedBytes(shape, ints);
       case UINT4, UINT2, UINT1, BIT -> {

@@ -220,18 +220,28 @@ class InferenceFormEquivalenceTest {
   }
 
   /** Settings that fit the tiny models' small matrices; a method not listed here is tried with its defaults. */
-  private static final Map<String, String> SMALL_SETTINGS = Map.of(
-      "lowrank", "absolute_rank=3",
-      "simhash", "absolute_rank=5",
-      "dictionary", "dl_atoms=6,dl_nonzeros=2,dl_iterations=3",
-      "kmeans", "absolute_rank=4,block_size=2",
-      "kmeans-prune", "absolute_rank=4,pruning_fraction=0.5",
-      "input-output", "compress_input=True,input_block_size=2,input_compression_factor=2",
-      "block", "block_compression_factor=2",
-      "mixed-block", "compression_factor=2");
+  private static final Map<String, String> SMALL_SETTINGS = Map.ofEntries(
+      Map.entry("lowrank", "absolute_rank=3"),
+      Map.entry("simhash", "absolute_rank=5"),
+      Map.entry("dictionary", "dl_atoms=6,dl_nonzeros=2,dl_iterations=3"),
+      Map.entry("kmeans", "absolute_rank=4,block_size=2"),
+      Map.entry("kmeans-prune", "absolute_rank=4,pruning_fraction=0.5"),
+      Map.entry("input-output", "compress_input=True,input_block_size=2,input_compression_factor=2"),
+      Map.entry("block", "block_compression_factor=2"),
+      Map.entry("mixed-block", "compression_factor=2"),
+      Map.entry("prune+kmeans", "target_sparsity=0.5,num_clusters=4"),
+      Map.entry("lowrank+int8", "absolute_rank=3"),
+      Map.entry("lowrank+kmeans", "absolute_rank=3,num_clusters=4"),
+      Map.entry("dictionary+int8", "dl_atoms=6,dl_nonzeros=2,dl_iterations=3"),
+      Map.entry("simhash+bf16", "absolute_rank=5"));
+
+  /** Compositions whose coder codes at least one factor of the tiny models' matrices. */
+  static final List<String> COMPOSITIONS = List.of("prune+kmeans", "prune+int8", "lowrank+int8", "lowrank+fp16",
+      "lowrank+kmeans", "dictionary+int8", "simhash+bf16");
 
   static java.util.stream.Stream<Method> everyMethod() {
-    return org.matcomp.spec.Methods.ALL.stream();
+    return java.util.stream.Stream.concat(org.matcomp.spec.Methods.ALL.stream(),
+        COMPOSITIONS.stream().map(org.matcomp.spec.Methods::byName));
   }
 
   /**
