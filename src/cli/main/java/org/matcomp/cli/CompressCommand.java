@@ -53,6 +53,11 @@ final class CompressCommand implements Callable<Integer> {
       + " of --inputs: report the accuracy (arg-max of the classifier output) before and after")
   Path labels;
 
+  @Option(names = "--plan", paramLabel = "PLAN.json", description = "per-layer methods and settings: a JSON list of"
+      + " {\"layers\": REGEX, \"method\": NAME, settings...}, first match wins, unmatched matrices stay dense (inspect"
+      + " --json writes one to edit); replaces --method, its flags and --layers")
+  Path plan;
+
   @Option(names = "--seed", description = "seed of the method's random choices (default: 42)")
   Long seed;
 
@@ -66,6 +71,7 @@ final class CompressCommand implements Callable<Integer> {
           + " example of the inputs");
     }
     new CommandPaths().input("MODEL_DIR", modelDir).input("--inputs", inputs).input("--labels", labels)
+        .input("--plan", plan)
         .outputDir("OUT_DIR", outDir).outputFile("--json", outputOptions.jsonFile()).check();
     specOptions.requireNotAlsoInSpec("--seed", seed, "seed");
     CompressionSpec spec = specOptions.spec(CompressionSpec.builder().name("compress").seed(seed == null ? 42 : seed),
@@ -76,7 +82,13 @@ final class CompressCommand implements Callable<Integer> {
     if (layers != null) {
       o = o.withLayers(layers);
     }
-    if (specOptions.rank == null && !specOptions.hparamsSetRank()) {
+    if (plan != null) {
+      specOptions.refuseAlongside("--plan", commandSpec);
+      if (layers != null) {
+        throw new IllegalArgumentException("--plan and --layers both select matrices; put the regex in the plan");
+      }
+      o = o.withPlan(PlanFile.read(plan, spec)).withRankByEnergy(energy);
+    } else if (specOptions.rank == null && !specOptions.hparamsSetRank()) {
       o = o.withRankByEnergy(energy); // no rank given: low-rank picks one per matrix
     }
     CompressReport report = SavedModelCompressor.run(o);

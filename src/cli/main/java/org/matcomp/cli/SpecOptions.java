@@ -128,7 +128,7 @@ final class SpecOptions {
     }
     if (hparams != null) {
       base = base.withHparams(hparams);
-      if (base.method() != m && hparamItems().containsKey("compression_option")) {
+      if (!base.method().equals(m) && hparamItems().containsKey("compression_option")) {
         throw new IllegalArgumentException("--spec says compression_option for " + base.method()
             + " but --method is " + m);
       }
@@ -143,6 +143,21 @@ final class SpecOptions {
       }
     });
     return b.build();
+  }
+
+  /**
+   * Refuses {@code --method} and the method flags next to {@code option} (a plan), which sets each layer's method and
+   * settings itself.
+   */
+  void refuseAlongside(String option, picocli.CommandLine.Model.CommandSpec command) {
+    if (command.commandLine().getParseResult().hasMatchedOption("--method")) {
+      throw new IllegalArgumentException(option + " sets each layer's method; drop --method " + method);
+    }
+    Map<String, Object> given = givenFlags();
+    if (!given.isEmpty()) {
+      throw new IllegalArgumentException(option + " sets each layer's settings; drop " + String.join(", ",
+          given.keySet()) + " (put them in the plan's entries)");
+    }
   }
 
   /** The items of {@code --spec} (empty without one), checked for form and duplicate keys. */

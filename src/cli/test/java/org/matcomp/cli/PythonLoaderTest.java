@@ -38,7 +38,17 @@ class PythonLoaderTest {
       "kmeans-prune|--clusters 8 --spec pruning_fraction=0.5",
       "prune|--sparsity 0.5",
       "prune|--sparsity 0.99",
-      "dictionary|--atoms 12 --nonzeros 3 --iterations 4"})
+      "dictionary|--atoms 12 --nonzeros 3 --iterations 4",
+      "int8|",
+      "int8|--spec int8_per_tensor=true",
+      "fp16|",
+      "bf16|",
+      "prune+kmeans|--sparsity 0.5 --clusters 4",
+      "lowrank+int8|--rank 3",
+      "lowrank+fp16|--rank 3",
+      "simhash+bf16|--rank 24",
+      "dictionary+int8|--atoms 12 --nonzeros 3 --iterations 4",
+      "prune+int8|--sparsity 0.99"})
   void numpyRebuildsWhatMatcompFactored(String method, String flags) throws Exception {
     PythonEnvironment python = CliRequirements.python();
     Random rnd = new Random(4);
@@ -52,7 +62,9 @@ class PythonLoaderTest {
     Path json = dir.resolve("r.json");
     List<String> args = new ArrayList<>(List.of("factor", "--method", method, "--input", a.toString(), "--output",
         out.toString(), "--json", json.toString()));
-    args.addAll(List.of(flags.split(" ")));
+    if (flags != null) {
+      args.addAll(List.of(flags.split(" ")));
+    }
     assertEquals(0, Main.commandLine().execute(args.toArray(String[]::new)));
     double reported = JsonParser.parseString(Files.readString(json)).getAsJsonObject().get("rel_error").getAsDouble();
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.Method;
 import org.matcomp.compressor.kmeans.KMeansMethod;
 import org.matcomp.compressor.lowrank.LowRankMethod;
@@ -18,6 +19,9 @@ import org.matcomp.compressor.prune.PruneMethod;
  * {@link #GRAM_LIMIT} multiply-adds get no spectrum (and no low-rank advice) rather than a long wait.
  */
 public final class MethodAdvisor {
+  /** The k-means size advice assumes: 4-bit codes, the usual accuracy/size balance for weights. */
+  public static final int ADVISED_CLUSTERS = 16;
+
   /** m·n·min(m, n) above which the spectrum is not computed (≈ a few seconds on 2 cores). */
   static final double GRAM_LIMIT = 3e9;
 
@@ -150,7 +154,8 @@ public final class MethodAdvisor {
     long pruneBytes = 4 * kept + Math.min((mn + 7) / 8, 4 * kept);
     double pruneRatio = pruneBytes == 0 ? Double.POSITIVE_INFINITY : 4.0 * mn / pruneBytes;
     double sparsity = 1 - (double) kept / mn;
-    double kmeansRatio = 4.0 * mn / (mn + 4.0 * 256);
+    // 16 clusters: 4-bit codes and a 16-float codebook
+    double kmeansRatio = 4.0 * mn / (FactorType.UINT4.bytesFor(mn) + 4.0 * ADVISED_CLUSTERS);
 
     Method rec;
     String reason;
@@ -161,12 +166,12 @@ public final class MethodAdvisor {
     } else if (rank > 0) {
       rec = pruneRatio >= kmeansRatio ? PruneMethod.INSTANCE : KMeansMethod.INSTANCE;
       reason = String.format("%s spectrum: keeping %.0f %% of the energy needs rank %d of %d (only %.2fx smaller), so"
-              + " low-rank is the wrong tool; k-means stores 8-bit codes (%.2fx), pruning to %.0f %% sparsity keeps"
+              + " low-rank is the wrong tool; k-means with 16 clusters stores 4-bit codes (%.2fx), pruning to %.0f %% sparsity keeps"
               + " %.0f %% of Σw² (%.2fx)", flat ? "flat" : "slowly decaying", 100 * energy, rank, d, lowRankRatio,
           kmeansRatio, 100 * sparsity, 100 * energy, pruneRatio);
     } else {
       rec = KMeansMethod.INSTANCE;
-      reason = String.format("too large for spectral advice; k-means stores 8-bit codes (%.2fx)", kmeansRatio);
+      reason = String.format("too large for spectral advice; k-means with 16 clusters stores 4-bit codes (%.2fx)", kmeansRatio);
     }
     return new MatrixAdvice(m, n, energy, s, rank, lowRankRatio, lowRankError, flat, sparsity, pruneRatio,
         kmeansRatio, rec, reason);

@@ -66,7 +66,7 @@ public final class ModelInspector {
           }
           s.addProperty("prune_sparsity", a.pruneSparsity());
           s.addProperty("prune_ratio", a.pruneRatio());
-          s.addProperty("kmeans_clusters", 256);
+          s.addProperty("kmeans_clusters", MethodAdvisor.ADVISED_CLUSTERS);
           s.addProperty("kmeans_ratio", a.kmeansRatio());
           s.addProperty("recommended", a.recommended().name());
           s.addProperty("reason", a.reason());
@@ -75,6 +75,7 @@ public final class ModelInspector {
         ms.add(j);
       }
       o.add("matrices", ms);
+      o.add("plan", plan());
       Set<String> weights = graph.matrices().stream().map(WeightMatrix::name).collect(Collectors.toSet());
       JsonArray other = new JsonArray();
       graph.path().variables().values().stream().filter(v -> !weights.contains(v.name()))
@@ -84,6 +85,31 @@ public final class ModelInspector {
       graph.unusedVariables().forEach(v -> excluded.add(v.name()));
       o.add("excluded_variables", excluded);
       return o;
+    }
+
+    /**
+     * A plan a user can edit and pass to {@code compress --plan}: one entry per rewritable matrix (its exact name as
+     * the regex), the advised method with the advised size.
+     */
+    JsonArray plan() {
+      JsonArray entries = new JsonArray();
+      for (WeightMatrix m : graph.matrices()) {
+        MatrixAdvice a = advice.get(m.name());
+        if (a == null || !m.compressible()) {
+          continue;
+        }
+        JsonObject e = new JsonObject();
+        e.addProperty("layers", "^" + m.name().replaceAll("([\\\\^$.|?*+()\\[\\]{}])", "\\\\$1") + "$");
+        e.addProperty("method", a.recommended().name());
+        switch (a.recommended().name()) {
+          case "lowrank" -> e.addProperty("rank", a.energyRank());
+          case "prune" -> e.addProperty("sparsity", Math.round(a.pruneSparsity() * 1000) / 1000.0);
+          case "kmeans" -> e.addProperty("clusters", MethodAdvisor.ADVISED_CLUSTERS);
+          default -> { }
+        }
+        entries.add(e);
+      }
+      return entries;
     }
 
     public String toText() {

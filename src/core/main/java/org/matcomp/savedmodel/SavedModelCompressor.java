@@ -12,6 +12,7 @@ import java.util.Set;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.io.WorkDirectory;
 import org.matcomp.linalg.FloatMatrix;
+import org.matcomp.spec.CompressionPlan;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.LayerPattern;
 import org.tensorflow.SavedModelBundle;
@@ -47,9 +48,15 @@ public final class SavedModelCompressor {
     SavedModelDirectory dir = SavedModelDirectory.open(o.modelDir(), o.tag());
     OutputDirectory.check(o.modelDir(), o.outDir(), o.force());
     Method method = o.spec().method();
-    InferenceForm form = InferenceForms.forMethod(method).orElseThrow(() -> new IllegalArgumentException(
-        "method " + method + " has no inference form for SavedModels; available: " + InferenceForms.methods()));
-    o.spec().compressor();
+    if (o.plan().isPresent()) {
+      if (o.layers().isPresent()) {
+        throw new IllegalArgumentException("--layers and --plan both select matrices; put the regex in the plan");
+      }
+      o.plan().get().entries().forEach(e -> formOf(e.spec().method(), e.label()));
+    } else {
+      formOf(method, "method " + method);
+      o.spec().compressor();
+    }
 
     ServingGraph graph = ServingGraph.of(dir);
     for (NodeDef n : graph.pruned().getNodeList()) {
@@ -74,7 +81,14 @@ public final class SavedModelCompressor {
           outcomes.add(MatrixOutcome.dense(m, "not selected by --layers"));
           continue;
         }
-        MatrixOutcome outcome = compressOne(m, values.get(m.name()), form, o, replacements);
+        Optional<CompressionPlan.Entry> entry = o.plan().flatMap(p -> p.entryFor(m.name()));
+        if (o.plan().isPresent() && entry.isEmpty()) {
+          outcomes.add(MatrixOutcome.dense(m, "no plan entry matches"));
+          continue;
+        }
+        CompressOptions mo = entry.map(e -> forEntry(o, e)).orElse(o);
+        InferenceForm form = formOf(mo.spec().method(), "method " + mo.spec().method());
+        MatrixOutcome outcome = compressOne(m, values.get(m.name()), form, mo, replacements);
         if (!outcome.compressed() && o.layers().isPresent()) {
           demanded.add(m.name() + ": " + outcome.reason());
         }
@@ -105,15 +119,29 @@ public final class SavedModelCompressor {
         long varsAfter = SavedModelDirectory.diskBytes(temp.resolve("variables"));
         long pbAfter = Files.size(temp.resolve("saved_model.pb"));
         work.commit(temp, o.outDir(), o.force());
-        return new CompressReport(o.modelDir().toString(), o.outDir().toString(), method.name(),
-            o.spec().toHparamString(), outcomes, dir.variablesDiskBytes(), varsAfter,
+        return new CompressReport(o.modelDir().toString(), o.outDir().toString(),
+            o.plan().isPresent() ? "plan" : method.name(),
+            o.plan().map(CompressionPlan::toJson).orElse(o.spec().toHparamString()), outcomes, dir.variablesDiskBytes(), varsAfter,
             Files.size(o.modelDir().resolve("saved_model.pb")), pbAfter, verify, notes,
             (System.nanoTime() - t0) / 1e9);
       }
     }
   }
 
+  private static InferenceForm formOf(Method method, String who) {
+    return InferenceForms.forMethod(method).orElseThrow(() -> new IllegalArgumentException(who
+        + " has no inference form for SavedModels; available: " + InferenceForms.methods()));
+  }
+
+  /** The options one plan entry gives a matrix: its spec, and the spectrum's rank when it fixed no size. */
+  private static CompressOptions forEntry(CompressOptions o, CompressionPlan.Entry e) {
+    CompressOptions withSpec = new CompressOptions(o.modelDir(), o.outDir(), o.tag(), e.spec(), false, o.layers(),
+        o.energy(), o.force(), o.verify(), o.inputs(), o.labels(), o.verifyBatch(), o.seed(), o.plan());
+    return e.sizeGiven() ? withSpec : withSpec.withRankByEnergy(o.energy());
+  }
+
   private static List<WeightMatrix> select(ServingGraph graph, CompressOptions o) {
+    o.plan().ifPresent(p -> p.requireEveryEntryMatches(graph.matrices(), WeightMatrix::name));
     return o.layers().isEmpty() ? graph.matrices()
         : LayerPattern.select(o.layers().get(), graph.matrices(), WeightMatrix::name);
   }
