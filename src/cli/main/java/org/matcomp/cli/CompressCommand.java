@@ -7,6 +7,10 @@ import java.util.concurrent.Callable;
 import org.matcomp.savedmodel.CompressOptions;
 import org.matcomp.savedmodel.CompressReport;
 import org.matcomp.savedmodel.SavedModelCompressor;
+import org.matcomp.savedmodel.autoplan.AutoPlanOptions;
+import org.matcomp.savedmodel.autoplan.AutoPlanResult;
+import org.matcomp.savedmodel.autoplan.AutoPlanner;
+import org.matcomp.savedmodel.finetune.Loss;
 import org.matcomp.spec.CompressionSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,6 +62,26 @@ final class CompressCommand implements Callable<Integer> {
       + " --json writes one to edit); replaces --method, its flags and --layers")
   Path plan;
 
+  @Option(names = "--target-ratio", paramLabel = "R", description = "find a per-layer plan making the weight"
+      + " matrices R times smaller with the least loss on --eval (needs --eval; replaces --method and --plan)")
+  Double targetRatio;
+
+  @Option(names = "--eval", paramLabel = "DATA", description = "with --target-ratio: labelled evaluation data, a .npz"
+      + " or a directory of <input>.npy and labels.npy, as finetune's --eval")
+  Path eval;
+
+  @Option(names = "--max-drop", defaultValue = "1.0", description = "with --target-ratio: the largest metric drop"
+      + " allowed (accuracy points; for --loss mse, percent of the error) (default: ${DEFAULT-VALUE})")
+  double maxDrop;
+
+  @Option(names = "--loss", defaultValue = "sparse-categorical", description = "with --target-ratio: what the labels"
+      + " of --eval are: sparse-categorical (class indices), categorical (one-hot) or mse (default: ${DEFAULT-VALUE})")
+  String loss;
+
+  @Option(names = "--output", description = "with --target-ratio: the signature output the labels are for (default:"
+      + " its only output)")
+  String output;
+
   @Option(names = "--seed", description = "seed of the method's random choices (default: 42)")
   Long seed;
 
@@ -71,7 +95,7 @@ final class CompressCommand implements Callable<Integer> {
           + " example of the inputs");
     }
     new CommandPaths().input("MODEL_DIR", modelDir).input("--inputs", inputs).input("--labels", labels)
-        .input("--plan", plan)
+        .input("--plan", plan).input("--eval", eval)
         .outputDir("OUT_DIR", outDir).outputFile("--json", outputOptions.jsonFile()).check();
     specOptions.requireNotAlsoInSpec("--seed", seed, "seed");
     CompressionSpec spec = specOptions.spec(CompressionSpec.builder().name("compress").seed(seed == null ? 42 : seed),
@@ -82,7 +106,24 @@ final class CompressCommand implements Callable<Integer> {
     if (layers != null) {
       o = o.withLayers(layers);
     }
-    if (plan != null) {
+    AutoPlanResult auto = null;
+    if (targetRatio != null) {
+      if (eval == null) {
+        throw new IllegalArgumentException("--target-ratio " + targetRatio + " needs --eval DATA: labelled examples to"
+            + " measure each matrix's sensitivity on");
+      }
+      if (plan != null || layers != null) {
+        throw new IllegalArgumentException("--target-ratio makes the plan; drop " + (plan != null ? "--plan" : "--layers"));
+      }
+      specOptions.refuseAlongside("--target-ratio", commandSpec);
+      AutoPlanOptions a = AutoPlanOptions.of(targetRatio, maxDrop, eval).withLoss(Loss.Kind.parse(loss))
+          .withOutput(Optional.ofNullable(output));
+      auto = AutoPlanner.plan(o, a, line -> { });
+      o = o.withPlan(auto.plan()).withRankByEnergy(energy);
+    } else if (eval != null) {
+      throw new IllegalArgumentException("--eval " + eval + " is for --target-ratio (compare accuracy with --inputs"
+          + " and --labels)");
+    } else if (plan != null) {
       specOptions.refuseAlongside("--plan", commandSpec);
       if (layers != null) {
         throw new IllegalArgumentException("--plan and --layers both select matrices; put the regex in the plan");
@@ -92,6 +133,9 @@ final class CompressCommand implements Callable<Integer> {
       o = o.withRankByEnergy(energy); // no rank given: low-rank picks one per matrix
     }
     CompressReport report = SavedModelCompressor.run(o);
+    if (auto != null) {
+      report = report.withNotes(java.util.List.of(auto.summary()));
+    }
     outputOptions.report(commandSpec, report.toText(), report.toJson());
     return 0;
   }

@@ -12,6 +12,19 @@ public record CompressReport(String modelDir, String outDir, String method, Stri
     long variablesDiskBytesBefore, long variablesDiskBytesAfter, long savedModelBytesBefore,
     long savedModelBytesAfter, VerifyReport verify, List<String> notes, double seconds) {
 
+  /** This report with {@code more} notes after its own (what a caller of the compressor adds, e.g. the auto plan). */
+  public CompressReport withNotes(List<String> more) {
+    List<String> all = new java.util.ArrayList<>(notes);
+    all.addAll(more);
+    return new CompressReport(modelDir, outDir, method, spec, matrices, variablesDiskBytesBefore,
+        variablesDiskBytesAfter, savedModelBytesBefore, savedModelBytesAfter, verify, List.copyOf(all), seconds);
+  }
+
+  /** The weight matrices' dense bytes over their bytes after compression. */
+  public double weightRatio() {
+    return (double) bytesBefore() / Math.max(1, bytesAfter());
+  }
+
   public long bytesBefore() {
     return matrices.stream().mapToLong(MatrixOutcome::bytesBefore).sum();
   }
@@ -25,7 +38,11 @@ public record CompressReport(String modelDir, String outDir, String method, Stri
     o.addProperty("model_dir", modelDir);
     o.addProperty("out_dir", outDir);
     o.addProperty("method", method);
-    o.addProperty("spec", spec);
+    if (method.equals("plan")) {
+      o.add("plan", com.google.gson.JsonParser.parseString(spec));
+    } else {
+      o.addProperty("spec", spec);
+    }
     o.add("matrices", matricesJson(matrices));
     o.addProperty("matrices_compressed", matrices.stream().filter(MatrixOutcome::compressed).count());
     o.addProperty("bytes_before", bytesBefore());

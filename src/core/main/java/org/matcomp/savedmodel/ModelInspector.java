@@ -99,7 +99,7 @@ public final class ModelInspector {
           continue;
         }
         JsonObject e = new JsonObject();
-        e.addProperty("layers", "^" + m.name().replaceAll("([\\\\^$.|?*+()\\[\\]{}])", "\\\\$1") + "$");
+        e.addProperty("layers", org.matcomp.spec.CompressionPlan.exactly(m.name()));
         e.addProperty("method", a.recommended().name());
         switch (a.recommended().name()) {
           case "lowrank" -> e.addProperty("rank", a.energyRank());

@@ -41,6 +41,9 @@ public final class SavedModelCompressor {
   private static final Set<String> UNSUPPORTED_STATE = Set.of("HashTableV2", "MutableHashTableV2",
       "MutableHashTableOfTensorsV2", "MutableDenseHashTableV2", "HashTable", "MutableHashTable");
 
+  /** The file in OUT_DIR that holds the plan a compression followed. */
+  public static final String PLAN_FILE = "matcomp_plan.json";
+
   private SavedModelCompressor() {}
 
   public static CompressReport run(CompressOptions o) throws IOException {
@@ -118,6 +121,11 @@ public final class SavedModelCompressor {
         }
         long varsAfter = SavedModelDirectory.diskBytes(temp.resolve("variables"));
         long pbAfter = Files.size(temp.resolve("saved_model.pb"));
+        if (o.plan().isPresent()) {
+          // the plan travels with the model it made, where a later finetune --plan or a reader finds it
+          Files.writeString(temp.resolve(PLAN_FILE), o.plan().get().toJson() + "\n");
+          notes.add("the plan is in " + o.outDir().resolve(PLAN_FILE));
+        }
         work.commit(temp, o.outDir(), o.force());
         return new CompressReport(o.modelDir().toString(), o.outDir().toString(),
             o.plan().isPresent() ? "plan" : method.name(),

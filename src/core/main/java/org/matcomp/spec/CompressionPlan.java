@@ -159,6 +159,11 @@ public final class CompressionPlan {
     return p.getAsString();
   }
 
+  /** The regex that selects exactly the matrix called {@code name}: anchored, metacharacters escaped. */
+  public static String exactly(String name) {
+    return "^" + name.replaceAll("([\\\\^$.|?*+()\\[\\]{}])", "\\\\$1") + "$";
+  }
+
   /** The first entry whose regex is found in {@code matrix}, if any. */
   public Optional<Entry> entryFor(String matrix) {
     return entries.stream().filter(e -> e.layers().matcher(matrix).find()).findFirst();
