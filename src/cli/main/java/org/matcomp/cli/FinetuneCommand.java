@@ -1,6 +1,7 @@
 package org.matcomp.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -63,6 +64,10 @@ final class FinetuneCommand implements Callable<Integer> {
       + " (default: every weight matrix on the path that can)")
   String layers;
 
+  @Option(names = "--plan", paramLabel = "PLAN.json", description = "per-layer methods and settings, as compress"
+      + " --plan (a plan compress wrote into its OUT_DIR works); replaces --method, its flags and --layers")
+  Path plan;
+
   @Option(names = "--steps", defaultValue = "3000", description = "training steps (default: ${DEFAULT-VALUE})")
   long steps;
 
@@ -89,7 +94,7 @@ final class FinetuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    new CommandPaths().input("MODEL_DIR", modelDir).input("--train", train).input("--eval", eval)
+    new CommandPaths().input("MODEL_DIR", modelDir).input("--train", train).input("--eval", eval).input("--plan", plan)
         .outputDir("OUT_DIR", outDir).outputFile("--json", outputOptions.jsonFile()).check();
     if (fromLogits && fromProbabilities) {
       throw new IllegalArgumentException("--from-logits and --from-probabilities contradict each other");
@@ -97,11 +102,18 @@ final class FinetuneCommand implements Callable<Integer> {
     specOptions.requireNotAlsoInSpec("--seed", seed, "seed");
     long s = seed == null ? 42 : seed;
     CompressionSpec spec = specOptions.spec(SavedModelFineTuner.scheduleDefaults(steps).seed(s),
-        specOptions.method().trainingDefaults(steps));
+        plan != null ? Map.of() : specOptions.method().trainingDefaults(steps));
     FineTuneOptions o = FineTuneOptions.of(modelDir, outDir, spec,
         Loss.parse(loss, fromProbabilities ? OutputForm.PROBABILITIES : OutputForm.LOGITS))
         .withTraining(steps, batch, learningRate).withFreezeOthers(freezeOthers).withSeed(s)
         .withForce(outputOptions.force).withTag(outputOptions.tag).withSignature(signature);
+    if (plan != null) {
+      specOptions.refuseAlongside("--plan", commandSpec);
+      if (layers != null) {
+        throw new IllegalArgumentException("--plan and --layers both select matrices; put the regex in the plan");
+      }
+      o = o.withPlan(PlanFile.read(plan, spec, m -> m.trainingDefaults(steps)));
+    }
     if (layers != null) {
       o = o.withLayers(layers);
     }

@@ -12,12 +12,19 @@ final class PlanFile {
   private PlanFile() {}
 
   static CompressionPlan read(Path file, CompressionSpec base) throws IOException {
+    return read(file, base, m -> java.util.Map.of());
+  }
+
+  /** With each entry's method's {@code defaults} under its settings (finetune: the method's training defaults). */
+  static CompressionPlan read(Path file, CompressionSpec base,
+      java.util.function.Function<org.matcomp.compressor.Method, java.util.Map<String, String>> defaults)
+      throws IOException {
     String text;
     try {
       text = Files.readString(file);
     } catch (MalformedInputException e) {
       throw new IllegalArgumentException("--plan " + file + " is not UTF-8 text", e);
     }
-    return CompressionPlan.parse(text, "--plan " + file, base);
+    return CompressionPlan.parse(text, "--plan " + file, base, defaults);
   }
 }

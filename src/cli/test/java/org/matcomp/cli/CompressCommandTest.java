@@ -285,4 +285,71 @@ class CompressCommandTest {
     assertEquals(144, m.get("bytes_before").getAsInt());
     assertEquals(72, m.get("bytes_after").getAsInt());
   }
+
+  @Test
+  void aPlanGivesEachLayerItsMethodAndTravelsWithTheModel() throws Exception {
+    Path plan = dir.resolve("plan.json");
+    Files.writeString(plan, "[{\"layers\": \"^dense/\", \"method\": \"prune+kmeans\", \"sparsity\": 0.5,"
+        + " \"clusters\": 4}, {\"layers\": \"emb\", \"method\": \"fp16\"}]");
+    Path out = dir.resolve("out");
+    Path json = dir.resolve("r.json");
+    Run r = run("compress", TinyModels.TF2.toString(), out.toString(), "--plan", plan.toString(), "--json",
+        json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    java.util.Map<String, String> methods = new java.util.TreeMap<>();
+    o.getAsJsonArray("matrices").forEach(m -> methods.put(m.getAsJsonObject().get("name").getAsString(),
+        m.getAsJsonObject().get("method").getAsString()));
+    assertEquals(java.util.Map.of("dense/kernel", "prune+kmeans", "emb/embeddings", "fp16", "tied/kernel", "none"),
+        methods);
+    assertEquals("plan", o.get("method").getAsString());
+    assertEquals(2, o.getAsJsonArray("plan").size());
+    // the plan is stored with the model, as parsed: the same entries
+    assertEquals(o.getAsJsonArray("plan"), JsonParser.parseString(Files.readString(out.resolve("matcomp_plan.json"))));
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "[{\"layers\": \"(\", \"method\": \"int8\"}]|layers '(' is not a valid regular expression",
+      "[{\"layers\": \"dense\", \"method\": \"int8\"}, {\"layers\": \"nothing\", \"method\": \"fp16\"}]|"
+          + "plan entry 2 (layers 'nothing') matches none of the weight matrices",
+      "[{\"layers\": \"dense\", \"method\": \"lowrank\", \"clusterz\": 4}]|'clusterz' is not a setting of lowrank",
+      "[{\"layers\": \"dense\", \"method\": \"kmeans+lowrank\"}]|lowrank cannot be applied to another method's",
+      "not json|is not valid JSON"})
+  void aBadPlanIsRefusedBeforeAnyWork(String plan, String message) throws Exception {
+    Path file = dir.resolve("plan.json");
+    Files.writeString(file, plan);
+    assertRefused(tinyCopy(TinyModels.TF2), message, "--plan", file.toString());
+  }
+
+  @Test
+  void aPlanReplacesTheMethodItsFlagsAndLayers() throws Exception {
+    Path file = dir.resolve("plan.json");
+    Files.writeString(file, "[{\"layers\": \"dense\", \"method\": \"int8\"}]");
+    Path model = tinyCopy(TinyModels.TF2);
+    assertRefused(model, "--plan sets each layer's method; drop --method kmeans", "--plan", file.toString(),
+        "--method", "kmeans");
+    assertRefused(model, "--plan sets each layer's settings; drop --rank", "--plan", file.toString(), "--rank", "2");
+    assertRefused(model, "--plan and --layers both select matrices", "--plan", file.toString(), "--layers", "d");
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "kmeans+lowrank|lowrank cannot be applied to another method's factors",
+      "int8+fp16|int8 already stores its matrix as codes or narrow values",
+      "int8+int8|applies int8 twice",
+      "prune+|a composition is two methods",
+      "prune+kmeans+int8|a composition is two methods"})
+  void impossibleCompositionsAreRefused(String method, String message) throws Exception {
+    assertRefused(tinyCopy(TinyModels.TF2), message, "--method", method);
+  }
+
+  @Test
+  void theAutomaticPlanNeedsARatioAboveOneAndEvaluationData() throws Exception {
+    Path model = tinyCopy(TinyModels.TF2);
+    Path eval = Files.createDirectories(dir.resolve("eval"));
+    assertRefused(model, "--target-ratio 5.0 needs --eval DATA", "--target-ratio", "5");
+    assertRefused(model, "--eval " + eval + " is for --target-ratio", "--eval", eval.toString());
+    assertRefused(model, "--target-ratio 1.0 must be above 1", "--target-ratio", "1", "--eval", eval.toString());
+  }
 }

@@ -61,6 +61,16 @@ public final class CompressionPlan {
    * schedule) with the entry's method and settings.
    */
   public static CompressionPlan parse(String text, String source, CompressionSpec base) {
+    return parse(text, source, base, m -> Map.of());
+  }
+
+  /**
+   * As {@link #parse(String, String, CompressionSpec)}, each entry's settings applied over {@code defaults} of its
+   * method (a job's sizes and schedules, e.g. {@link Method#trainingDefaults}); a default size is dropped when the
+   * entry sets one.
+   */
+  public static CompressionPlan parse(String text, String source, CompressionSpec base,
+      Function<Method, Map<String, String>> defaults) {
     JsonElement root;
     try {
       root = JsonParser.parseString(text);
@@ -80,7 +90,7 @@ public final class CompressionPlan {
     }
     List<Entry> entries = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      entries.add(entry(list.get(i), i + 1, source, base));
+      entries.add(entry(list.get(i), i + 1, source, base, defaults));
     }
     JsonArray normalised = new JsonArray();
     list.forEach(normalised::add);
@@ -88,7 +98,8 @@ public final class CompressionPlan {
         .toJson(normalised));
   }
 
-  private static Entry entry(JsonElement e, int index, String source, CompressionSpec base) {
+  private static Entry entry(JsonElement e, int index, String source, CompressionSpec base,
+      Function<Method, Map<String, String>> defaults) {
     String where = source + ": plan entry " + index;
     if (!e.isJsonObject()) {
       throw new IllegalArgumentException(where + " is not an object {\"layers\": REGEX, \"method\": NAME, ...}");
@@ -114,7 +125,7 @@ public final class CompressionPlan {
     Set<String> known = new TreeSet<>(flagKeys.keySet());
     known.addAll(method.hparamKeys());
     known.addAll(SPEC_KEYS);
-    List<String> hparams = new ArrayList<>();
+    Map<String, String> hparams = new LinkedHashMap<>();
     boolean sizeGiven = false;
     for (Map.Entry<String, JsonElement> kv : o.entrySet()) {
       String key = kv.getKey();
@@ -127,12 +138,17 @@ public final class CompressionPlan {
       }
       String hparam = flagKeys.getOrDefault(key, key);
       sizeGiven |= hparam.equals("rank") || hparam.equals("absolute_rank");
-      hparams.add(hparam + "=" + scalar(kv.getValue(), key, where));
+      hparams.put(hparam, scalar(kv.getValue(), key, where));
     }
+    Map<String, String> all = new LinkedHashMap<>(defaults.apply(method));
+    if (sizeGiven || hparams.containsKey("num_clusters")) {
+      all.keySet().removeAll(List.of("rank", "absolute_rank", "num_clusters"));
+    }
+    all.putAll(hparams);
     CompressionSpec spec;
     try {
-      spec = base.toBuilder().method(method).build().withHparams(hparams.isEmpty() ? "name=" + base.name()
-          : String.join(",", hparams));
+      spec = base.toBuilder().method(method).build().withHparams(all.isEmpty() ? "name=" + base.name()
+          : String.join(",", all.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue()).toList()));
     } catch (IllegalArgumentException x) {
       throw new IllegalArgumentException(where + ": " + x.getMessage(), x);
     }

@@ -66,7 +66,7 @@ final class FineTuneGraph implements AutoCloseable {
    */
   FineTuneGraph(FlatGraph flat, SignatureDef signature, TrainedOutput output, Loss loss,
       Map<String, TensorValue> values,
-      Map<String, WeightMatrix> chosenMatrices, Map<String, FloatMatrix> postHoc, CompressionSpec spec,
+      Map<String, WeightMatrix> chosenMatrices, Map<String, FloatMatrix> postHoc, Map<String, CompressionSpec> specs,
       DataType labelsType, boolean freezeOthers, float learningRate) {
     for (Map.Entry<String, TensorInfo> in : signature.getInputsMap().entrySet()) {
       inputs.put(in.getKey(), placeholder("input_" + MatrixCompression.prefixOf(in.getKey()), in.getValue().getDtype(),
@@ -87,7 +87,7 @@ final class FineTuneGraph implements AutoCloseable {
         float[] matrix = m.matrixValues(value.floats());
         Variable<TFloat32> a = tf.withName(safe).variable(tf.constant(Shape.of(m.rows(), m.cols()),
             DataBuffers.of(matrix, true, false)));
-        chosen.put(v.name(), new Chosen(m, MatrixCompression.compress(tf, a, spec)));
+        chosen.put(v.name(), new Chosen(m, MatrixCompression.compress(tf, a, specs.get(v.name()))));
       } else if (value.dtype() == DataType.DT_FLOAT) {
         others.put(v.name(), tf.withName(safe).variable(tf.constant(Shape.of(value.shape()),
             DataBuffers.of(value.floats(), true, false))));

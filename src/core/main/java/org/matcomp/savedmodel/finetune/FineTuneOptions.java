@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.matcomp.spec.CompressionPlan;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.LayerPattern;
 
@@ -18,12 +19,13 @@ import org.matcomp.spec.LayerPattern;
  */
 public record FineTuneOptions(Path modelDir, Path outDir, String tag, String signature, CompressionSpec spec,
     Optional<Pattern> layers, Optional<String> output, Loss loss, long steps, int batch, float learningRate,
-    boolean freezeOthers, long seed, boolean force) {
+    boolean freezeOthers, long seed, boolean force, Optional<CompressionPlan> plan) {
   public FineTuneOptions {
     Objects.requireNonNull(modelDir, "modelDir");
     Objects.requireNonNull(outDir, "outDir");
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(loss, "loss");
+    Objects.requireNonNull(plan, "plan");
     checkArgument(steps > 0, "--steps %s must be positive", steps);
     checkArgument(batch > 0, "--batch %s must be positive", batch);
     checkArgument(learningRate > 0 && Float.isFinite(learningRate), "--learning-rate %s must be positive",
@@ -33,46 +35,61 @@ public record FineTuneOptions(Path modelDir, Path outDir, String tag, String sig
   /** Defaults: tag "serve", signature "serving_default", 3000 steps of 128, learning rate 1e-3, seed 42. */
   public static FineTuneOptions of(Path modelDir, Path outDir, CompressionSpec spec, Loss loss) {
     return new FineTuneOptions(modelDir, outDir, "serve", "serving_default", spec, Optional.empty(), Optional.empty(),
-        loss, 3000, 128, 1e-3f, false, 42, false);
+        loss, 3000, 128, 1e-3f, false, 42, false, Optional.empty());
   }
 
   public FineTuneOptions withLayers(String regex) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, Optional.of(LayerPattern.compile(regex)),
-        output, loss, steps, batch, learningRate, freezeOthers, seed, force);
+        output, loss, steps, batch, learningRate, freezeOthers, seed, force, plan);
   }
 
   public FineTuneOptions withOutput(String name) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, Optional.of(name), loss, steps, batch,
-        learningRate, freezeOthers, seed, force);
+        learningRate, freezeOthers, seed, force, plan);
   }
 
   public FineTuneOptions withTag(String t) {
     return new FineTuneOptions(modelDir, outDir, t, signature, spec, layers, output, loss, steps, batch,
-        learningRate, freezeOthers, seed, force);
+        learningRate, freezeOthers, seed, force, plan);
   }
 
   public FineTuneOptions withSignature(String key) {
     return new FineTuneOptions(modelDir, outDir, tag, key, spec, layers, output, loss, steps, batch, learningRate,
-        freezeOthers, seed, force);
+        freezeOthers, seed, force, plan);
   }
 
   public FineTuneOptions withTraining(long steps, int batch, float learningRate) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
-        learningRate, freezeOthers, seed, force);
+        learningRate, freezeOthers, seed, force, plan);
   }
 
   public FineTuneOptions withFreezeOthers(boolean f) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
-        learningRate, f, seed, force);
+        learningRate, f, seed, force, plan);
   }
 
   public FineTuneOptions withSeed(long s) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
-        learningRate, freezeOthers, s, force);
+        learningRate, freezeOthers, s, force, plan);
   }
 
   public FineTuneOptions withForce(boolean f) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
-        learningRate, freezeOthers, seed, f);
+        learningRate, freezeOthers, seed, f, plan);
+  }
+
+  /**
+   * Per-layer methods and settings ({@code compress --plan}'s): each matrix on the path takes the first entry matching
+   * its name, and one no entry matches is not compressed (it trains as it is); {@code spec} supplies the schedule.
+   */
+  public FineTuneOptions withPlan(CompressionPlan p) {
+    return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
+        learningRate, freezeOthers, seed, force, Optional.of(p));
+  }
+
+  /** The spec matrix {@code name} is compressed with: its plan entry's, or the one spec. */
+  public CompressionSpec specFor(String name) {
+    return plan.map(p -> p.entryFor(name).map(CompressionPlan.Entry::spec).orElseThrow(
+        () -> new IllegalArgumentException("no plan entry for " + name))).orElse(spec);
   }
 }

@@ -15,6 +15,7 @@ import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.Phase;
 import org.matcomp.operator.ScheduleForecast;
 import org.matcomp.savedmodel.CompressedForms;
+import org.matcomp.savedmodel.SavedModelCompressor;
 import org.matcomp.savedmodel.MatrixOutcome;
 import org.matcomp.savedmodel.export.OutputDirectory;
 import org.matcomp.savedmodel.export.TensorValue;
@@ -26,6 +27,7 @@ import org.matcomp.savedmodel.trace.SavedModelDirectory;
 import org.matcomp.savedmodel.trace.ServingGraph;
 import org.matcomp.savedmodel.trace.WeightMatrix;
 import org.matcomp.spec.CompressionSpec;
+import org.matcomp.spec.CompressionPlan;
 import org.matcomp.spec.LayerPattern;
 import org.matcomp.spec.UpdateOption;
 import org.tensorflow.Operand;
@@ -61,8 +63,8 @@ public final class SavedModelFineTuner {
 
   /** What a run knows before it loads the model: everything checked, the weights chosen, the data read. */
   record Plan(SavedModelDirectory dir, ServingGraph graph, SignatureDef signature, TrainedOutput output,
-      FlatGraph flat, InferenceForm form, Map<String, WeightMatrix> chosen, List<MatrixOutcome> outcomes,
-      TrainingData train, TrainingData eval) {}
+      FlatGraph flat, Map<String, WeightMatrix> chosen, Map<String, CompressionSpec> specs,
+      List<MatrixOutcome> outcomes, TrainingData train, TrainingData eval) {}
 
   static Plan plan(FineTuneOptions o, Path trainData, Path evalData) throws IOException {
     SavedModelDirectory dir = SavedModelDirectory.open(o.modelDir(), o.tag());
@@ -79,9 +81,14 @@ public final class SavedModelFineTuner {
           + forecast.description() + (forecast.stepsNeeded() > 0 ? "; raise --steps to at least "
           + forecast.stepsNeeded() : "") + " or change it with --spec");
     }
-    InferenceForm form = InferenceForms.forMethod(o.spec().method()).orElseThrow(() -> new IllegalArgumentException(
-        "method " + o.spec().method() + " has no inference form for SavedModels; available: "
-            + InferenceForms.methods()));
+    if (o.plan().isPresent() && o.layers().isPresent()) {
+      throw new IllegalArgumentException("--layers and --plan both select matrices; put the regex in the plan");
+    }
+    if (o.plan().isEmpty()) {
+      formOf(o.spec());
+    } else {
+      o.plan().get().entries().forEach(e -> formOf(e.spec()));
+    }
     FlatGraph flat = FlatGraph.of(graph, o.signature());
     flat.whyNotTrainable().ifPresent(why -> {
       throw new IllegalArgumentException(why);
@@ -89,8 +96,16 @@ public final class SavedModelFineTuner {
     TrainingData train = TrainingData.read(trainData, signature, output, o.loss());
     TrainingData eval = TrainingData.read(evalData, signature, output, o.loss());
     List<MatrixOutcome> outcomes = new ArrayList<>();
-    Map<String, WeightMatrix> chosen = choose(graph, flat, form, o, outcomes);
-    return new Plan(dir, graph, signature, output, flat, form, chosen, outcomes, train, eval);
+    Map<String, WeightMatrix> chosen = choose(graph, flat, o, outcomes);
+    Map<String, CompressionSpec> specs = new LinkedHashMap<>();
+    chosen.keySet().forEach(name -> specs.put(name, o.specFor(name)));
+    return new Plan(dir, graph, signature, output, flat, chosen, specs, outcomes, train, eval);
+  }
+
+  private static InferenceForm formOf(CompressionSpec spec) {
+    return InferenceForms.forMethod(spec.method()).orElseThrow(() -> new IllegalArgumentException(
+        "method " + spec.method() + " has no inference form for SavedModels; available: "
+            + InferenceForms.methods()));
   }
 
   public static FineTuneReport run(FineTuneOptions o, Path trainData, Path evalData, FineTuneListener listener)
@@ -102,7 +117,6 @@ public final class SavedModelFineTuner {
     ServingGraph graph = p.graph();
     FlatGraph flat = p.flat();
     TrainedOutput output = p.output();
-    InferenceForm form = p.form();
     Map<String, WeightMatrix> chosen = p.chosen();
     List<MatrixOutcome> outcomes = p.outcomes();
     TrainingData train = p.train();
@@ -119,10 +133,10 @@ public final class SavedModelFineTuner {
       Map<String, FloatMatrix> postHoc = new LinkedHashMap<>();
       for (WeightMatrix m : chosen.values()) {
         FloatMatrix a = FloatMatrix.of(m.rows(), m.cols(), m.matrixValues(values.get(m.name()).floats()));
-        postHoc.put(m.name(), o.spec().compressor().compress(m.name(), a).product());
+        postHoc.put(m.name(), p.specs().get(m.name()).compressor().compress(m.name(), a).product());
       }
       var labelsType = train.epoch(0, 1, o.seed()).get(0).labels().dtype();
-      try (FineTuneGraph g = new FineTuneGraph(flat, signature, output, o.loss(), values, chosen, postHoc, o.spec(),
+      try (FineTuneGraph g = new FineTuneGraph(flat, signature, output, o.loss(), values, chosen, postHoc, p.specs(),
           labelsType, o.freezeOthers(), o.learningRate()); Session session = new Session(g.graph)) {
         session.initialize();
         String metric = o.loss().metricName();
@@ -142,7 +156,7 @@ public final class SavedModelFineTuner {
         listener.evaluated("fine-tuned", metric, tuned);
 
         List<Replacement> replacements = new ArrayList<>();
-        Map<String, TensorValue> trained = trainedValues(session, g, values, postHoc, form, outcomes, replacements);
+        Map<String, TensorValue> trained = trainedValues(session, g, values, postHoc, outcomes, replacements);
         try (WorkDirectory work = WorkDirectory.beside(o.outDir(), "finetune " + o.outDir())) {
           Path temp = Files.createDirectory(work.resolve("model"));
           Path scratch = Files.createDirectory(work.resolve("checkpoint"));
@@ -153,9 +167,14 @@ public final class SavedModelFineTuner {
           }
           long varsAfter = SavedModelDirectory.diskBytes(temp.resolve("variables"));
           long pbAfter = Files.size(temp.resolve("saved_model.pb"));
+          if (o.plan().isPresent()) {
+            Files.writeString(temp.resolve(SavedModelCompressor.PLAN_FILE), o.plan().get().toJson() + "\n");
+            notes.add("the plan is in " + o.outDir().resolve(SavedModelCompressor.PLAN_FILE));
+          }
           work.commit(temp, o.outDir(), o.force());
-          return new FineTuneReport(o.modelDir().toString(), o.outDir().toString(), o.spec().method().name(),
-              o.spec().toHparamString(), output.name(), o.loss().kind().cliName(), metric, o.steps(), o.batch(),
+          return new FineTuneReport(o.modelDir().toString(), o.outDir().toString(),
+              o.plan().isPresent() ? "plan" : o.spec().method().name(),
+              o.plan().map(CompressionPlan::toJson).orElse(o.spec().toHparamString()), output.name(), o.loss().kind().cliName(), metric, o.steps(), o.batch(),
               eval.examples(), original0, postHoc0, check[1], outcomes, dir.variablesDiskBytes(), varsAfter,
               Files.size(o.modelDir().resolve("saved_model.pb")), pbAfter, check[0], notes,
               (System.nanoTime() - t0) / 1e9);
@@ -168,19 +187,21 @@ public final class SavedModelFineTuner {
    * The weights to compress: on the signature's path, selected by {@code --layers} (every one it names must be
    * compressible), and able to take the method's form; the others are reported dense and train as they are.
    */
-  private static Map<String, WeightMatrix> choose(ServingGraph graph, FlatGraph flat, InferenceForm form,
-      FineTuneOptions o, List<MatrixOutcome> outcomes) {
+  private static Map<String, WeightMatrix> choose(ServingGraph graph, FlatGraph flat, FineTuneOptions o,
+      List<MatrixOutcome> outcomes) {
     List<WeightMatrix> onPath = graph.matrices().stream().filter(m -> flat.variables().containsKey(m.name()))
         .toList();
-    List<WeightMatrix> selected = o.layers().isEmpty() ? onPath
-        : LayerPattern.select(o.layers().get(), onPath, WeightMatrix::name);
+    o.plan().ifPresent(p -> p.requireEveryEntryMatches(onPath, WeightMatrix::name));
+    List<WeightMatrix> selected = o.plan().isPresent()
+        ? onPath.stream().filter(m -> o.plan().get().entryFor(m.name()).isPresent()).toList()
+        : o.layers().isEmpty() ? onPath : LayerPattern.select(o.layers().get(), onPath, WeightMatrix::name);
     Map<String, WeightMatrix> chosen = new LinkedHashMap<>();
     List<String> demanded = new ArrayList<>();
     for (WeightMatrix m : onPath) {
       if (!selected.contains(m)) {
         continue;
       }
-      Optional<String> refused = CompressedForms.refusal(m, form);
+      Optional<String> refused = CompressedForms.refusal(m, formOf(o.specFor(m.name())));
       if (refused.isEmpty() && !flat.variables().get(m.name()).otherUses().isEmpty()) {
         refused = Optional.of("read other than by value: " + flat.variables().get(m.name()).otherUses());
       }
@@ -190,8 +211,9 @@ public final class SavedModelFineTuner {
         chosen.put(m.name(), m);
       }
     }
-    if (o.layers().isPresent() && !demanded.isEmpty()) {
-      throw new IllegalArgumentException("--layers selects matrices that cannot be compressed: "
+    if ((o.layers().isPresent() || o.plan().isPresent()) && !demanded.isEmpty()) {
+      throw new IllegalArgumentException((o.plan().isPresent() ? "--plan" : "--layers")
+          + " selects matrices that cannot be compressed: "
           + String.join("; ", demanded));
     }
     if (chosen.isEmpty()) {
@@ -271,8 +293,8 @@ public final class SavedModelFineTuner {
    * trained matrix itself, which is what the model read), and every other variable's trained value.
    */
   private static Map<String, TensorValue> trainedValues(Session session, FineTuneGraph g,
-      Map<String, TensorValue> values, Map<String, FloatMatrix> postHoc, InferenceForm form,
-      List<MatrixOutcome> outcomes, List<Replacement> replacements) {
+      Map<String, TensorValue> values, Map<String, FloatMatrix> postHoc, List<MatrixOutcome> outcomes,
+      List<Replacement> replacements) {
     Map<String, TensorValue> out = new LinkedHashMap<>(values);
     g.others.forEach((name, v) -> out.put(name, fetch(session, v)));
     for (FineTuneGraph.Chosen c : g.chosen.values()) {
@@ -280,7 +302,7 @@ public final class SavedModelFineTuner {
       CompressedWeight w = c.weight();
       Factorization f = TrainedState.of(session, g.tf, w);
       FloatMatrix original = FloatMatrix.of(m.rows(), m.cols(), m.matrixValues(values.get(m.name()).floats()));
-      MatrixOutcome outcome = CompressedForms.store(m, original, f, form, replacements);
+      MatrixOutcome outcome = CompressedForms.store(m, original, f, formOf(w.spec()), replacements);
       if (!outcome.compressed()) {
         out.put(m.name(), TensorValue.ofFloats(m.variable().shape(), m.variableValues(f.product().copyData())));
       }
