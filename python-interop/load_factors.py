@@ -65,6 +65,18 @@ def rebuild(d, method, shape):
         return w
     if method == "prune":
         values = load(d, "values").astype(np.float64)
+        if exists(d, "gaps"):  # relative positions: symbol v < top is a kept entry v+1 on, top a filler advancing top
+            symbols = load(d, "gaps").astype(np.int64)
+            packing = os.path.join(d, "gaps.packing.json")
+            bits = json.load(open(packing))["bits"] if os.path.exists(packing) else 8
+            top = (1 << bits) - 1
+            positions = np.cumsum(np.where(symbols == top, top, symbols + 1)) - 1
+            if shape is None:
+                raise SystemExit("pruned matrix stored as gaps: pass --shape ROWS COLS")
+            w = np.zeros(shape[0] * shape[1])
+            real = symbols != top
+            w[positions[real]] = values[real]
+            return w.reshape(shape)
         if exists(d, "mask"):
             mask = load(d, "mask")
             w = np.zeros(mask.shape)

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.matcomp.compressor.CompressedSize;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.Factorization;
+import org.matcomp.compressor.prune.GapPositions;
 import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.compressor.dictionary.NativeKernels;
 import org.matcomp.compressor.dictionary.OmpCoder;
@@ -95,7 +96,8 @@ final class FactorCommand implements Callable<Integer> {
     String name = input.getFileName().toString();
 
     long t0 = System.nanoTime();
-    Factorization f = compressor.compress(name, a);
+    // stored as written: a pruned bitmap re-coded as gaps where those are smaller
+    Factorization f = GapPositions.smallest(compressor.compress(name, a));
     double seconds = (System.nanoTime() - t0) / 1e9;
     f.requireFinite(name);
     FloatMatrix product = f.product();

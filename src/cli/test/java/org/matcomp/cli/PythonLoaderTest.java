@@ -48,7 +48,9 @@ class PythonLoaderTest {
       "lowrank+fp16|--rank 3",
       "simhash+bf16|--rank 24",
       "dictionary+int8|--atoms 12 --nonzeros 3 --iterations 4",
-      "prune+int8|--sparsity 0.99"})
+      "prune+int8|--sparsity 0.99",
+      "prune+kmeans|--sparsity 0.9 --clusters 16",
+      "prune|--sparsity 0.95"})
   void numpyRebuildsWhatMatcompFactored(String method, String flags) throws Exception {
     PythonEnvironment python = CliRequirements.python();
     Random rnd = new Random(4);

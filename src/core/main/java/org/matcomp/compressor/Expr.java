@@ -41,6 +41,18 @@ public sealed interface Expr {
     }
   }
 
+  /** A 1-D int32 constant: a lookup table (e.g. what a gap code advances by), or one offset. */
+  record IntConst(int[] values) implements Expr {
+    public IntConst {
+      values = values.clone();
+    }
+
+    @Override
+    public ValueType type() {
+      return ValueType.INT32;
+    }
+  }
+
   /** op(a)·op(b), op a transpose when asked: rank-2 operands. */
   record MatMul(Expr a, Expr b, boolean transposeA, boolean transposeB) implements Expr {
     @Override

@@ -47,6 +47,9 @@ public final class ExprEvaluator {
       int[] shape = f.spec().shape();
       return f.spec().type().isFloat() ? new Value(f.floats(), null, shape) : new Value(null, f.ints(), shape);
     }
+    if (e instanceof Expr.IntConst c) {
+      return new Value(null, c.values(), new int[] {c.values().length});
+    }
     if (e instanceof Expr.FloatConst c) {
       return new Value(c.values(), null, c.shape());
     }

@@ -12,7 +12,7 @@ public final class ExprRewrite {
     if (e instanceof Expr.Factor f) {
       return replace.apply(f);
     }
-    if (e instanceof Expr.Input || e instanceof Expr.FloatConst) {
+    if (e instanceof Expr.Input || e instanceof Expr.FloatConst || e instanceof Expr.IntConst) {
       return e;
     }
     if (e instanceof Expr.MatMul m) {

@@ -60,6 +60,9 @@ final class ExprInGraph {
       }
       return in.type() == Expr.ValueType.INT32 ? int32(v) : v;
     }
+    if (e instanceof Expr.IntConst c) {
+      return tf.constant(c.values());
+    }
     if (e instanceof Expr.FloatConst c) {
       return tf.constant(Shape.of(longs(c.shape())), DataBuffers.of(c.values()));
     }

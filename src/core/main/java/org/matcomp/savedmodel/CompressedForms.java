@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.Factorization;
+import org.matcomp.compressor.prune.GapPositions;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.savedmodel.export.ModelExporter;
 import org.matcomp.savedmodel.export.ResourceSaverBuilder;
@@ -61,6 +62,7 @@ public final class CompressedForms {
   public static MatrixOutcome store(WeightMatrix m, FloatMatrix a, Factorization f, InferenceForm form,
       List<Replacement> replacements) {
     String method = f.method().name();
+    f = GapPositions.smallest(f);
     List<StoredFactor> stored;
     try {
       stored = form.store(f);

@@ -48,6 +48,9 @@ final class ExprEmitter {
       }
       return ref;
     }
+    if (e instanceof Expr.IntConst c) {
+      return ops.constInt32(c.values());
+    }
     if (e instanceof Expr.FloatConst c) {
       long[] shape = new long[c.shape().length];
       for (int i = 0; i < shape.length; i++) {

@@ -268,6 +268,23 @@ class InferenceFormEquivalenceTest {
     assertFormMatchesDense(TinyModels.ARCHITECTURES, arch, form(method), compress, 5e-5);
   }
 
+  /** Positions re-coded as gaps (what compress stores at high sparsity) decode to the same matrix in TF. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"prune", "prune+kmeans", "prune+int8"})
+  void gapCodedPositionsComputeTheProduct(String name) throws Exception {
+    Method method = org.matcomp.spec.Methods.byName(name);
+    org.matcomp.compressor.MatrixCompressor c = org.matcomp.spec.CompressionSpec.builder().name("t").method(method)
+        .build().withHparams("target_sparsity=0.95,num_clusters=4").compressor();
+    java.util.function.BiFunction<float[], int[], Factorization> compress = (w, sh) -> {
+      Factorization f = org.matcomp.compressor.prune.GapPositions.smallest(c.compress("w", FloatMatrix.of(sh[0],
+          sh[1], w)));
+      assertTrue(f.factors().stream().anyMatch(x -> x.name().equals("gaps")), "gaps chosen for " + name);
+      return f;
+    };
+    assertFormMatchesDense(TinyModels.TF1, Map.of("fc1_w", new int[] {128, 16}, "emb_w", new int[] {50, 16}),
+        form(method), compress, 1e-6);
+  }
+
   static InferenceForm form(Method m) {
     return InferenceForms.forMethod(m).orElseThrow();
   }
