@@ -23,4 +23,22 @@ public interface ValueCoding {
 
   /** {@code original}'s values (float, its shape) from the stored factors {@link #roles} names. */
   Expr decode(FactorSpec original);
+
+  /**
+   * The common naming rule: {@code stored} is {@code X__primary} (an integer factor) and the layout holds its
+   * companion {@code X__companion}; the original X is float32 of the stored shape, trainable when the companion is.
+   */
+  static Optional<FactorSpec> named(FactorSpec stored, FactorLayout layout, String primary, String companion) {
+    String name = stored.name();
+    String suffix = "__" + primary;
+    if (!name.endsWith(suffix) || stored.type().isFloat()) {
+      return Optional.empty();
+    }
+    String original = name.substring(0, name.length() - suffix.length());
+    String other = ValueCoder.role(original, companion);
+    if (!layout.has(other)) {
+      return Optional.empty();
+    }
+    return Optional.of(new FactorSpec(original, FactorType.FLOAT32, stored.shape(), layout.spec(other).trainable()));
+  }
 }

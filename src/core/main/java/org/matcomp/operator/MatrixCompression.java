@@ -83,7 +83,7 @@ public final class MatrixCompression {
     int[] shape = matrixShape(a);
     int rows = shape[0];
     int cols = shape[1];
-    checkArgument(compressor.method() == spec.method(), "variable %s: spec says %s but the compressor is %s", name,
+    checkArgument(compressor.method().equals(spec.method()), "variable %s: spec says %s but the compressor is %s", name,
         spec.method(), compressor.method());
     checkArgument(initial.rows() == rows && initial.cols() == cols,
         "variable %s is %sx%s but its initial factors are for %sx%s", name, rows, cols, initial.rows(),
@@ -139,7 +139,7 @@ public final class MatrixCompression {
       MatrixCompressor compressor, Operand<TInt64> step) {
     String name = a.op().name();
     int[] shape = matrixShape(a);
-    checkArgument(compressor.method() == spec.method(), "variable %s: spec says %s but the compressor is %s", name,
+    checkArgument(compressor.method().equals(spec.method()), "variable %s: spec says %s but the compressor is %s", name,
         spec.method(), compressor.method());
     boolean inGraph = spec.updateOption() == UpdateOption.GRAPH || spec.updateOption() == UpdateOption.GRAPH_AND_HOST;
     checkArgument(!inGraph || step != null, "variable %s: update_option=%s updates in the graph and needs the step"

@@ -5,7 +5,6 @@ import java.util.Optional;
 import org.matcomp.compressor.Expr;
 import org.matcomp.compressor.FactorLayout;
 import org.matcomp.compressor.FactorSpec;
-import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.ValueCoder;
 import org.matcomp.compressor.ValueCoding;
 
@@ -19,16 +18,7 @@ final class Int8Coding implements ValueCoding {
 
   @Override
   public Optional<FactorSpec> original(FactorSpec stored, FactorLayout layout) {
-    String name = stored.name();
-    if (!name.endsWith("__" + Q) || stored.type() != FactorType.UINT8) {
-      return Optional.empty();
-    }
-    String original = name.substring(0, name.length() - Q.length() - 2);
-    String scales = ValueCoder.role(original, SCALES);
-    if (!layout.has(scales)) {
-      return Optional.empty();
-    }
-    return Optional.of(new FactorSpec(original, FactorType.FLOAT32, stored.shape(), layout.spec(scales).trainable()));
+    return ValueCoding.named(stored, layout, Q, SCALES);
   }
 
   @Override

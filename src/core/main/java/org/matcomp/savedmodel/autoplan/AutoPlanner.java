@@ -54,11 +54,7 @@ public final class AutoPlanner {
     long t0 = System.nanoTime();
     SavedModelDirectory dir = SavedModelDirectory.open(base.modelDir(), base.tag());
     ServingGraph graph = ServingGraph.of(dir);
-    SignatureDef sig = graph.signatures().get(a.signature());
-    if (sig == null) {
-      throw new IllegalArgumentException("no signature '" + a.signature() + "' (signatures: "
-          + graph.signatures().keySet() + ")");
-    }
+    SignatureDef sig = graph.signature(a.signature());
     TrainedOutput output = TrainedOutput.choose(sig, a.output());
     TrainingData eval = TrainingData.read(a.evalData(), sig, output, a.loss().reading(OutputForm.LOGITS));
 

@@ -69,11 +69,7 @@ public final class SavedModelFineTuner {
   static Plan plan(FineTuneOptions o, Path trainData, Path evalData) throws IOException {
     SavedModelDirectory dir = SavedModelDirectory.open(o.modelDir(), o.tag());
     ServingGraph graph = ServingGraph.of(dir);
-    SignatureDef signature = graph.signatures().get(o.signature());
-    if (signature == null) {
-      throw new IllegalArgumentException("no signature '" + o.signature() + "' (signatures: "
-          + graph.signatures().keySet() + ")");
-    }
+    SignatureDef signature = graph.signature(o.signature());
     TrainedOutput output = TrainedOutput.choose(signature, o.output());
     ScheduleForecast forecast = ScheduleForecast.of(o.spec(), o.steps());
     if (!forecast.complete()) {

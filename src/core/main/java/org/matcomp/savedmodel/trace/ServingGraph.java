@@ -123,6 +123,15 @@ public final class ServingGraph {
     return signatures;
   }
 
+  /** The signature called {@code key}; a key the model lacks is refused in one line listing the ones it has. */
+  public SignatureDef signature(String key) {
+    SignatureDef sig = signatures.get(key);
+    if (sig == null) {
+      throw new IllegalArgumentException("no signature '" + key + "' (signatures: " + signatures.keySet() + ")");
+    }
+    return sig;
+  }
+
   public ForwardPath path() {
     return path;
   }
