@@ -5,7 +5,7 @@
 
 METHOD is what `factor --method` was: lowrank, simhash, kmeans, kmeans-prune, prune, dictionary, omp, int8, fp16,
 bf16, or a composition FIRST+CODER (prune+kmeans, lowrank+int8, ...), whose coded factors are stored as
-NAME__codes + NAME__codebook (k-means), NAME__q + NAME__scales (int8) or NAME in 16-bit floats (fp16, bf16).
+NAME__codes + NAME__codebook (k-means), or NAME in its narrower type (int8: codes then scales, fp16, bf16).
 Prints JSON: the rebuilt shape and, with --original, rel_error = ||A - W||_F / ||A||_F (it must equal the
 rel_error of matcomp's own report). --shape is needed only for pruned matrices stored as indices.
 """
@@ -17,16 +17,13 @@ import numpy as np
 
 
 def exists(d, name):
-    return os.path.exists(os.path.join(d, name + ".npy")) or os.path.exists(os.path.join(d, name + "__q.npy")) \
-        or os.path.exists(os.path.join(d, name + "__codes.npy"))
+    return os.path.exists(os.path.join(d, name + ".npy")) or os.path.exists(os.path.join(d, name + "__codes.npy"))
 
 
 def load(d, name):
     """A factor's array: codes and bits narrower than a byte unpacked from the bytes matcomp wrote them in, a
     factor coded by a composition's coder decoded, bfloat16 widened (NumPy has no bfloat16: its bits are uint16)."""
     if not os.path.exists(os.path.join(d, name + ".npy")):
-        if os.path.exists(os.path.join(d, name + "__q.npy")):  # int8: (q - 128) * scale of the last axis
-            return (load(d, name + "__q").astype(np.float64) - 128) * load(d, name + "__scales").astype(np.float64)
         codes = load(d, name + "__codes").astype(np.int64)  # k-means: a scalar codebook
         return load(d, name + "__codebook").astype(np.float64).reshape(-1)[codes]
     a = np.load(os.path.join(d, name + ".npy"))
@@ -37,6 +34,11 @@ def load(d, name):
         p = json.load(f)
     if p.get("dtype") == "bfloat16":
         return (a.astype(np.uint32) << 16).view(np.float32)
+    if p.get("dtype") == "int8":  # codes + 128, then the scales as float32 bytes; a scale per column of the last axis
+        shape, k = tuple(p["shape"]), p["scales"]
+        n = int(np.prod(shape))
+        scales = a[n:n + 4 * k].view("<f4")
+        return (a[:n].astype(np.float64) - 128).reshape(shape) * scales.astype(np.float64)
     bits, shape = p["bits"], tuple(p["shape"])
     n = int(np.prod(shape))
     # Entry i is bits [i*bits, (i+1)*bits) of the bytes' little-endian bit stream, least significant bit first.
@@ -47,10 +49,8 @@ def load(d, name):
 
 def rebuild(d, method, shape):
     method = method.split("+")[0]  # a coder's factors decode in load(); the first method's rule rebuilds W
-    if method in ("fp16", "bf16"):
+    if method in ("int8", "fp16", "bf16"):
         return load(d, "weights").astype(np.float64)
-    if method == "int8":
-        return (load(d, "codes").astype(np.float64) - 128) * load(d, "scales").astype(np.float64)
     if method == "lowrank":
         return load(d, "B").astype(np.float64) @ load(d, "C").astype(np.float64)
     if method == "simhash":

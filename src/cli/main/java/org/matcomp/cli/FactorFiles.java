@@ -11,6 +11,7 @@ import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.HalfPrecision;
+import org.matcomp.compressor.Int8Quantization;
 import org.matcomp.io.Npy;
 import org.matcomp.io.NpyArray;
 import org.matcomp.io.WorkDirectory;
@@ -62,6 +63,10 @@ final class FactorFiles {
           Files.writeString(staged.resolve(f.name() + ".packing.json"), packing(f.spec()));
         } else if (f.spec().type() == FactorType.BFLOAT16) {
           Files.writeString(staged.resolve(f.name() + ".packing.json"), "{\"dtype\": \"bfloat16\"}\n");
+        } else if (f.spec().type().isInt8()) {
+          Files.writeString(staged.resolve(f.name() + ".packing.json"), String.format("{\"dtype\": \"int8\","
+              + " \"shape\": %s, \"scales\": %d}%n", java.util.Arrays.toString(f.spec().shape()),
+              Int8Quantization.scales(f.spec().type(), f.spec().shape())));
         }
         written.add(target.resolve(file.getFileName()));
       }
@@ -105,6 +110,11 @@ final class FactorFiles {
       case FLOAT16 -> NpyArray.ofHalfBits(shape, halfBits(f.floats(), false));
       // NumPy has no bfloat16: its bits as uint16, which load_factors.py widens (the packing file says so)
       case BFLOAT16 -> NpyArray.ofUnsignedShorts(shape, halfBits(f.floats(), true));
+      // codes + 128, then the scales' float32 bytes: what the SavedModel form stores; the packing file says so
+      case INT8, INT8_PER_TENSOR -> {
+        byte[] bytes = Int8Quantization.encode(f.floats(), spec.type(), spec.shape());
+        yield NpyArray.ofUnsignedBytes(new long[] {bytes.length}, bytes);
+      }
       case INT32 -> NpyArray.ofInts(shape, f.ints());
       case UINT8 -> {
         int[] v = f.ints();

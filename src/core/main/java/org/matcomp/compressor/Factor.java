@@ -22,13 +22,7 @@ public final class Factor {
     checkArgument(spec.type().isFloat(), "factor %s is %s, not float", spec.name(), spec.type());
     checkArgument(values.length == spec.entries(), "factor %s needs %s values, got %s", spec.name(), spec.entries(),
         values.length);
-    float[] v = values.clone();
-    if (spec.type().isNarrowFloat()) {
-      for (int i = 0; i < v.length; i++) {
-        v[i] = spec.type().round(v[i]);
-      }
-    }
-    return new Factor(spec, v, null);
+    return new Factor(spec, spec.type().round(values, spec.shape()), null);
   }
 
   public static Factor ofInts(FactorSpec spec, int[] values) {

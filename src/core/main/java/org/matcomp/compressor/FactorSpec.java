@@ -25,6 +25,8 @@ public final class FactorSpec {
     this.shape = shape.clone();
     this.trainable = trainable;
     checkArgument(!trainable || type.isFloat(), "factor %s: only float factors can train", name);
+    checkArgument(type != FactorType.INT8 || shape.length >= 2, "factor %s: int8 with a scale per column needs"
+        + " rank 2 or more, not %s (use INT8_PER_TENSOR)", name, Arrays.toString(shape));
   }
 
   public static FactorSpec trainableFloat(String name, int... shape) {
@@ -65,8 +67,9 @@ public final class FactorSpec {
     return n;
   }
 
+  /** The bytes this factor is stored in: its entries at the type's width, plus an int8 factor's scales. */
   public long storageBytes() {
-    return type.bytesFor(entries());
+    return type.bytesFor(entries()) + (type.isInt8() ? 4L * Int8Quantization.scales(type, shape) : 0);
   }
 
   @Override

@@ -19,6 +19,13 @@ public enum FactorType {
   FLOAT16(16),
   /** bfloat16 (float32's exponent, 8 bits of mantissa): floats in two bytes; trains as {@link #FLOAT16} does. */
   BFLOAT16(16),
+  /**
+   * Floats stored as symmetric int8 with a float32 scale per column of the last axis ({@link Int8Quantization});
+   * trains as {@link #FLOAT16} does, read through the quantisation.
+   */
+  INT8(8),
+  /** As {@link #INT8} with one scale for the whole factor. */
+  INT8_PER_TENSOR(8),
   INT32(32),
   /** Codes into a table (a codebook, a dictionary) of at most 256 entries, and int8's quantised weights. */
   UINT8(8),
@@ -43,22 +50,44 @@ public enum FactorType {
 
   /** Whether entries are floats (of any width): such factors hold float values and can train. */
   public boolean isFloat() {
-    return this == FLOAT32 || this == FLOAT16 || this == BFLOAT16;
+    return this == FLOAT32 || isNarrowFloat();
   }
 
   /** Whether entries are floats stored narrower than float32, and read through a rounding while training. */
   public boolean isNarrowFloat() {
-    return this == FLOAT16 || this == BFLOAT16;
+    return this == FLOAT16 || this == BFLOAT16 || isInt8();
   }
 
-  /** {@code v} as this float type stores it (float32 unchanged). */
+  /** The two int8 float types. */
+  public boolean isInt8() {
+    return this == INT8 || this == INT8_PER_TENSOR;
+  }
+
+  /**
+   * {@code v} as this float type stores it (float32 unchanged); the int8 types round per column, see {@link
+   * #round(float[], int[])}.
+   */
   public float round(float v) {
     return switch (this) {
       case FLOAT32 -> v;
       case FLOAT16 -> HalfPrecision.roundToHalf(v);
       case BFLOAT16 -> HalfPrecision.roundToBfloat16(v);
-      default -> throw new IllegalArgumentException(this + " is not a float type");
+      default -> throw new IllegalArgumentException(this + " does not round entry by entry");
     };
+  }
+
+  /** The entries {@code v} of a factor of {@code shape} as this float type stores them. */
+  public float[] round(float[] v, int[] shape) {
+    if (isInt8()) {
+      return Int8Quantization.quantize(v, this, shape);
+    }
+    float[] out = v.clone();
+    if (this != FLOAT32) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = round(out[i]);
+      }
+    }
+    return out;
   }
 
   /** Whether entries share bytes when stored (fewer than eight bits an entry). */
@@ -90,7 +119,7 @@ public enum FactorType {
     return size <= 256 ? UINT8 : INT32;
   }
 
-  /** Bytes to store {@code entries} entries, rounded up to whole bytes. */
+  /** Bytes to store {@code entries} entries, rounded up to whole bytes (the int8 types' scales not included). */
   public long bytesFor(long entries) {
     return (entries * bits + 7) / 8;
   }

@@ -14,6 +14,22 @@ public final class ExportedValues {
   private ExportedValues() {}
 
   /**
+   * A uint8 variable of {@code target} holding float32 variable {@code source}'s values in {@code trained} as the
+   * int8 factor {@code spec} stores them (codes, then scales).
+   */
+  static Variable<org.tensorflow.types.TUint8> int8Variable(Ops target, String name, Session trained,
+      Variable<org.tensorflow.types.TFloat32> source, org.matcomp.compressor.FactorSpec spec) {
+    try (var r = trained.runner().fetch(source).run()) {
+      float[] v = new float[Math.toIntExact(spec.entries())];
+      ((org.tensorflow.types.TFloat32) r.get(0)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(v, false,
+          false));
+      byte[] bytes = org.matcomp.compressor.Int8Quantization.encode(v, spec.type(), spec.shape());
+      return target.withName(name).variable(target.constant(org.tensorflow.ndarray.Shape.of(bytes.length),
+          org.tensorflow.ndarray.buffer.DataBuffers.of(bytes, true, false)));
+    }
+  }
+
+  /**
    * A float16 or bfloat16 variable of {@code target} holding float32 variable {@code source}'s values in {@code
    * trained}, rounded to nearest (TF's Cast).
    */

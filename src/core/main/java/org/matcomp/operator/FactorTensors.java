@@ -19,7 +19,7 @@ public final class FactorTensors {
   public static Class<? extends TType> tfType(FactorType type) {
     return switch (type) {
       // narrow floats train as a float32 shadow, read through their rounding (ExprInGraph)
-      case FLOAT32, FLOAT16, BFLOAT16 -> TFloat32.class;
+      case FLOAT32, FLOAT16, BFLOAT16, INT8, INT8_PER_TENSOR -> TFloat32.class;
       case INT32 -> TInt32.class;
       case UINT8, UINT4, UINT2, UINT1 -> TUint8.class; // codes train unpacked, a byte each
       case BIT -> TBool.class;
@@ -39,7 +39,7 @@ public final class FactorTensors {
   public static Tensor toTensor(Factor f) {
     Shape shape = shape(f.spec());
     return switch (f.spec().type()) {
-      case FLOAT32, FLOAT16, BFLOAT16 -> TFloat32.tensorOf(shape, DataBuffers.of(f.floats(), true, false));
+      case FLOAT32, FLOAT16, BFLOAT16, INT8, INT8_PER_TENSOR -> TFloat32.tensorOf(shape, DataBuffers.of(f.floats(), true, false));
       case INT32 -> TInt32.tensorOf(shape, DataBuffers.of(f.ints(), true, false));
       case UINT8, UINT4, UINT2, UINT1 -> {
         int[] v = f.ints();
@@ -64,7 +64,7 @@ public final class FactorTensors {
   public static Factor fromTensor(FactorSpec spec, Tensor t) {
     int n = Math.toIntExact(spec.entries());
     return switch (spec.type()) {
-      case FLOAT32, FLOAT16, BFLOAT16 -> {
+      case FLOAT32, FLOAT16, BFLOAT16, INT8, INT8_PER_TENSOR -> {
         float[] v = new float[n];
         ((TFloat32) t).copyTo(DataBuffers.of(v, false, false));
         yield Factor.ofFloats(spec, v);

@@ -50,9 +50,14 @@ public final class FactorVariables {
     if (!type.isNarrowFloat()) {
       return value;
     }
-    Class<? extends org.tensorflow.types.family.TFloating> narrow = type == FactorType.FLOAT16
-        ? org.tensorflow.types.TFloat16.class : org.tensorflow.types.TBfloat16.class;
-    org.tensorflow.Operand<TFloat32> rounded = tf.dtypes.cast(tf.dtypes.cast(value, narrow), TFloat32.class);
+    org.tensorflow.Operand<TFloat32> rounded;
+    if (type.isInt8()) {
+      rounded = Int8Read.quantised(tf, value, type, spec(name).shape());
+    } else {
+      Class<? extends org.tensorflow.types.family.TFloating> narrow = type == FactorType.FLOAT16
+          ? org.tensorflow.types.TFloat16.class : org.tensorflow.types.TBfloat16.class;
+      rounded = tf.dtypes.cast(tf.dtypes.cast(value, narrow), TFloat32.class);
+    }
     return tf.math.add(value, tf.stopGradient(tf.math.sub(rounded, value)));
   }
 

@@ -148,7 +148,7 @@ final class GraphUpdate {
       Factor factor = factors.get(i);
       long[] shape = FactorTensors.shape(factor.spec()).asArray();
       switch (factor.spec().type()) {
-        case FLOAT32, FLOAT16, BFLOAT16 -> call.setOutput(i, factor.floats(), shape);
+        case FLOAT32, FLOAT16, BFLOAT16, INT8, INT8_PER_TENSOR -> call.setOutput(i, factor.floats(), shape);
         case INT32 -> call.setOutput(i, factor.ints(), shape);
         case UINT8, UINT4, UINT2, UINT1 -> {
           int[] v = factor.ints();

@@ -9,12 +9,11 @@ import org.matcomp.compressor.Method;
 import org.matcomp.compressor.blockdiagonal.BlockDiagonalMethod;
 import org.matcomp.compressor.compose.ComposedMethod;
 import org.matcomp.compressor.dictionary.DictionaryMethod;
-import org.matcomp.compressor.halfprecision.HalfPrecisionMethod;
 import org.matcomp.compressor.inputoutput.InputOutputMethod;
-import org.matcomp.compressor.int8.Int8Method;
 import org.matcomp.compressor.kmeans.KMeansMethod;
 import org.matcomp.compressor.kmeans.KMeansPruneMethod;
 import org.matcomp.compressor.lowrank.LowRankMethod;
+import org.matcomp.compressor.narrow.NarrowMethod;
 import org.matcomp.compressor.mixedblock.MixedBlockMethod;
 import org.matcomp.compressor.prune.PruneMethod;
 import org.matcomp.compressor.simhash.SimhashMethod;
@@ -32,9 +31,9 @@ public final class Methods {
       BlockDiagonalMethod.INSTANCE,
       MixedBlockMethod.INSTANCE,
       PruneMethod.INSTANCE,
-      Int8Method.INSTANCE,
-      HalfPrecisionMethod.FP16,
-      HalfPrecisionMethod.BF16);
+      NarrowMethod.INT8,
+      NarrowMethod.FP16,
+      NarrowMethod.BF16);
 
   /** No compression: {@code train}'s dense baseline. Not in {@link #ALL}. */
   public static final Method NONE = NoCompression.INSTANCE;

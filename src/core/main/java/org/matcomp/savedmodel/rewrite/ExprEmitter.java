@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
+import org.matcomp.compressor.Int8Quantization;
 import org.matcomp.compressor.Expr;
 import org.tensorflow.proto.DataType;
 
@@ -110,9 +111,27 @@ final class ExprEmitter {
       case FLOAT32, INT32 -> f.ref();
       case FLOAT16 -> ops.cast(f.ref(), DataType.DT_HALF, DataType.DT_FLOAT);
       case BFLOAT16 -> ops.cast(f.ref(), DataType.DT_BFLOAT16, DataType.DT_FLOAT);
+      case INT8, INT8_PER_TENSOR -> int8(f);
       case UINT8 -> ops.cast(f.ref(), DataType.DT_UINT8, DataType.DT_INT32);
       case UINT4, UINT2, UINT1, BIT -> unpack(f);
     };
+  }
+
+  /**
+   * An int8 factor's floats ({@link Int8Quantization}): the codes sliced off the stored bytes, less the zero point, in
+   * the factor's shape, times the scales bit-cast from the 4k bytes after them.
+   */
+  private String int8(FactorRef f) {
+    int n = Math.toIntExact(f.spec().entries());
+    int k = Int8Quantization.scales(f.spec().type(), f.spec().shape());
+    String codes = ops.cast(ops.slice(f.ref(), ops.constInt32(0), ops.constInt32(n), DataType.DT_UINT8),
+        DataType.DT_UINT8, DataType.DT_INT32);
+    String shaped = ops.reshape(null, codes, ops.constInt32(f.spec().shape()), DataType.DT_INT32);
+    String q = ops.cast(ops.add(shaped, ops.constInt32Scalar(-Int8Quantization.ZERO_POINT), DataType.DT_INT32),
+        DataType.DT_INT32, DataType.DT_FLOAT);
+    String scaleBytes = ops.reshape(null, ops.slice(f.ref(), ops.constInt32(n), ops.constInt32(4 * k),
+        DataType.DT_UINT8), ops.constInt32(k, 4), DataType.DT_UINT8);
+    return ops.mul(q, ops.bitcast(scaleBytes, DataType.DT_UINT8, DataType.DT_FLOAT), DataType.DT_FLOAT);
   }
 
   /**

@@ -156,6 +156,12 @@ final class OpEmitter {
     return emit(node(name(null, "BitwiseAnd"), "BitwiseAnd", List.of(x, y), Map.of("T", Attrs.type(t))), "z");
   }
 
+  /** {@code x}'s bytes read as {@code to} (the last axis of a narrower type folds into one entry). */
+  String bitcast(String x, DataType from, DataType to) {
+    return emit(node(name(null, "Bitcast"), "Bitcast", List.of(x), Map.of("T", Attrs.type(from), "type",
+        Attrs.type(to))), "output");
+  }
+
   String slice(String x, String begin, String size, DataType t) {
     return emit(node(name(null, "Slice"), "Slice", List.of(x, begin, size), Map.of("T", Attrs.type(t), "Index",
         Attrs.type(DataType.DT_INT32))), "output");

@@ -2,12 +2,14 @@ package org.matcomp.savedmodel.rewrite;
 
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
+import org.matcomp.compressor.Int8Quantization;
 import org.matcomp.savedmodel.export.TensorValue;
 
 /**
  * One factor of a compressed matrix as exported: its role ({@code B}, {@code codes}, {@code mask}, ...), which also
  * names its variable, the logical spec it is read back as, and its value in the dtype it is stored in (8-bit codes
- * stay one byte each; half-precision floats two bytes each; narrower codes and bit masks are packed into a 1-D uint8 vector as {@link
+ * stay one byte each; half-precision floats two bytes each; int8 floats a byte each followed by their scales;
+ * narrower codes and bit masks are packed into a 1-D uint8 vector as {@link
  * org.matcomp.compressor.FactorType} lays them out).
  */
 public record StoredFactor(String role, TensorValue value, FactorSpec spec) {
@@ -21,6 +23,10 @@ public record StoredFactor(String role, TensorValue value, FactorSpec spec) {
     TensorValue value = switch (spec.type()) {
       case FLOAT32 -> TensorValue.ofFloats(shape, floats);
       case FLOAT16, BFLOAT16 -> TensorValue.ofNarrowFloats(shape, floats, spec.type() == FactorType.BFLOAT16);
+      case INT8, INT8_PER_TENSOR -> {
+        byte[] bytes = Int8Quantization.encode(floats, spec.type(), spec.shape());
+        yield new TensorValue(org.tensorflow.proto.DataType.DT_UINT8, new long[] {bytes.length}, bytes);
+      }
       case INT32 -> TensorValue.ofInts(shape, ints);
       case UINT8 -> TensorValue.ofUnsignedBytes(shape, ints);
       case UINT4, UINT2, UINT1, BIT -> {

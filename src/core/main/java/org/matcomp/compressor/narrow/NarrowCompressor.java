@@ -1,20 +1,23 @@
-package org.matcomp.compressor.halfprecision;
+package org.matcomp.compressor.narrow;
 
 import java.util.List;
 import org.matcomp.compressor.BaseFactorization;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
+import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.compressor.Method;
 import org.matcomp.linalg.FloatMatrix;
 
-/** Rounds every entry to the nearest 16-bit float of the method's type (ties to even, as TF's Cast). */
-final class HalfPrecisionCompressor implements MatrixCompressor {
-  private final HalfPrecisionMethod method;
+/** Stores every entry in the narrower type: 16-bit floats rounded to nearest even, int8 quantised per column. */
+final class NarrowCompressor implements MatrixCompressor {
+  private final NarrowMethod method;
+  private final FactorType type;
 
-  HalfPrecisionCompressor(HalfPrecisionMethod method) {
+  NarrowCompressor(NarrowMethod method, FactorType type) {
     this.method = method;
+    this.type = type;
   }
 
   @Override
@@ -24,26 +27,26 @@ final class HalfPrecisionCompressor implements MatrixCompressor {
 
   @Override
   public List<FactorSpec> layout(String name, int rows, int cols) {
-    return List.of(new FactorSpec(HalfPrecisionRule.WEIGHTS, method.type(), new int[] {rows, cols}, true));
+    return List.of(new FactorSpec(NarrowRule.WEIGHTS, type, new int[] {rows, cols}, true));
   }
 
   @Override
   public Factorization compress(String name, FloatMatrix a) {
     a.requireFinite(name);
     Factor w = Factor.ofFloats(layout(name, a.rows(), a.cols()).get(0), a.copyData());
-    return new Rounded(method, w, a.rows(), a.cols()).requireFinite(name);
+    return new Stored(method, w, a.rows(), a.cols()).requireFinite(name);
   }
 
   @Override
   public String toString() {
-    return method.name() + " compressor";
+    return method.name() + " compressor (" + type + ")";
   }
 
-  /** The rounded weights: the product is the factor itself. */
-  private static final class Rounded extends BaseFactorization {
+  /** The weights as stored: the product is the factor itself. */
+  private static final class Stored extends BaseFactorization {
     private final Factor weights;
 
-    Rounded(Method method, Factor weights, int rows, int cols) {
+    Stored(Method method, Factor weights, int rows, int cols) {
       super(method, rows, cols);
       this.weights = weights;
     }

@@ -1,4 +1,4 @@
-package org.matcomp.compressor.halfprecision;
+package org.matcomp.compressor.narrow;
 
 import java.util.List;
 import java.util.Optional;
@@ -11,18 +11,23 @@ import org.matcomp.compressor.ValueCoder;
 import org.matcomp.compressor.ValueCoding;
 
 /**
- * fp16 or bf16 as a coder of another method's float factors: the factor keeps its name and shape and is stored two
- * bytes an entry; the read widens it, so decoding is the factor itself.
+ * fp16, bf16 or int8 as a coder of another method's float factors: the factor keeps its name and shape and changes
+ * its type (a 1-D factor takes int8 with one scale), so decoding is the factor itself, read as its type says.
  */
-record HalfPrecisionCoder(FactorType type) implements ValueCoder, ValueCoding {
+record NarrowCoder(FactorType type) implements ValueCoder, ValueCoding {
   @Override
   public ValueCoding coding() {
     return this;
   }
 
+  private FactorType typeFor(FactorSpec original) {
+    return type == FactorType.INT8 && original.shape().length < 2 ? FactorType.INT8_PER_TENSOR : type;
+  }
+
   @Override
   public Optional<FactorSpec> original(FactorSpec stored, FactorLayout layout) {
-    return stored.type() == type ? Optional.of(stored.withType(FactorType.FLOAT32)) : Optional.empty();
+    boolean mine = type.isInt8() ? stored.type().isInt8() : stored.type() == type;
+    return mine ? Optional.of(stored.withType(FactorType.FLOAT32)) : Optional.empty();
   }
 
   @Override
@@ -37,12 +42,13 @@ record HalfPrecisionCoder(FactorType type) implements ValueCoder, ValueCoding {
 
   @Override
   public Optional<List<FactorSpec>> layout(FactorSpec original) {
-    return Optional.of(List.of(original.withType(type)));
+    FactorSpec coded = original.withType(typeFor(original));
+    return coded.storageBytes() < original.storageBytes() ? Optional.of(List.of(coded)) : Optional.empty();
   }
 
   @Override
   public List<Factor> code(String matrix, FactorSpec original, float[] values) {
-    Factor f = Factor.ofFloats(original.withType(type), values);
+    Factor f = Factor.ofFloats(original.withType(typeFor(original)), values);
     float[] rounded = f.floats();
     for (int i = 0; i < rounded.length; i++) {
       if (!Float.isFinite(rounded[i])) {
