@@ -102,7 +102,8 @@ final class CompressCommand implements Callable<Integer> {
         Map.of());
     CompressOptions o = CompressOptions.of(modelDir, outDir, spec).withTag(outputOptions.tag)
         .withForce(outputOptions.force).withVerify(verify)
-        .withInputs(Optional.ofNullable(inputs)).withLabels(Optional.ofNullable(labels));
+        .withInputs(Optional.ofNullable(inputs)).withLabels(Optional.ofNullable(labels))
+        .withServingForm(outputOptions.servingForm());
     if (layers != null) {
       o = o.withLayers(layers);
     }

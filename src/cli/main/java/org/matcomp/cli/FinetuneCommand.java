@@ -106,7 +106,8 @@ final class FinetuneCommand implements Callable<Integer> {
     FineTuneOptions o = FineTuneOptions.of(modelDir, outDir, spec,
         Loss.parse(loss, fromProbabilities ? OutputForm.PROBABILITIES : OutputForm.LOGITS))
         .withTraining(steps, batch, learningRate).withFreezeOthers(freezeOthers).withSeed(s)
-        .withForce(outputOptions.force).withTag(outputOptions.tag).withSignature(signature);
+        .withForce(outputOptions.force).withTag(outputOptions.tag).withSignature(signature)
+        .withServingForm(outputOptions.servingForm());
     if (plan != null) {
       specOptions.refuseAlongside("--plan", commandSpec);
       if (layers != null) {

@@ -3,6 +3,7 @@ package org.matcomp.cli;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.matcomp.savedmodel.ServingForm;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -20,6 +21,16 @@ final class ModelOutputOptions {
   @Option(names = "--json", description = "write the report as JSON to this file; - writes it to stdout and the"
       + " table to stderr")
   Path json;
+
+  @Option(names = "--serving-form", defaultValue = "fast", description = "fast: weights whose form rebuilds them"
+      + " (codebooks, masks, 8- and 16-bit weights) are decoded once when the model loads, so calls run as fast as"
+      + " the original's (serving memory holds them dense); compact: decoded in every call (default:"
+      + " ${DEFAULT-VALUE}). Low-rank is always served factored")
+  String servingForm;
+
+  ServingForm servingForm() {
+    return ServingForm.parse(servingForm);
+  }
 
   /** The {@code --json} file to check against the inputs, or null. */
   Path jsonFile() {

@@ -25,7 +25,7 @@ import org.matcomp.spec.LayerPattern;
  */
 public record CompressOptions(Path modelDir, Path outDir, String tag, CompressionSpec spec, boolean rankByEnergy,
     Optional<Pattern> layers, double energy, boolean force, boolean verify, Optional<Path> inputs,
-    Optional<Path> labels, int verifyBatch, long seed, Optional<CompressionPlan> plan) {
+    Optional<Path> labels, int verifyBatch, long seed, Optional<CompressionPlan> plan, ServingForm servingForm) {
   public CompressOptions {
     Objects.requireNonNull(modelDir, "modelDir");
     Objects.requireNonNull(outDir, "outDir");
@@ -34,49 +34,50 @@ public record CompressOptions(Path modelDir, Path outDir, String tag, Compressio
     checkArgument(verifyBatch > 0, "verify batch %s must be positive", verifyBatch);
     Objects.requireNonNull(labels, "labels");
     Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(servingForm, "servingForm");
   }
 
   /** Compress {@code modelDir}'s matrices as {@code spec} says into {@code outDir}: tag "serve", no layer filter. */
   public static CompressOptions of(Path modelDir, Path outDir, CompressionSpec spec) {
     return new CompressOptions(modelDir, outDir, "serve", spec, false, Optional.empty(), 0.95, false, false,
-        Optional.empty(), Optional.empty(), 64, 42, Optional.empty());
+        Optional.empty(), Optional.empty(), 64, 42, Optional.empty(), ServingForm.FAST);
   }
 
   public CompressOptions withLayers(String regex) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, Optional.of(LayerPattern.compile(regex)), energy,
-        force, verify, inputs, labels, verifyBatch, seed, plan);
+        force, verify, inputs, labels, verifyBatch, seed, plan, servingForm);
   }
 
   public CompressOptions withForce(boolean f) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, f, verify, inputs, labels,
-        verifyBatch, seed, plan);
+        verifyBatch, seed, plan, servingForm);
   }
 
   public CompressOptions withVerify(boolean v) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, v, inputs, labels,
-        verifyBatch, seed, plan);
+        verifyBatch, seed, plan, servingForm);
   }
 
   public CompressOptions withTag(String t) {
     return new CompressOptions(modelDir, outDir, t, spec, rankByEnergy, layers, energy, force, verify, inputs, labels,
-        verifyBatch, seed, plan);
+        verifyBatch, seed, plan, servingForm);
   }
 
   /** Low-rank only: each matrix keeps the smallest rank holding {@code e} of its spectral energy, not spec's rank. */
   public CompressOptions withRankByEnergy(double e) {
     return new CompressOptions(modelDir, outDir, tag, spec, true, layers, e, force, verify, inputs, labels,
-        verifyBatch, seed, plan);
+        verifyBatch, seed, plan, servingForm);
   }
 
   public CompressOptions withInputs(Optional<Path> p) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, p, labels,
-        verifyBatch, seed, plan);
+        verifyBatch, seed, plan, servingForm);
   }
 
   /** Labels for the examples of {@link #inputs}, which they need. */
   public CompressOptions withLabels(Optional<Path> p) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, inputs, p,
-        verifyBatch, seed, plan);
+        verifyBatch, seed, plan, servingForm);
   }
 
   /**
@@ -86,6 +87,12 @@ public record CompressOptions(Path modelDir, Path outDir, String tag, Compressio
    */
   public CompressOptions withPlan(CompressionPlan p) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, inputs, labels,
-        verifyBatch, seed, Optional.of(p));
+        verifyBatch, seed, Optional.of(p), servingForm);
+  }
+
+  /** How weights whose form rebuilds them are served ({@link ServingForm}; default: fast). */
+  public CompressOptions withServingForm(ServingForm f) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, inputs, labels,
+        verifyBatch, seed, plan, f);
   }
 }

@@ -78,7 +78,8 @@ public final class CompressedForms {
     for (StoredFactor s : stored) {
       names.add(m.name() + "_" + f.method().identifier() + "_" + s.role());
     }
-    replacements.add(new Replacement(m.variable(), form, stored, names, m.rows(), m.cols()));
+    replacements.add(new Replacement(m.variable(), form, stored, names, m.rows(), m.cols(),
+        m.sites().isEmpty() ? null : m.sites().get(0).view().view()));
     // Codes count one parameter each however tightly they are packed; a bitmap counts its bytes, as it always has.
     long paramsAfter = stored.stream()
         .mapToLong(s -> s.spec().type() == FactorType.BIT ? s.value().elements() : s.spec().entries()).sum();
@@ -87,16 +88,42 @@ public final class CompressedForms {
         f.diagnostics(), stored, m.consumers());
   }
 
+  /** What a report says when weights are served fast: how many, and the memory their dense values take. */
+  public static java.util.Optional<String> servingNote(List<Replacement> fast) {
+    if (fast.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    long bytes = fast.stream().mapToLong(r -> 4L * r.rows() * r.cols()).sum();
+    return java.util.Optional.of(String.format("serving form fast: %d matrices are rebuilt once when the model loads"
+        + " (its init op), not on every call; serving memory holds their dense weights (%d bytes); --serving-form"
+        + " compact rebuilds them per call instead", fast.size(), bytes));
+  }
+
   /**
    * Writes the SavedModel of {@code dir}'s serving graph with {@code replacements} applied into {@code temp}: every
    * variable it still reads with its value from {@code values}, every stored factor with its own, a saver for both.
    */
   public static void export(SavedModelDirectory dir, ServingGraph graph, Map<String, TensorValue> values,
       List<Replacement> replacements, Path temp, Path scratch) throws IOException {
-    GraphDef rewritten = ResourceSaverBuilder.addSaver(GraphRewriter.rewrite(graph.pruned(), replacements));
+    export(dir, graph, values, replacements, ServingForm.COMPACT, temp, scratch);
+  }
+
+  /**
+   * As {@link #export(SavedModelDirectory, ServingGraph, Map, List, Path, Path)}, with the weights whose form
+   * rebuilds them served as {@code servingForm} says; returns the replacements served fast (materialised at load).
+   */
+  public static List<Replacement> export(SavedModelDirectory dir, ServingGraph graph, Map<String, TensorValue> values,
+      List<Replacement> replacements, ServingForm servingForm, Path temp, Path scratch) throws IOException {
+    List<Replacement> fast = servingForm == ServingForm.FAST
+        ? replacements.stream().filter(r -> r.form().rebuildsWeight()).toList() : List.of();
+    List<Replacement> compact = replacements.stream().filter(r -> !fast.contains(r)).toList();
+    java.util.Set<String> materialized = new java.util.HashSet<>();
+    fast.forEach(r -> materialized.add(r.variable().name()));
+    GraphDef rewritten = ResourceSaverBuilder.addSaver(GraphRewriter.rewrite(graph.pruned(), compact, fast),
+        materialized);
     Map<String, TensorValue> newValues = new LinkedHashMap<>();
     for (NodeDef n : rewritten.getNodeList()) {
-      if (VariableInfo.isVariable(n)) {
+      if (VariableInfo.isVariable(n) && !materialized.contains(n.getName())) {
         TensorValue v = values.get(n.getName());
         if (v != null) {
           newValues.put(n.getName(), v);
@@ -109,6 +136,7 @@ public final class CompressedForms {
       }
     }
     ModelExporter.export(rewritten, newValues, graph.signatures(), dir.metaGraph().getMetaInfoDef().getTagsList(),
-        temp, scratch);
+        temp, scratch, fast.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(GraphRewriter.MATERIALIZE));
+    return fast;
   }
 }

@@ -110,7 +110,9 @@ public final class SavedModelCompressor {
       try (WorkDirectory work = WorkDirectory.beside(o.outDir(), "compress " + o.outDir())) {
         Path temp = Files.createDirectory(work.resolve("model"));
         Path scratch = Files.createDirectory(work.resolve("checkpoint"));
-        CompressedForms.export(dir, graph, values, replacements, temp, scratch);
+        List<Replacement> fast = CompressedForms.export(dir, graph, values, replacements, o.servingForm(), temp,
+            scratch);
+        CompressedForms.servingNote(fast).ifPresent(notes::add);
         VerifyReport verify;
         try (SavedModelBundle compressed = SavedModelDirectory.open(temp, o.tag()).load()) {
           verify = ModelVerifier.verify(original, compressed, graph.signatures(), key -> samples(key, o, userInputs, graph));
@@ -144,7 +146,8 @@ public final class SavedModelCompressor {
   /** The options one plan entry gives a matrix: its spec, and the spectrum's rank when it fixed no size. */
   private static CompressOptions forEntry(CompressOptions o, CompressionPlan.Entry e) {
     CompressOptions withSpec = new CompressOptions(o.modelDir(), o.outDir(), o.tag(), e.spec(), false, o.layers(),
-        o.energy(), o.force(), o.verify(), o.inputs(), o.labels(), o.verifyBatch(), o.seed(), o.plan());
+        o.energy(), o.force(), o.verify(), o.inputs(), o.labels(), o.verifyBatch(), o.seed(), o.plan(),
+        o.servingForm());
     return e.sizeGiven() ? withSpec : withSpec.withRankByEnergy(o.energy());
   }
 

@@ -36,6 +36,15 @@ public final class ModelExporter {
 
   public static void export(GraphDef graph, Map<String, TensorValue> values, Map<String, SignatureDef> signatures,
       List<String> tags, Path dir, Path scratch) throws IOException {
+    export(graph, values, signatures, tags, dir, scratch, java.util.Optional.empty());
+  }
+
+  /**
+   * As {@link #export(GraphDef, Map, Map, List, Path, Path)}, with {@code initOp} (a node of {@code graph}) as the
+   * SavedModel's init op ({@code __saved_model_init_op}), which every loader runs after restoring the variables.
+   */
+  public static void export(GraphDef graph, Map<String, TensorValue> values, Map<String, SignatureDef> signatures,
+      List<String> tags, Path dir, Path scratch, java.util.Optional<String> initOp) throws IOException {
     try (Graph g = new Graph()) {
       try {
         g.importGraphDef(graph);
@@ -58,8 +67,14 @@ public final class ModelExporter {
             + SavedModelDirectory.firstLine(e.getMessage()), e);
       }
     }
-    restoreSignatureDefs(dir.resolve("saved_model.pb"), signatures);
+    Map<String, SignatureDef> defs = new java.util.LinkedHashMap<>(signatures);
+    initOp.ifPresent(op -> defs.put(INIT_OP_KEY, SignatureDef.newBuilder().putOutputs(INIT_OP_KEY,
+        TensorInfo.newBuilder().setName(op).build()).build()));
+    restoreSignatureDefs(dir.resolve("saved_model.pb"), defs);
   }
+
+  /** The signature key under which a SavedModel names its init op (TF's {@code INIT_OP_SIGNATURE_KEY}). */
+  public static final String INIT_OP_KEY = "__saved_model_init_op";
 
   private static Signature signature(Graph g, String key, SignatureDef def) {
     Signature.Builder b = Signature.builder().key(key).methodName(def.getMethodName());

@@ -20,13 +20,18 @@ public final class ResourceSaverBuilder {
   private ResourceSaverBuilder() {}
 
   public static GraphDef addSaver(GraphDef graph) {
+    return addSaver(graph, java.util.Set.of());
+  }
+
+  /** A saver over every variable but {@code unsaved} (weights the init op computes, which hold no saved value). */
+  public static GraphDef addSaver(GraphDef graph, java.util.Set<String> unsaved) {
     List<VariableInfo> vars = new ArrayList<>();
     for (NodeDef n : graph.getNodeList()) {
       if (n.getName().startsWith(PREFIX)) {
         throw new IllegalArgumentException("the serving graph already has a node '" + n.getName()
             + "' in the save/ scope that the new saver needs");
       }
-      if (VariableInfo.isVariable(n)) {
+      if (VariableInfo.isVariable(n) && !unsaved.contains(n.getName())) {
         vars.add(VariableInfo.of(n));
       }
     }

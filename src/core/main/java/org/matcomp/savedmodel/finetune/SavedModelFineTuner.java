@@ -156,7 +156,8 @@ public final class SavedModelFineTuner {
         try (WorkDirectory work = WorkDirectory.beside(o.outDir(), "finetune " + o.outDir())) {
           Path temp = Files.createDirectory(work.resolve("model"));
           Path scratch = Files.createDirectory(work.resolve("checkpoint"));
-          CompressedForms.export(dir, graph, trained, replacements, temp, scratch);
+          CompressedForms.servingNote(CompressedForms.export(dir, graph, trained, replacements, o.servingForm(), temp,
+              scratch)).ifPresent(notes::add);
           double[] check;
           try (SavedModelBundle exported = SavedModelDirectory.open(temp, o.tag()).load()) {
             check = checkExport(session, g, exported, o.signature(), output, eval, o.batch());

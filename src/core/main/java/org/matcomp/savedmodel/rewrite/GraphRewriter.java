@@ -25,13 +25,28 @@ import org.matcomp.savedmodel.trace.Location;
 public final class GraphRewriter {
   private GraphRewriter() {}
 
+  /** The NoOp that materialises the weights of the fast serving form, run by the loader as the init op. */
+  public static final String MATERIALIZE = "matcomp_materialize";
+
   public static GraphDef rewrite(GraphDef pruned, List<Replacement> replacements) {
+    return rewrite(pruned, replacements, List.of());
+  }
+
+  /**
+   * As {@link #rewrite(GraphDef, List)} for {@code replacements}; the weights of {@code materialized} stay variables
+   * that every consumer reads as before, but hold no saved value: their factors are stored, and the NoOp
+   * {@link #MATERIALIZE} assigns each weight its decoded product (in the variable's own layout) — the fast serving
+   * form, which rebuilds W once at load instead of on every call.
+   */
+  public static GraphDef rewrite(GraphDef pruned, List<Replacement> replacements, List<Replacement> materialized) {
     GraphIndex index = new GraphIndex(pruned);
     Map<String, Replacement> holders = new HashMap<>();
     Set<String> taken = new HashSet<>(index.topLevelNodes().keySet());
     List<NodeDef> factorVariables = new ArrayList<>();
-    for (Replacement r : replacements) {
-      holders.put(r.variable().name(), r);
+    List<Replacement> all = new ArrayList<>(replacements);
+    all.addAll(materialized);
+    replacements.forEach(r -> holders.put(r.variable().name(), r));
+    for (Replacement r : all) {
       for (int j = 0; j < r.factors().size(); j++) {
         String name = r.factorVariables().get(j);
         if (!taken.add(name)) {
@@ -51,6 +66,22 @@ public final class GraphRewriter {
       if (present.add(n.getName())) {
         nodes.add(n);
       }
+    }
+    if (!materialized.isEmpty()) {
+      if (!taken.add(MATERIALIZE)) {
+        throw new IllegalArgumentException("the graph already has a node '" + MATERIALIZE + "'");
+      }
+      TopSink sink = new TopSink(taken);
+      NodeDef.Builder init = NodeDef.newBuilder().setName(MATERIALIZE).setOp("NoOp");
+      for (Replacement r : materialized) {
+        init.addInput("^" + Materializer.emit(r, new TopLevelAccess(), sink));
+      }
+      sink.nodes().forEach(n -> {
+        nodes.add(n);
+        present.add(n.getName());
+      });
+      nodes.add(init.build());
+      present.add(MATERIALIZE);
     }
     FunctionDefLibrary.Builder lib = pruned.getLibrary().toBuilder();
     for (FunctionDef f : functions.created().values()) {
@@ -75,6 +106,39 @@ public final class GraphRewriter {
       n.setOp("VariableV2").putAttr("shared_name", Attrs.string(""));
     }
     return n.build();
+  }
+
+  /** Emits into the top-level graph, with names unique among its nodes. */
+  private static final class TopSink implements NodeSink {
+    private final Set<String> taken;
+    private final List<NodeDef> nodes = new ArrayList<>();
+
+    TopSink(Set<String> taken) {
+      this.taken = taken;
+    }
+
+    @Override
+    public Location location() {
+      return Location.TOP;
+    }
+
+    @Override
+    public String uniqueName(String base) {
+      String name = base;
+      for (int i = 1; !taken.add(name); i++) {
+        name = base + "_" + i;
+      }
+      return name;
+    }
+
+    @Override
+    public void add(NodeDef node) {
+      nodes.add(node);
+    }
+
+    List<NodeDef> nodes() {
+      return nodes;
+    }
   }
 
   /** {@code _class: loc:@X} colocates with X; a removed X would make the import fail. */

@@ -2,6 +2,7 @@ package org.matcomp.savedmodel.rewrite;
 
 import java.util.List;
 import java.util.Optional;
+import org.matcomp.compressor.Expr;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.compressor.Method;
 import org.matcomp.savedmodel.trace.ConsumerKind;
@@ -26,6 +27,19 @@ public interface InferenceForm {
   /** Empty if this form can replace a consumer of {@code kind}, else why not. */
   default Optional<String> unsupported(ConsumerKind kind) {
     return Optional.empty();
+  }
+
+  /**
+   * Whether every consumer reads a rebuilt W (codebooks, masks, 8- and 16-bit weights), so that materialising W once
+   * when the model loads serves faster; factored forms (low-rank) never form W and gain nothing.
+   */
+  default boolean rebuildsWeight() {
+    return false;
+  }
+
+  /** W as a rows×cols matrix from the {@code stored} factors (those {@link #store} made). */
+  default Expr dense(List<StoredFactor> stored, int rows, int cols) {
+    throw new UnsupportedOperationException(method() + " does not rebuild its weight");
   }
 
   /** Emits nodes computing what the consumer computed from the factors; the last is named as the consumer. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.matcomp.compressor.Expr;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
@@ -54,6 +55,16 @@ final class RuleForm implements InferenceForm {
     rule.dense(layout);
     rule.lookup(layout);
     return stored;
+  }
+
+  @Override
+  public boolean rebuildsWeight() {
+    return !rule.isFactored();
+  }
+
+  @Override
+  public Expr dense(List<StoredFactor> stored, int rows, int cols) {
+    return rule.dense(layout(rows, cols, stored));
   }
 
   @Override

@@ -1,0 +1,101 @@
+package org.matcomp.savedmodel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.matcomp.savedmodel.export.ModelExporter;
+import org.matcomp.savedmodel.export.SampleInputs;
+import org.matcomp.savedmodel.export.VerifyReport;
+import org.matcomp.savedmodel.rewrite.GraphRewriter;
+import org.matcomp.savedmodel.trace.SavedModelDirectory;
+import org.matcomp.spec.CompressionSpec;
+import org.matcomp.spec.Methods;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.proto.MetaGraphDef;
+
+/**
+ * The fast serving form against the compact one, per method and model kind (TF1 graph, TF2 functions, Conv2D,
+ * Einsum and depthwise views): the same outputs, the weight materialised by the init op from stored factors only
+ * (the dense weight is no saved variable), and low-rank left factored.
+ */
+class ServingFormTest {
+  @TempDir
+  Path dir;
+
+  private CompressReport compress(Path model, String method, String hparams, ServingForm form) throws Exception {
+    CompressionSpec spec = CompressionSpec.builder().name("t").method(Methods.byName(method)).build()
+        .withHparams(hparams);
+    return SavedModelCompressor.run(CompressOptions.of(model, dir.resolve(form.name()), spec).withServingForm(form));
+  }
+
+  private static Set<String> savedVariables(Path model) throws Exception {
+    MetaGraphDef m = SavedModelDirectory.open(model, "serve").metaGraph();
+    Set<String> names = new TreeSet<>();
+    m.getGraphDef().getNodeList().stream().filter(n -> n.getName().equals("save/tensor_names")).findFirst()
+        .orElseThrow().getAttrOrThrow("value").getTensor().getStringValList()
+        .forEach(s -> names.add(s.toStringUtf8()));
+    return names;
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "TF1|kmeans|absolute_rank=4",
+      "TF1|prune|target_sparsity=0.9",
+      "TF2|int8|name=t",
+      "TF2|fp16|name=t",
+      "TF2|prune+kmeans|target_sparsity=0.5,num_clusters=4",
+      "ARCHITECTURES|kmeans|absolute_rank=4",
+      "ARCHITECTURES|int8|name=t"})
+  void fastServesTheCompactFormsOutputsFromWeightsItBuildsAtLoad(String model, String method, String hparams)
+      throws Exception {
+    Path m = switch (model) {
+      case "TF1" -> TinyModels.TF1;
+      case "TF2" -> TinyModels.TF2;
+      default -> TinyModels.ARCHITECTURES;
+    };
+    CompressReport compact = compress(m, method, hparams, ServingForm.COMPACT);
+    CompressReport fast = compress(m, method, hparams, ServingForm.FAST);
+    Path c = dir.resolve("COMPACT");
+    Path f = dir.resolve("FAST");
+    long rebuilt = fast.matrices().stream().filter(MatrixOutcome::compressed).count();
+    assertTrue(rebuilt > 0, "nothing compressed");
+    assertEquals(compact.variablesDiskBytesAfter(), fast.variablesDiskBytesAfter(), "the same factors on disk");
+    assertTrue(fast.notes().stream().anyMatch(n -> n.startsWith("serving form fast: " + rebuilt + " matrices")),
+        fast.notes().toString());
+    // the loader runs the init op that builds the weights; they are no saved variable
+    MetaGraphDef meta = SavedModelDirectory.open(f, "serve").metaGraph();
+    assertEquals(GraphRewriter.MATERIALIZE, meta.getSignatureDefOrThrow(ModelExporter.INIT_OP_KEY)
+        .getOutputsOrThrow(ModelExporter.INIT_OP_KEY).getName());
+    for (MatrixOutcome o : fast.matrices()) {
+      if (o.compressed()) {
+        assertFalse(savedVariables(f).contains(o.name()), o.name() + " is saved");
+        assertTrue(savedVariables(c).stream().noneMatch(o.name()::equals));
+      }
+    }
+    // outputs equal on the same inputs
+    SavedModelDirectory sc = SavedModelDirectory.open(c, "serve");
+    try (SavedModelBundle a = sc.load(); SavedModelBundle b = SavedModelDirectory.open(f, "serve").load()) {
+      VerifyReport r = org.matcomp.savedmodel.export.ModelVerifier.verify(a, b, sc.signatures(),
+          key -> java.util.List.of(SampleInputs.random(sc.signatures().get(key), 5, 3).orElseThrow()));
+      assertTrue(r.total().max() <= 1e-6, method + " on " + model + ": fast differs from compact by "
+          + r.total().max());
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"lowrank|absolute_rank=2", "lowrank+int8|absolute_rank=2"})
+  void factoredFormsStayFactored(String method, String hparams) throws Exception {
+    CompressReport fast = compress(TinyModels.TF2, method, hparams, ServingForm.FAST);
+    assertTrue(fast.notes().stream().noneMatch(n -> n.startsWith("serving form fast")), fast.notes().toString());
+    assertFalse(SavedModelDirectory.open(dir.resolve("FAST"), "serve").metaGraph().getSignatureDefMap()
+        .containsKey(ModelExporter.INIT_OP_KEY));
+  }
+}
