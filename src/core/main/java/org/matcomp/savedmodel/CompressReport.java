@@ -6,18 +6,21 @@ import java.util.List;
 import java.util.Map;
 import org.matcomp.savedmodel.export.VerifyReport;
 import org.matcomp.savedmodel.rewrite.StoredFactor;
+import org.matcomp.savedmodel.serving.LatencyProbe;
 
 /** The result of {@code compress}: per-matrix outcomes, sizes on disk, and the verification. */
 public record CompressReport(String modelDir, String outDir, String method, String spec, List<MatrixOutcome> matrices,
     long variablesDiskBytesBefore, long variablesDiskBytesAfter, long savedModelBytesBefore,
-    long savedModelBytesAfter, VerifyReport verify, List<String> notes, double seconds) {
+    long savedModelBytesAfter, VerifyReport verify, List<String> notes, double seconds,
+    List<LatencyProbe.Pair> latency) {
 
   /** This report with {@code more} notes after its own (what a caller of the compressor adds, e.g. the auto plan). */
   public CompressReport withNotes(List<String> more) {
     List<String> all = new java.util.ArrayList<>(notes);
     all.addAll(more);
     return new CompressReport(modelDir, outDir, method, spec, matrices, variablesDiskBytesBefore,
-        variablesDiskBytesAfter, savedModelBytesBefore, savedModelBytesAfter, verify, List.copyOf(all), seconds);
+        variablesDiskBytesAfter, savedModelBytesBefore, savedModelBytesAfter, verify, List.copyOf(all), seconds,
+        latency);
   }
 
   /** The weight matrices' dense bytes over their bytes after compression. */
@@ -61,6 +64,9 @@ public record CompressReport(String modelDir, String outDir, String method, Stri
       o.addProperty("labelled_examples", verify.labelledExamples());
     }
     o.add("signatures", verify.toJson());
+    if (!latency.isEmpty()) {
+      o.add("latency", latencyJson(latency));
+    }
     JsonArray ns = new JsonArray();
     notes.forEach(ns::add);
     o.add("notes", ns);
@@ -110,6 +116,32 @@ public record CompressReport(String modelDir, String outDir, String method, Stri
     return ms;
   }
 
+  /** Each signature's latency before and after, per batch size, as {@code compress} and {@code finetune} report it. */
+  public static JsonArray latencyJson(List<LatencyProbe.Pair> latency) {
+    JsonArray a = new JsonArray();
+    for (LatencyProbe.Pair p : latency) {
+      JsonObject j = new JsonObject();
+      j.addProperty("signature", p.signature());
+      j.addProperty("batch", p.before().batch());
+      j.addProperty("latency_ms_before", p.before().p50Ms());
+      j.addProperty("latency_ms_after", p.after().p50Ms());
+      j.addProperty("p99_ms_before", p.before().p99Ms());
+      j.addProperty("p99_ms_after", p.after().p99Ms());
+      a.add(j);
+    }
+    return a;
+  }
+
+  /** One line a signature and batch size: median latency before and after. */
+  public static String latencyText(List<LatencyProbe.Pair> latency) {
+    StringBuilder sb = new StringBuilder();
+    for (LatencyProbe.Pair p : latency) {
+      sb.append(String.format("latency %s batch %d: %.3f -> %.3f ms (median; p99 %.3f -> %.3f ms)%n", p.signature(),
+          p.before().batch(), p.before().p50Ms(), p.after().p50Ms(), p.before().p99Ms(), p.after().p99Ms()));
+    }
+    return sb.toString();
+  }
+
   /** The per-matrix table of a report, one line a matrix. */
 
   public static String matricesTable(List<MatrixOutcome> matrices) {
@@ -139,6 +171,7 @@ public record CompressReport(String modelDir, String outDir, String method, Stri
           Math.round(verify.accuracyAfter().getAsDouble() * n), n));
     }
     sb.append('\n');
+    sb.append(latencyText(latency));
     notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
     return sb.toString();
   }

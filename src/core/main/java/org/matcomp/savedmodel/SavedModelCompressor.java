@@ -12,6 +12,8 @@ import java.util.Set;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.io.WorkDirectory;
 import org.matcomp.linalg.FloatMatrix;
+import org.matcomp.savedmodel.serving.LatencyProbe;
+import org.matcomp.savedmodel.serving.ServingLatency;
 import org.matcomp.spec.CompressionPlan;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.LayerPattern;
@@ -114,8 +116,12 @@ public final class SavedModelCompressor {
             scratch);
         CompressedForms.servingNote(fast).ifPresent(notes::add);
         VerifyReport verify;
+        List<LatencyProbe.Pair> latency = new ArrayList<>();
         try (SavedModelBundle compressed = SavedModelDirectory.open(temp, o.tag()).load()) {
           verify = ModelVerifier.verify(original, compressed, graph.signatures(), key -> samples(key, o, userInputs, graph));
+          if (o.verify()) {
+            latency = ServingLatency.measure(original, compressed, graph.signatures());
+          }
         }
         if (o.labels().isPresent() && verify.labelledExamples() == 0) {
           notes.add("--labels " + o.labels().get() + ": no signature has an output shaped [examples, classes] with a"
@@ -133,7 +139,7 @@ public final class SavedModelCompressor {
             o.plan().isPresent() ? "plan" : method.name(),
             o.plan().map(CompressionPlan::toJson).orElse(o.spec().toHparamString()), outcomes, dir.variablesDiskBytes(), varsAfter,
             Files.size(o.modelDir().resolve("saved_model.pb")), pbAfter, verify, notes,
-            (System.nanoTime() - t0) / 1e9);
+            (System.nanoTime() - t0) / 1e9, latency);
       }
     }
   }

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import java.util.List;
 import org.matcomp.savedmodel.CompressReport;
 import org.matcomp.savedmodel.MatrixOutcome;
+import org.matcomp.savedmodel.serving.LatencyProbe;
 
 /**
  * The result of {@code finetune}: the eval metric of the original model, of the post-hoc compressed one at step 0
@@ -15,10 +16,11 @@ public record FineTuneReport(String modelDir, String outDir, String method, Stri
     String metricName, long steps, int batch, int evalExamples, double metricOriginal, double metricPostHoc,
     double metricFineTuned, List<MatrixOutcome> matrices, long variablesDiskBytesBefore, long variablesDiskBytesAfter,
     long savedModelBytesBefore, long savedModelBytesAfter, double exportMaxAbsDiff, List<String> notes,
-    double seconds) {
+    double seconds, List<LatencyProbe.Pair> latency) {
   public FineTuneReport {
     matrices = List.copyOf(matrices);
     notes = List.copyOf(notes);
+    latency = List.copyOf(latency);
   }
 
   public JsonObject toJson() {
@@ -48,6 +50,7 @@ public record FineTuneReport(String modelDir, String outDir, String method, Stri
     o.addProperty("export_max_abs_diff", exportMaxAbsDiff);
     JsonArray ns = new JsonArray();
     notes.forEach(ns::add);
+    o.add("latency", CompressReport.latencyJson(latency));
     o.add("notes", ns);
     o.addProperty("seconds", seconds);
     return o;
@@ -61,6 +64,7 @@ public record FineTuneReport(String modelDir, String outDir, String method, Stri
         savedModelBytesAfter));
     sb.append(String.format("%s on %d eval examples: original %.4f, post hoc %.4f, fine-tuned %.4f (%d steps of %d)%n",
         metricName, evalExamples, metricOriginal, metricPostHoc, metricFineTuned, steps, batch));
+    sb.append(CompressReport.latencyText(latency));
     notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
     return sb.toString();
   }

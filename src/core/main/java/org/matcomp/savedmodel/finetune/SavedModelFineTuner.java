@@ -26,6 +26,8 @@ import org.matcomp.savedmodel.rewrite.Replacement;
 import org.matcomp.savedmodel.trace.SavedModelDirectory;
 import org.matcomp.savedmodel.trace.ServingGraph;
 import org.matcomp.savedmodel.trace.WeightMatrix;
+import org.matcomp.savedmodel.serving.LatencyProbe;
+import org.matcomp.savedmodel.serving.ServingLatency;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.CompressionPlan;
 import org.matcomp.spec.LayerPattern;
@@ -159,8 +161,10 @@ public final class SavedModelFineTuner {
           CompressedForms.servingNote(CompressedForms.export(dir, graph, trained, replacements, o.servingForm(), temp,
               scratch)).ifPresent(notes::add);
           double[] check;
+          List<LatencyProbe.Pair> latency;
           try (SavedModelBundle exported = SavedModelDirectory.open(temp, o.tag()).load()) {
             check = checkExport(session, g, exported, o.signature(), output, eval, o.batch());
+            latency = ServingLatency.measure(original, exported, graph.signatures());
           }
           long varsAfter = SavedModelDirectory.diskBytes(temp.resolve("variables"));
           long pbAfter = Files.size(temp.resolve("saved_model.pb"));
@@ -174,7 +178,7 @@ public final class SavedModelFineTuner {
               o.plan().map(CompressionPlan::toJson).orElse(o.spec().toHparamString()), output.name(), o.loss().kind().cliName(), metric, o.steps(), o.batch(),
               eval.examples(), original0, postHoc0, check[1], outcomes, dir.variablesDiskBytes(), varsAfter,
               Files.size(o.modelDir().resolve("saved_model.pb")), pbAfter, check[0], notes,
-              (System.nanoTime() - t0) / 1e9);
+              (System.nanoTime() - t0) / 1e9, latency);
         }
       }
     }
