@@ -13,6 +13,7 @@ import org.matcomp.bench.OperatorBenchmark;
 import org.matcomp.bench.PhaseGateBenchmark;
 import org.matcomp.bench.PruneBenchmark;
 import org.matcomp.bench.ServeBenchmark;
+import org.matcomp.bench.ServeComparison;
 import org.matcomp.bench.StructuredBenchmark;
 import org.matcomp.bench.TfmotBenchmark;
 import picocli.CommandLine.Command;
@@ -38,6 +39,25 @@ final class BenchCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = NAMES)
   String name;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "ORIGINAL", description = "serve: your SavedModel (with"
+      + " COMPRESSED: time the two side by side instead of the built-in 4096² demo)")
+  Path original;
+
+  @Parameters(index = "2", arity = "0..1", paramLabel = "COMPRESSED", description = "serve: its compressed export")
+  Path compressed;
+
+  @Option(names = "--batch-sizes", split = ",", description = "serve ORIGINAL COMPRESSED: batch sizes (default:"
+      + " 1,8,64,256)")
+  List<Integer> batchSizes;
+
+  @Option(names = "--threads", description = "serve ORIGINAL COMPRESSED: TensorFlow's intra- and inter-op threads"
+      + " (default: TensorFlow's)")
+  Integer threads;
+
+  @Option(names = "--xla", description = "serve ORIGINAL COMPRESSED: sessions with TF's XLA JIT on the CPU"
+      + " (TF_XLA_FLAGS=--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit, global jit level ON_1)")
+  boolean xla;
 
   @Option(names = "--work-dir", description = "where generated inputs for side-by-side runs go (default: a temp dir)")
   Path workDir;
@@ -75,7 +95,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (original != null && (!name.equals("serve") || compressed == null)) {
+      throw new IllegalArgumentException(name.equals("serve") ? "bench serve ORIGINAL needs COMPRESSED too"
+          : "bench " + name + " takes no model directories");
+    }
     new CommandPaths().input("--zoo-dir", name.equals("tfmot") || name.equals("finetune") ? zooDir : null)
+        .input("ORIGINAL", original).input("COMPRESSED", compressed)
         .outputFile("--json", JsonOutput.file(json)).check();
     int n = orDefault(size, 4096, 64);
     int b = orDefault(batch, 256, 8);
@@ -88,7 +113,9 @@ final class BenchCommand implements Callable<Integer> {
       case "prune" -> PruneBenchmark.run(workDir(), smoke ? PruneBenchmark.Sizes.SMOKE : PruneBenchmark.Sizes.FULL);
       case "kmeans" -> KMeansBenchmark.run(workDir(), smoke ? KMeansBenchmark.Sizes.SMOKE : KMeansBenchmark.Sizes.FULL);
       case "omp" -> OmpBenchmark.run(workDir(), smoke ? OmpBenchmark.Sizes.SMOKE : OmpBenchmark.Sizes.FULL);
-      case "serve" -> ServeBenchmark.run(n, r, timed);
+      case "serve" -> original == null ? ServeBenchmark.run(n, r, timed)
+          : ServeComparison.run(original, compressed, batchSizes == null ? List.of(1, 8, 64, 256) : batchSizes,
+              threads, xla, smoke ? 1 : 5, orDefault(runs, 50, 2));
       case "structured" ->
           StructuredBenchmark.run(smoke ? StructuredBenchmark.Sizes.SMOKE : StructuredBenchmark.Sizes.FULL);
       case "dictionary" ->
