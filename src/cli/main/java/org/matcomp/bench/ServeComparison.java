@@ -7,15 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.matcomp.nativelib.ProcessEnvironment;
 import org.matcomp.savedmodel.serving.LatencyProbe;
+import org.matcomp.savedmodel.serving.ServingSessions;
 import org.matcomp.savedmodel.trace.SavedModelDirectory;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GraphOptions;
-import org.tensorflow.proto.OptimizerOptions;
 import org.tensorflow.proto.SignatureDef;
 
 /**
@@ -24,9 +22,6 @@ import org.tensorflow.proto.SignatureDef;
  * resident memory each model adds when it loads. Optionally with TF's XLA JIT on the CPU.
  */
 public final class ServeComparison {
-  /** TF's flags that turn on XLA auto-clustering on the CPU (a ConfigProto jit level alone covers only GPUs). */
-  static final String XLA_FLAGS = "--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit";
-
   private ServeComparison() {}
 
   public static JsonObject run(Path original, Path compressed, List<Integer> batchSizes, Integer threads,
@@ -42,13 +37,12 @@ public final class ServeComparison {
     SavedModelDirectory a = SavedModelDirectory.open(original, "serve");
     SavedModelDirectory b = SavedModelDirectory.open(compressed, "serve");
     requireSameSignatures(a.signatures(), b.signatures());
-    boolean xlaOn = xla && (ProcessEnvironment.setIfAbsent("TF_XLA_FLAGS", XLA_FLAGS)
-        || XLA_FLAGS.equals(System.getenv("TF_XLA_FLAGS")));
-    if (xla && !xlaOn) {
+    if (xla && !ServingSessions.enableXla()) {
       throw new IllegalArgumentException("--xla: TF_XLA_FLAGS is already set to '" + System.getenv("TF_XLA_FLAGS")
-          + "'; unset it or set it to '" + XLA_FLAGS + "'");
+          + "'; unset it or set it to '" + ServingSessions.XLA_FLAGS + "'");
     }
-    ConfigProto config = config(threads, xla);
+    ConfigProto config = ServingSessions.config(threads == null ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(threads), xla);
     warmUpRuntime(config);
     JsonObject o = new JsonObject();
     o.addProperty("original", original.toString());
@@ -90,19 +84,6 @@ public final class ServeComparison {
       }
     }
     return o;
-  }
-
-  /** The session options: intra- and inter-op threads, and XLA's global jit level. */
-  static ConfigProto config(Integer threads, boolean xla) {
-    ConfigProto.Builder c = ConfigProto.newBuilder();
-    if (threads != null) {
-      c.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
-    }
-    if (xla) {
-      c.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(OptimizerOptions.newBuilder()
-          .setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
-    }
-    return c.build();
   }
 
   private static SavedModelBundle load(Path dir, ConfigProto config) {

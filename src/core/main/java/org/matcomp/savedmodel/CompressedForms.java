@@ -115,7 +115,8 @@ public final class CompressedForms {
   public static List<Replacement> export(SavedModelDirectory dir, ServingGraph graph, Map<String, TensorValue> values,
       List<Replacement> replacements, ServingForm servingForm, Path temp, Path scratch) throws IOException {
     List<Replacement> fast = servingForm == ServingForm.FAST
-        ? replacements.stream().filter(r -> r.form().rebuildsWeight()).toList() : List.of();
+        ? replacements.stream().filter(r -> r.form().rebuildsWeight()
+            || (long) r.rows() * r.cols() <= ServingForm.SMALL_MATRIX_ENTRIES).toList() : List.of();
     List<Replacement> compact = replacements.stream().filter(r -> !fast.contains(r)).toList();
     java.util.Set<String> materialized = new java.util.HashSet<>();
     fast.forEach(r -> materialized.add(r.variable().name()));

@@ -92,9 +92,32 @@ class ServingFormTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {"lowrank|absolute_rank=2", "lowrank+int8|absolute_rank=2"})
-  void factoredFormsStayFactored(String method, String hparams) throws Exception {
+  void smallFactoredWeightsAreMaterialisedToo(String method, String hparams) throws Exception {
     CompressReport fast = compress(TinyModels.TF2, method, hparams, ServingForm.FAST);
-    assertTrue(fast.notes().stream().noneMatch(n -> n.startsWith("serving form fast")), fast.notes().toString());
+    assertTrue(fast.notes().stream().anyMatch(n -> n.startsWith("serving form fast")), fast.notes().toString());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aLargeLowRankWeightStaysFactored() throws Exception {
+    Path model = dir.resolve("dense");
+    int n = 300;
+    try (org.tensorflow.Graph g = new org.tensorflow.Graph()) {
+      org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
+      var x = tf.withName("x").placeholder(org.tensorflow.types.TFloat32.class,
+          org.tensorflow.op.core.Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, n)));
+      var w = tf.withName("W").variable(tf.random.randomStandardNormal(tf.constant(new long[] {n, n}),
+          org.tensorflow.types.TFloat32.class, org.tensorflow.op.random.RandomStandardNormal.seed(1L)));
+      var y = tf.withName("y").linalg.matMul(x, w);
+      try (org.tensorflow.Session s = new org.tensorflow.Session(g)) {
+        s.initialize();
+        SavedModelBundle.exporter(model.toString()).withSession(s).withFunction(org.tensorflow.SessionFunction
+            .create(org.tensorflow.Signature.builder().key("serving_default").input("x", x).output("y", y).build(),
+                s)).export();
+      }
+    }
+    CompressReport fast = compress(model, "lowrank", "absolute_rank=8", ServingForm.FAST);
+    assertTrue(fast.matrices().get(0).compressed());
+    assertTrue(fast.notes().stream().noneMatch(n2 -> n2.startsWith("serving form fast")), fast.notes().toString());
     assertFalse(SavedModelDirectory.open(dir.resolve("FAST"), "serve").metaGraph().getSignatureDefMap()
         .containsKey(ModelExporter.INIT_OP_KEY));
   }
