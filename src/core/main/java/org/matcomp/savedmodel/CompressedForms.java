@@ -120,8 +120,8 @@ public final class CompressedForms {
     List<Replacement> compact = replacements.stream().filter(r -> !fast.contains(r)).toList();
     java.util.Set<String> materialized = new java.util.HashSet<>();
     fast.forEach(r -> materialized.add(r.variable().name()));
-    GraphDef rewritten = ResourceSaverBuilder.addSaver(GraphRewriter.rewrite(graph.pruned(), compact, fast),
-        materialized);
+    GraphDef rewritten = ResourceSaverBuilder.addSaver(GraphRewriter.rewrite(graph.pruned(), compact, fast,
+        graph.initOp()), materialized);
     Map<String, TensorValue> newValues = new LinkedHashMap<>();
     for (NodeDef n : rewritten.getNodeList()) {
       if (VariableInfo.isVariable(n) && !materialized.contains(n.getName())) {
@@ -137,7 +137,7 @@ public final class CompressedForms {
       }
     }
     ModelExporter.export(rewritten, newValues, graph.signatures(), dir.metaGraph().getMetaInfoDef().getTagsList(),
-        temp, scratch, fast.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(GraphRewriter.MATERIALIZE));
+        temp, scratch, fast.isEmpty() ? graph.initOp() : java.util.Optional.of(GraphRewriter.MATERIALIZE));
     return fast;
   }
 }

@@ -121,4 +121,20 @@ class ServingFormTest {
     assertFalse(SavedModelDirectory.open(dir.resolve("FAST"), "serve").metaGraph().getSignatureDefMap()
         .containsKey(ModelExporter.INIT_OP_KEY));
   }
+
+  /** A Keras model has an init op of its own (a NoOp): the export keeps it, and the fast form runs it first. */
+  @org.junit.jupiter.api.Test
+  void theModelsOwnInitOpIsMergedNotReplaced() throws Exception {
+    Path keras = SavedModelCompressorTest.SHARED.resolve("keras_mnist_mlp_tf2.11");
+    org.matcomp.Requirements.require(java.nio.file.Files.isDirectory(keras), "the shared Keras MLP at " + keras);
+    assertEquals(java.util.Optional.of("NoOp"), SavedModelDirectory.open(keras, "serve").initOp());
+    compress(keras, "kmeans", "absolute_rank=16", ServingForm.FAST);
+    compress(keras, "kmeans", "absolute_rank=16", ServingForm.COMPACT);
+    MetaGraphDef fast = SavedModelDirectory.open(dir.resolve("FAST"), "serve").metaGraph();
+    assertEquals(java.util.Optional.of(GraphRewriter.MATERIALIZE),
+        SavedModelDirectory.open(dir.resolve("FAST"), "serve").initOp());
+    assertTrue(fast.getGraphDef().getNodeList().stream().filter(n -> n.getName().equals(GraphRewriter.MATERIALIZE))
+        .findFirst().orElseThrow().getInputList().contains("^NoOp"));
+    assertEquals(java.util.Optional.of("NoOp"), SavedModelDirectory.open(dir.resolve("COMPACT"), "serve").initOp());
+  }
 }

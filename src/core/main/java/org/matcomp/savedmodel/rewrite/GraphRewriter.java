@@ -29,16 +29,17 @@ public final class GraphRewriter {
   public static final String MATERIALIZE = "matcomp_materialize";
 
   public static GraphDef rewrite(GraphDef pruned, List<Replacement> replacements) {
-    return rewrite(pruned, replacements, List.of());
+    return rewrite(pruned, replacements, List.of(), java.util.Optional.empty());
   }
 
   /**
    * As {@link #rewrite(GraphDef, List)} for {@code replacements}; the weights of {@code materialized} stay variables
    * that every consumer reads as before, but hold no saved value: their factors are stored, and the NoOp
    * {@link #MATERIALIZE} assigns each weight its decoded product (in the variable's own layout) — the fast serving
-   * form, which rebuilds W once at load instead of on every call.
+   * form, which rebuilds W once at load instead of on every call — after running {@code modelInitOp}.
    */
-  public static GraphDef rewrite(GraphDef pruned, List<Replacement> replacements, List<Replacement> materialized) {
+  public static GraphDef rewrite(GraphDef pruned, List<Replacement> replacements, List<Replacement> materialized,
+      java.util.Optional<String> modelInitOp) {
     GraphIndex index = new GraphIndex(pruned);
     Map<String, Replacement> holders = new HashMap<>();
     Set<String> taken = new HashSet<>(index.topLevelNodes().keySet());
@@ -73,6 +74,8 @@ public final class GraphRewriter {
       }
       TopSink sink = new TopSink(taken);
       NodeDef.Builder init = NodeDef.newBuilder().setName(MATERIALIZE).setOp("NoOp");
+      // merged with the model's own init op, never in its place
+      modelInitOp.ifPresent(op -> init.addInput("^" + op));
       for (Replacement r : materialized) {
         init.addInput("^" + Materializer.emit(r, new TopLevelAccess(), sink));
       }

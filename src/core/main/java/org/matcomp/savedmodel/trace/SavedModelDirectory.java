@@ -145,6 +145,20 @@ public final class SavedModelDirectory {
     return out;
   }
 
+  /**
+   * The node the model's own init op names ({@code __saved_model_init_op}: a NoOp in Keras models, table
+   * initialisers where there are tables), if it has one.
+   */
+  public java.util.Optional<String> initOp() {
+    SignatureDef init = metaGraph.getSignatureDefMap().get(INIT_OP_SIGNATURE);
+    if (init == null || init.getOutputsCount() == 0) {
+      return java.util.Optional.empty();
+    }
+    String name = init.getOutputsMap().values().iterator().next().getName();
+    int colon = name.indexOf(':');
+    return java.util.Optional.of(colon < 0 ? name : name.substring(0, colon));
+  }
+
   /** Loads the model into TensorFlow; a failure names the directory and TensorFlow's reason. */
   public SavedModelBundle load() {
     try {

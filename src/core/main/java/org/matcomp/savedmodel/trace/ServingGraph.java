@@ -22,9 +22,11 @@ public final class ServingGraph {
   private final Map<String, SignatureDef> signatures;
   private final ForwardPath path;
   private final List<WeightMatrix> matrices;
+  private final java.util.Optional<String> initOp;
 
   private ServingGraph(GraphDef original, GraphDef pruned, Map<String, SignatureDef> signatures, ForwardPath path,
-      List<WeightMatrix> matrices) {
+      List<WeightMatrix> matrices, java.util.Optional<String> initOp) {
+    this.initOp = initOp;
     this.original = original;
     this.pruned = pruned;
     this.signatures = signatures;
@@ -46,6 +48,10 @@ public final class ServingGraph {
         outputs.add(t.getName());
       }
     }
+    // the model's own init op is kept with what it runs, so that an export can run it too
+    java.util.Optional<String> initOp = dir.initOp().filter(n -> graph.getNodeList().stream()
+        .anyMatch(x -> x.getName().equals(n)));
+    initOp.ifPresent(roots::add);
     GraphDef pruned = GraphPruner.prune(graph, roots);
     GraphIndex index = new GraphIndex(pruned);
     ForwardPath path = new ForwardPathTracer(index).trace(outputs);
@@ -91,7 +97,7 @@ public final class ServingGraph {
       int[] reported = fallbackShape(v);
       matrices.add(new WeightMatrix(v, List.of(), u, reported[0], reported[1], problems, path.readersOf(v.name())));
     }
-    return new ServingGraph(graph, pruned, sigs, path, matrices);
+    return new ServingGraph(graph, pruned, sigs, path, matrices, initOp);
   }
 
   /** The first axis × the rest, for reporting a weight no consumer reads as a matrix (0×0 if its shape is unknown). */
@@ -121,6 +127,11 @@ public final class ServingGraph {
 
   public Map<String, SignatureDef> signatures() {
     return signatures;
+  }
+
+  /** The model's own init op node, kept in {@link #pruned}, if it has one. */
+  public java.util.Optional<String> initOp() {
+    return initOp;
   }
 
   /** The signature called {@code key}; a key the model lacks is refused in one line listing the ones it has. */
