@@ -86,13 +86,6 @@ final class FactorFiles {
         spec.type() == FactorType.BIT ? ", \"dtype\": \"bool\"" : "");
   }
 
-  private static short[] halfBits(float[] v, boolean bfloat16) {
-    short[] out = new short[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = bfloat16 ? HalfPrecision.toBfloat16Bits(v[i]) : HalfPrecision.toHalfBits(v[i]);
-    }
-    return out;
-  }
 
   /**
    * The array a factor is stored as: float32, int32, uint8, or packed uint8 bytes for codes and bits narrower than a
@@ -107,12 +100,12 @@ final class FactorFiles {
     }
     return switch (spec.type()) {
       case FLOAT32 -> NpyArray.ofFloats(shape, f.floats());
-      case FLOAT16 -> NpyArray.ofHalfBits(shape, halfBits(f.floats(), false));
+      case FLOAT16 -> NpyArray.ofHalfBits(shape, HalfPrecision.bits(f.floats(), false));
       // NumPy has no bfloat16: its bits as uint16, which load_factors.py widens (the packing file says so)
-      case BFLOAT16 -> NpyArray.ofUnsignedShorts(shape, halfBits(f.floats(), true));
+      case BFLOAT16 -> NpyArray.ofUnsignedShorts(shape, HalfPrecision.bits(f.floats(), true));
       // codes + 128, then the scales' float32 bytes: what the SavedModel form stores; the packing file says so
       case INT8, INT8_PER_TENSOR -> {
-        byte[] bytes = Int8Quantization.encode(f.floats(), spec.type(), spec.shape());
+        byte[] bytes = spec.type().storedBytes(f.floats(), spec.shape());
         yield NpyArray.ofUnsignedBytes(new long[] {bytes.length}, bytes);
       }
       case INT32 -> NpyArray.ofInts(shape, f.ints());

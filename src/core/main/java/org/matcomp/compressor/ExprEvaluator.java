@@ -267,6 +267,7 @@ public final class ExprEvaluator {
   }
 
   private static Value sum(Value x, int axis) {
+    checkArgument(x.f() != null, "sum of integers");
     int[] in = x.shape();
     int ax = axis < 0 ? axis + in.length : axis;
     int outer = 1;
@@ -291,7 +292,6 @@ public final class ExprEvaluator {
         }
       }
     }
-    checkArgument(x.f() != null, "sum of integers");
     return new Value(out, null, shape);
   }
 }

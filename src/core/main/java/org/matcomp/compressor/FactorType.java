@@ -90,6 +90,21 @@ public enum FactorType {
     return out;
   }
 
+  /**
+   * The bytes a narrow float factor of {@code shape} holding {@code values} is stored in, the one encoding every
+   * writer uses: 16-bit floats as little-endian bits (rounded to nearest even), int8 as {@link Int8Quantization}
+   * lays it out.
+   */
+  public byte[] storedBytes(float[] values, int[] shape) {
+    checkArgument(isNarrowFloat(), "%s is not a narrow float type", this);
+    if (isInt8()) {
+      return Int8Quantization.encode(values, this, shape);
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.asShortBuffer().put(HalfPrecision.bits(values, this == BFLOAT16));
+    return b.array();
+  }
+
   /** Whether entries share bytes when stored (fewer than eight bits an entry). */
   public boolean packed() {
     return bits < 8;

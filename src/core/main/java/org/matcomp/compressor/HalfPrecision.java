@@ -2,8 +2,8 @@ package org.matcomp.compressor;
 
 /**
  * IEEE half precision (binary16) and bfloat16 from and to float32, rounding to the nearest value and to even on
- * ties — what TensorFlow's {@code Cast} does (its {@code Truncate} attribute off) — so that a factor rounded here holds
- * exactly what a graph that casts it holds. Java 17 has no {@code Float.floatToFloat16}.
+ * ties — what TensorFlow's {@code Cast} does (its {@code Truncate} attribute off) — so that a factor rounded here
+ * holds exactly what a graph that casts it holds. Java 17 has no {@code Float.floatToFloat16}.
  */
 public final class HalfPrecision {
   private HalfPrecision() {}
@@ -61,6 +61,15 @@ public final class HalfPrecision {
   /** The float32 a bfloat16 value is exactly. */
   public static float fromBfloat16Bits(short b) {
     return Float.intBitsToFloat((b & 0xffff) << 16);
+  }
+
+  /** The binary16 (or, with {@code bfloat16}, bfloat16) bits of every entry of {@code v}. */
+  public static short[] bits(float[] v, boolean bfloat16) {
+    short[] out = new short[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = bfloat16 ? toBfloat16Bits(v[i]) : toHalfBits(v[i]);
+    }
+    return out;
   }
 
   /** {@code f} rounded to binary16 and back. */

@@ -249,18 +249,14 @@ public final class CompressedMatrix implements CompressedWeight {
         long[] shape = java.util.Arrays.stream(f.shape()).asLongStream().toArray();
         unpacked.put(f.name(), target.dtypes.cast(PackedBits.unpack(target, packed, f.type(), n, shape),
             FactorTensors.tfType(f.type())));
-      } else if (f.type().isInt8()) {
-        // a byte an entry and the scales, one uint8 vector as size() counts it; decoded where it is read
-        Variable<org.tensorflow.types.TUint8> bytes = ExportedValues.int8Variable(target, exported, trained,
-            factors.floats(f.name()), f);
-        vars.add(bytes);
-        unpacked.put(f.name(), Int8Read.decode(target, bytes, f.type(), f.shape()));
       } else if (f.type().isNarrowFloat()) {
-        // Two bytes an entry on disk, as size() counts them; the graph widens them to float32 where it reads them.
-        Variable<? extends org.tensorflow.types.family.TType> narrow = ExportedValues.narrowFloatVariable(target,
-            exported, trained, factors.floats(f.name()), f.type());
+        // stored as size() counts it (two bytes an entry; int8's byte and scales), widened where it is read
+        Variable<? extends org.tensorflow.types.family.TType> narrow = ExportedValues.narrowVariable(target,
+            exported, trained, factors.floats(f.name()), f);
         vars.add(narrow);
-        unpacked.put(f.name(), target.dtypes.cast(narrow, TFloat32.class));
+        unpacked.put(f.name(), f.type().isInt8()
+            ? Int8Read.decode(target, (Variable<org.tensorflow.types.TUint8>) narrow, f.type(), f.shape())
+            : target.dtypes.cast(narrow, TFloat32.class));
       } else {
         vars.add(ExportedValues.variable(target, exported, trained, factors.variable(f.name())));
       }

@@ -14,42 +14,24 @@ public final class ExportedValues {
   private ExportedValues() {}
 
   /**
-   * A uint8 variable of {@code target} holding float32 variable {@code source}'s values in {@code trained} as the
-   * int8 factor {@code spec} stores them (codes, then scales).
+   * A variable of {@code target} holding float32 variable {@code source}'s values in {@code trained} as the narrow
+   * float factor {@code spec} stores them ({@link org.matcomp.compressor.FactorType#storedBytes}): a float16 or
+   * bfloat16 tensor of its shape, or int8's uint8 vector of codes and scales.
    */
-  static Variable<org.tensorflow.types.TUint8> int8Variable(Ops target, String name, Session trained,
+  static Variable<? extends TType> narrowVariable(Ops target, String name, Session trained,
       Variable<org.tensorflow.types.TFloat32> source, org.matcomp.compressor.FactorSpec spec) {
     try (var r = trained.runner().fetch(source).run()) {
-      float[] v = new float[Math.toIntExact(spec.entries())];
-      ((org.tensorflow.types.TFloat32) r.get(0)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(v, false,
-          false));
-      byte[] bytes = org.matcomp.compressor.Int8Quantization.encode(v, spec.type(), spec.shape());
-      return target.withName(name).variable(target.constant(org.tensorflow.ndarray.Shape.of(bytes.length),
-          org.tensorflow.ndarray.buffer.DataBuffers.of(bytes, true, false)));
-    }
-  }
-
-  /**
-   * A float16 or bfloat16 variable of {@code target} holding float32 variable {@code source}'s values in {@code
-   * trained}, rounded to nearest (TF's Cast).
-   */
-  static Variable<? extends TType> narrowFloatVariable(Ops target, String name, Session trained,
-      Variable<org.tensorflow.types.TFloat32> source, org.matcomp.compressor.FactorType type) {
-    Class<? extends org.tensorflow.types.family.TFloating> narrow = type == org.matcomp.compressor.FactorType.FLOAT16
-        ? org.tensorflow.types.TFloat16.class : org.tensorflow.types.TBfloat16.class;
-    try (var r = trained.runner().fetch(source).run()) {
-      org.tensorflow.types.TFloat32 values = (org.tensorflow.types.TFloat32) r.get(0);
-      int n = Math.toIntExact(values.size());
-      float[] v = new float[n];
-      values.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(v, false, false));
-      // the bits are rounded here, to nearest even as TF's Cast does, rather than by TF Java's buffer adapter
-      java.nio.ByteBuffer bits = java.nio.ByteBuffer.allocate(2 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-      for (float x : v) {
-        bits.putShort(type == org.matcomp.compressor.FactorType.FLOAT16 ? org.matcomp.compressor.HalfPrecision
-            .toHalfBits(x) : org.matcomp.compressor.HalfPrecision.toBfloat16Bits(x));
+      float[] v = FactorTensors.fromTensor(spec, r.get(0)).floats();
+      byte[] bytes = spec.type().storedBytes(v, spec.shape());
+      if (spec.type().isInt8()) {
+        return target.withName(name).variable(target.constant(org.tensorflow.ndarray.Shape.of(bytes.length),
+            org.tensorflow.ndarray.buffer.DataBuffers.of(bytes, true, false)));
       }
-      try (Tensor t = Tensor.of(narrow, values.shape(),
-          org.tensorflow.ndarray.buffer.DataBuffers.of(bits.array(), true, false))) {
+      Class<? extends org.tensorflow.types.family.TFloating> type = spec.type()
+          == org.matcomp.compressor.FactorType.FLOAT16 ? org.tensorflow.types.TFloat16.class
+          : org.tensorflow.types.TBfloat16.class;
+      try (Tensor t = Tensor.of(type, FactorTensors.shape(spec), org.tensorflow.ndarray.buffer.DataBuffers.of(bytes,
+          true, false))) {
         return target.withName(name).variable(target.constantOf((TType) t));
       }
     }

@@ -90,6 +90,12 @@ public record CompressOptions(Path modelDir, Path outDir, String tag, Compressio
         verifyBatch, seed, Optional.of(p), servingForm);
   }
 
+  /** These options with {@code s} as the spec; {@code byEnergy}: low-rank picks its rank from the spectrum. */
+  public CompressOptions withSpec(CompressionSpec s, boolean byEnergy) {
+    return new CompressOptions(modelDir, outDir, tag, s, byEnergy, layers, energy, force, verify, inputs, labels,
+        verifyBatch, seed, plan, servingForm);
+  }
+
   /** How weights whose form rebuilds them are served ({@link ServingForm}; default: fast). */
   public CompressOptions withServingForm(ServingForm f) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, inputs, labels,

@@ -137,7 +137,8 @@ public final class SavedModelCompressor {
         work.commit(temp, o.outDir(), o.force());
         return new CompressReport(o.modelDir().toString(), o.outDir().toString(),
             o.plan().isPresent() ? "plan" : method.name(),
-            o.plan().map(CompressionPlan::toJson).orElse(o.spec().toHparamString()), outcomes, dir.variablesDiskBytes(), varsAfter,
+            o.plan().map(CompressionPlan::toJson).orElse(o.spec().toHparamString()), outcomes,
+            dir.variablesDiskBytes(), varsAfter,
             Files.size(o.modelDir().resolve("saved_model.pb")), pbAfter, verify, notes,
             (System.nanoTime() - t0) / 1e9, latency);
       }
@@ -151,10 +152,7 @@ public final class SavedModelCompressor {
 
   /** The options one plan entry gives a matrix: its spec, and the spectrum's rank when it fixed no size. */
   private static CompressOptions forEntry(CompressOptions o, CompressionPlan.Entry e) {
-    CompressOptions withSpec = new CompressOptions(o.modelDir(), o.outDir(), o.tag(), e.spec(), false, o.layers(),
-        o.energy(), o.force(), o.verify(), o.inputs(), o.labels(), o.verifyBatch(), o.seed(), o.plan(),
-        o.servingForm());
-    return e.sizeGiven() ? withSpec : withSpec.withRankByEnergy(o.energy());
+    return o.withSpec(e.spec(), !e.sizeGiven());
   }
 
   private static List<WeightMatrix> select(ServingGraph graph, CompressOptions o) {

@@ -44,8 +44,8 @@ public final class AutoPlanner {
   private record Point(Candidate candidate, long bytes, double drop, float[] product) {}
 
   /**
-   * Where the walk ended: each matrix's hull index (0 = dense), the total bytes, the sum of the steps' drops measured
-   * alone, the drop measured with all of them, and how many evaluations it took.
+   * Where the walk ended: each matrix's index among its measured settings (0 = dense), the total bytes, the sum of
+   * the steps' drops measured alone, the drop measured with all of them, and how many evaluations it took.
    */
   private record State(int[] choice, long bytes, double predictedDrop, double measuredDrop, int evaluations) {}
 
@@ -91,7 +91,7 @@ public final class AutoPlanner {
       double probeBefore = probe.metric(probeBatches);
       double before = probeBatches.size() == all.size() ? probeBefore : probe.metric(all);
       int probes = 0;
-      List<List<Point>> hulls = new ArrayList<>();
+      List<List<Point>> measured = new ArrayList<>();
       for (WeightMatrix m : matrices) {
         float[] original = m.matrixValues(values.get(m.name()).floats());
         List<Point> points = new ArrayList<>();
@@ -112,18 +112,18 @@ public final class AutoPlanner {
               / f.size().compressedBytes(), drop));
         }
         probe.set(m, original);
-        hulls.add(points);
+        measured.add(points);
       }
 
-      State chosen = walk(probe, matrices, hulls, target, a, probeBefore, probeBatches, progress);
+      State chosen = walk(probe, matrices, measured, target, a, probeBefore, probeBatches, progress);
       probes += chosen.evaluations();
       double verified = chosen.measuredDrop();
       if (probeBatches.size() < all.size()) {
-        verified = verify(probe, matrices, hulls, chosen, a, before, all);
+        verified = verify(probe, matrices, measured, chosen, a, before, all);
         probes++;
       }
       boolean met = chosen.bytes() <= target && verified <= a.maxDrop();
-      CompressionPlan plan = toPlan(matrices, hulls, chosen, base.spec());
+      CompressionPlan plan = toPlan(matrices, measured, chosen, base.spec());
       return new AutoPlanResult(plan, a.targetRatio(), (double) dense / chosen.bytes(), a.maxDrop(),
           a.loss() == org.matcomp.savedmodel.finetune.Loss.Kind.MSE ? "mse" : "accuracy", before,
           chosen.predictedDrop(), verified, met, probes, (System.nanoTime() - t0) / 1e9);
@@ -239,23 +239,23 @@ public final class AutoPlanner {
   }
 
   /** The drop measured on all of the data with every matrix at its setting in {@code s}; the model is restored. */
-  private static double verify(ModelProbe probe, List<WeightMatrix> matrices, List<List<Point>> hulls, State s,
+  private static double verify(ModelProbe probe, List<WeightMatrix> matrices, List<List<Point>> measured, State s,
       AutoPlanOptions a, double before, List<TrainingData.Batch> all) {
     for (int i = 0; i < matrices.size(); i++) {
-      probe.set(matrices.get(i), hulls.get(i).get(s.choice()[i]).product());
+      probe.set(matrices.get(i), measured.get(i).get(s.choice()[i]).product());
     }
     double after = probe.metric(all);
     for (int i = 0; i < matrices.size(); i++) {
-      probe.set(matrices.get(i), hulls.get(i).get(0).product());
+      probe.set(matrices.get(i), measured.get(i).get(0).product());
     }
     return drop(a, before, after);
   }
 
-  private static CompressionPlan toPlan(List<WeightMatrix> matrices, List<List<Point>> hulls, State s,
+  private static CompressionPlan toPlan(List<WeightMatrix> matrices, List<List<Point>> measured, State s,
       CompressionSpec base) {
     JsonArray entries = new JsonArray();
     for (int i = 0; i < matrices.size(); i++) {
-      Point p = hulls.get(i).get(s.choice()[i]);
+      Point p = measured.get(i).get(s.choice()[i]);
       if (p.candidate() != null) {
         entries.add(p.candidate().entry(CompressionPlan.exactly(matrices.get(i).name())));
       }

@@ -52,16 +52,6 @@ public record TensorValue(DataType dtype, long[] shape, byte[] bytes) {
     return new TensorValue(DataType.DT_INT32, shape, b.array());
   }
 
-  /** Floats stored as half precision (DT_HALF) or bfloat16, each rounded to the nearest such value. */
-  public static TensorValue ofNarrowFloats(long[] shape, float[] values, boolean bfloat16) {
-    checkArgument(values.length == elements(shape), "%s floats for shape %s", values.length, Arrays.toString(shape));
-    ByteBuffer b = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : values) {
-      b.putShort(bfloat16 ? HalfPrecision.toBfloat16Bits(v) : HalfPrecision.toHalfBits(v));
-    }
-    return new TensorValue(bfloat16 ? DataType.DT_BFLOAT16 : DataType.DT_HALF, shape, b.array());
-  }
-
   /** uint8 entries given as ints in [0, 255]. */
   public static TensorValue ofUnsignedBytes(long[] shape, int[] values) {
     checkArgument(values.length == elements(shape), "%s bytes for shape %s", values.length, Arrays.toString(shape));

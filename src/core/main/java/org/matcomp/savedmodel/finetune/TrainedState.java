@@ -4,24 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
-import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.compressor.prune.PrunedFactorization;
 import org.matcomp.compressor.prune.PruningMask;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.operator.CompressedMatrix;
 import org.matcomp.operator.CompressedWeight;
+import org.matcomp.operator.FactorTensors;
 import org.matcomp.operator.Phase;
 import org.matcomp.operator.PrunedMatrix;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TUint8;
 
 /**
  * Reads what fine-tuning left in a compressed weight — its factors, or its kept values and mask — as the
@@ -56,32 +52,7 @@ final class TrainedState {
 
   private static Factor read(Session session, FactorSpec spec, Operand<?> variable) {
     try (var r = session.runner().fetch(variable).run()) {
-      Tensor t = r.get(0);
-      int n = Math.toIntExact(spec.entries());
-      if (spec.type().isFloat()) {
-        float[] v = new float[n];
-        ((TFloat32) t).copyTo(DataBuffers.of(v, false, false));
-        return Factor.ofFloats(spec, v);
-      }
-      int[] v = new int[n];
-      if (t instanceof TInt32 i32) {
-        i32.copyTo(DataBuffers.of(v, false, false));
-      } else if (t instanceof TUint8 u8) {
-        byte[] b = new byte[n];
-        u8.copyTo(DataBuffers.of(b, false, false));
-        for (int i = 0; i < n; i++) {
-          v[i] = b[i] & 0xFF;
-        }
-      } else if (t instanceof TBool bits) {
-        boolean[] b = new boolean[n];
-        bits.copyTo(DataBuffers.of(b, false, false));
-        for (int i = 0; i < n; i++) {
-          v[i] = b[i] ? 1 : 0;
-        }
-      } else {
-        throw new IllegalStateException("factor " + spec.name() + " is held as " + t.dataType());
-      }
-      return Factor.ofInts(spec, v);
+      return FactorTensors.fromTensor(spec, r.get(0));
     }
   }
 

@@ -1,8 +1,7 @@
 package org.matcomp.savedmodel.rewrite;
 
 import org.matcomp.compressor.FactorSpec;
-import org.matcomp.compressor.FactorType;
-import org.matcomp.compressor.Int8Quantization;
+import org.tensorflow.proto.DataType;
 import org.matcomp.savedmodel.export.TensorValue;
 
 /**
@@ -22,10 +21,11 @@ public record StoredFactor(String role, TensorValue value, FactorSpec spec) {
     long[] shape = java.util.Arrays.stream(spec.shape()).asLongStream().toArray();
     TensorValue value = switch (spec.type()) {
       case FLOAT32 -> TensorValue.ofFloats(shape, floats);
-      case FLOAT16, BFLOAT16 -> TensorValue.ofNarrowFloats(shape, floats, spec.type() == FactorType.BFLOAT16);
+      case FLOAT16 -> new TensorValue(DataType.DT_HALF, shape, spec.type().storedBytes(floats, spec.shape()));
+      case BFLOAT16 -> new TensorValue(DataType.DT_BFLOAT16, shape, spec.type().storedBytes(floats, spec.shape()));
       case INT8, INT8_PER_TENSOR -> {
-        byte[] bytes = Int8Quantization.encode(floats, spec.type(), spec.shape());
-        yield new TensorValue(org.tensorflow.proto.DataType.DT_UINT8, new long[] {bytes.length}, bytes);
+        byte[] bytes = spec.type().storedBytes(floats, spec.shape());
+        yield new TensorValue(DataType.DT_UINT8, new long[] {bytes.length}, bytes);
       }
       case INT32 -> TensorValue.ofInts(shape, ints);
       case UINT8 -> TensorValue.ofUnsignedBytes(shape, ints);
