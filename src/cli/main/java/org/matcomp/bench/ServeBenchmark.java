@@ -85,6 +85,11 @@ public final class ServeBenchmark {
         models.add(k);
       }
 
+      // pruned to 99 %: served as its nonzeros when SparseTensorDenseMatMul is measured faster here, else dense
+      models.add(compareCompressed("dense_" + size + "x" + size + "_prune_0.99", dense, work.resolve("dense-prune"),
+          CompressionSpec.builder().method(PruneMethod.INSTANCE).methodParameter("target_sparsity", "0.99").build(),
+          null, runs));
+
       Path mlp = sharedModels.resolve("keras_mnist_mlp_tf2.11");
       if (Files.isDirectory(mlp)) {
         models.add(compareCompressed("keras_mnist_mlp_tf2.11_lowrank_r20", mlp, work.resolve("mlp"),
@@ -161,6 +166,7 @@ public final class ServeBenchmark {
         .sum();
     o.addProperty("matrix_bytes_ratio", (double) before / Math.max(1, after));
     o.addProperty("max_abs_diff", report.verify().total().max());
+    o.addProperty("served_sparse", report.notes().stream().filter(n -> n.startsWith("sparse execution:")).count());
     try (SavedModelBundle a = SavedModelBundle.load(model.toString(), "serve");
         SavedModelBundle b = SavedModelBundle.load(out.toString(), "serve")) {
       SignatureDef sig = SavedModelDirectory.open(model, "serve").signatures().get("serving_default");

@@ -103,7 +103,8 @@ final class CompressCommand implements Callable<Integer> {
     CompressOptions o = CompressOptions.of(modelDir, outDir, spec).withTag(outputOptions.tag)
         .withForce(outputOptions.force).withVerify(verify)
         .withInputs(Optional.ofNullable(inputs)).withLabels(Optional.ofNullable(labels))
-        .withServingForm(outputOptions.servingForm());
+        .withServingForm(outputOptions.servingForm())
+        .withSparseExecution(outputOptions.sparseExecution());
     if (layers != null) {
       o = o.withLayers(layers);
     }

@@ -107,7 +107,8 @@ final class FinetuneCommand implements Callable<Integer> {
         Loss.parse(loss, fromProbabilities ? OutputForm.PROBABILITIES : OutputForm.LOGITS))
         .withTraining(steps, batch, learningRate).withFreezeOthers(freezeOthers).withSeed(s)
         .withForce(outputOptions.force).withTag(outputOptions.tag).withSignature(signature)
-        .withServingForm(outputOptions.servingForm());
+        .withServingForm(outputOptions.servingForm())
+        .withSparseExecution(outputOptions.sparseExecution());
     if (plan != null) {
       specOptions.refuseAlongside("--plan", commandSpec);
       if (layers != null) {

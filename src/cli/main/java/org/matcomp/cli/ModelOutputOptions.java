@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.matcomp.savedmodel.ServingForm;
+import org.matcomp.savedmodel.SparseExecution;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -28,8 +29,23 @@ final class ModelOutputOptions {
       + " ${DEFAULT-VALUE}). Low-rank is always served factored")
   String servingForm;
 
+  @Option(names = "--sparse-execution", defaultValue = "measured", description = "in the fast form, serve a weight"
+      + " that is mostly zeros (pruned) and read only by MatMuls as its nonzeros through SparseTensorDenseMatMul —"
+      + " measured: when timed faster here at every --batch-sizes; always: every such weight (serving on another"
+      + " machine); never (default: ${DEFAULT-VALUE})")
+  String sparseExecution;
+
+  @Option(names = "--batch-sizes", split = ",", description = "batch sizes --sparse-execution measured times at"
+      + " (default: 1,64)")
+  java.util.List<Integer> batchSizes;
+
   ServingForm servingForm() {
     return ServingForm.parse(servingForm);
+  }
+
+  SparseExecution sparseExecution() {
+    return new SparseExecution(SparseExecution.Mode.parse(sparseExecution),
+        batchSizes == null ? SparseExecution.DEFAULT.batchSizes() : batchSizes);
   }
 
   /** The {@code --json} file to check against the inputs, or null. */

@@ -175,11 +175,12 @@ class BenchSmokeTest {
     assertTrue(models.size() >= 2, o.toString());
     assertEquals("dense_64x64_lowrank_r4", models.get(0).get("model").getAsString());
     assertEquals("dense_64x64_kmeans_k16", models.get(1).get("model").getAsString());
+    assertEquals("dense_64x64_prune_0.99", models.get(2).get("model").getAsString());
     for (JsonObject m : models) {
       finite(m, "compress_seconds", "variables_disk_bytes_before", "variables_disk_bytes_after", "disk_shrink",
           "matrix_bytes_ratio", "max_abs_diff", "original_ms_batch1", "compressed_ms_batch1", "speedup_batch1",
           "original_ms_batch256", "compressed_ms_batch256", "speedup_batch256", "original_rows_per_s_batch256",
-          "compressed_rows_per_s_batch256");
+          "compressed_rows_per_s_batch256", "served_sparse");
     }
     finite(models.get(0), "flop_ratio", "speedup_over_flop_ratio_batch1", "speedup_over_flop_ratio_batch256");
   }

@@ -227,6 +227,17 @@ class CompressCommandTest {
     assertRefused(model, "no variables.data-NNNNN-of-NNNNN shard");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "--batch-sizes|1,0|--batch-sizes 1,0: batch size 0 is not positive",
+      "--batch-sizes|-64|--batch-sizes -64: batch size -64 is not positive",
+      "--sparse-execution|sometimes|--sparse-execution 'sometimes' is not measured, always or never"})
+  void refusesBadSparseExecutionSettingsWithExitTwo(String option, String value, String message) throws Exception {
+    assertRefused(TinyModels.TF2, message, "--method", "prune", option, value);
+    assertEquals(2, run("compress", TinyModels.TF2.toString(), dir.resolve("out").toString(), "--method", "prune",
+        option, value).exit());
+  }
+
   @Test
   void refusesAnUnknownTag() throws Exception {
     assertRefused(TinyModels.TF2, "has no MetaGraph tagged 'gpu'; its tag sets: [serve]", "--tag", "gpu");

@@ -49,7 +49,7 @@ class ZooRoundTripTest {
       List.of("int8"),
       List.of("fp16"),
       List.of("bf16"),
-      List.of("prune+kmeans", "--sparsity", "0.9", "--clusters", "16"),
+      List.of("prune+kmeans", "--sparsity", "0.9", "--clusters", "16", "--sparse-execution", "always"),
       List.of("lowrank+int8", "--rank", "16"));
 
   /** One original × method: what compress reported, and where TF Java's inputs and outputs are. */

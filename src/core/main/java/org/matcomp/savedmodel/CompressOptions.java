@@ -25,7 +25,7 @@ import org.matcomp.spec.LayerPattern;
  */
 public record CompressOptions(Path modelDir, Path outDir, String tag, CompressionSpec spec, boolean rankByEnergy,
     Optional<Pattern> layers, double energy, boolean force, boolean verify, Optional<Path> inputs,
-    Optional<Path> labels, int verifyBatch, long seed, Optional<CompressionPlan> plan, ServingForm servingForm) {
+    Optional<Path> labels, int verifyBatch, long seed, Optional<CompressionPlan> plan, ServingOptions serving) {
   public CompressOptions {
     Objects.requireNonNull(modelDir, "modelDir");
     Objects.requireNonNull(outDir, "outDir");
@@ -34,50 +34,50 @@ public record CompressOptions(Path modelDir, Path outDir, String tag, Compressio
     checkArgument(verifyBatch > 0, "verify batch %s must be positive", verifyBatch);
     Objects.requireNonNull(labels, "labels");
     Objects.requireNonNull(plan, "plan");
-    Objects.requireNonNull(servingForm, "servingForm");
+    Objects.requireNonNull(serving, "serving");
   }
 
   /** Compress {@code modelDir}'s matrices as {@code spec} says into {@code outDir}: tag "serve", no layer filter. */
   public static CompressOptions of(Path modelDir, Path outDir, CompressionSpec spec) {
     return new CompressOptions(modelDir, outDir, "serve", spec, false, Optional.empty(), 0.95, false, false,
-        Optional.empty(), Optional.empty(), 64, 42, Optional.empty(), ServingForm.FAST);
+        Optional.empty(), Optional.empty(), 64, 42, Optional.empty(), ServingOptions.DEFAULT);
   }
 
   public CompressOptions withLayers(String regex) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, Optional.of(LayerPattern.compile(regex)), energy,
-        force, verify, inputs, labels, verifyBatch, seed, plan, servingForm);
+        force, verify, inputs, labels, verifyBatch, seed, plan, serving);
   }
 
   public CompressOptions withForce(boolean f) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, f, verify, inputs, labels,
-        verifyBatch, seed, plan, servingForm);
+        verifyBatch, seed, plan, serving);
   }
 
   public CompressOptions withVerify(boolean v) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, v, inputs, labels,
-        verifyBatch, seed, plan, servingForm);
+        verifyBatch, seed, plan, serving);
   }
 
   public CompressOptions withTag(String t) {
     return new CompressOptions(modelDir, outDir, t, spec, rankByEnergy, layers, energy, force, verify, inputs, labels,
-        verifyBatch, seed, plan, servingForm);
+        verifyBatch, seed, plan, serving);
   }
 
   /** Low-rank only: each matrix keeps the smallest rank holding {@code e} of its spectral energy, not spec's rank. */
   public CompressOptions withRankByEnergy(double e) {
     return new CompressOptions(modelDir, outDir, tag, spec, true, layers, e, force, verify, inputs, labels,
-        verifyBatch, seed, plan, servingForm);
+        verifyBatch, seed, plan, serving);
   }
 
   public CompressOptions withInputs(Optional<Path> p) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, p, labels,
-        verifyBatch, seed, plan, servingForm);
+        verifyBatch, seed, plan, serving);
   }
 
   /** Labels for the examples of {@link #inputs}, which they need. */
   public CompressOptions withLabels(Optional<Path> p) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, inputs, p,
-        verifyBatch, seed, plan, servingForm);
+        verifyBatch, seed, plan, serving);
   }
 
   /**
@@ -87,18 +87,24 @@ public record CompressOptions(Path modelDir, Path outDir, String tag, Compressio
    */
   public CompressOptions withPlan(CompressionPlan p) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, inputs, labels,
-        verifyBatch, seed, Optional.of(p), servingForm);
+        verifyBatch, seed, Optional.of(p), serving);
   }
 
   /** These options with {@code s} as the spec; {@code byEnergy}: low-rank picks its rank from the spectrum. */
   public CompressOptions withSpec(CompressionSpec s, boolean byEnergy) {
     return new CompressOptions(modelDir, outDir, tag, s, byEnergy, layers, energy, force, verify, inputs, labels,
-        verifyBatch, seed, plan, servingForm);
+        verifyBatch, seed, plan, serving);
   }
 
   /** How weights whose form rebuilds them are served ({@link ServingForm}; default: fast). */
   public CompressOptions withServingForm(ServingForm f) {
     return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, inputs, labels,
-        verifyBatch, seed, plan, f);
+        verifyBatch, seed, plan, serving.withForm(f));
+  }
+
+  /** Whether the fast form serves mostly-zero weights as their nonzeros ({@link SparseExecution}). */
+  public CompressOptions withSparseExecution(SparseExecution s) {
+    return new CompressOptions(modelDir, outDir, tag, spec, rankByEnergy, layers, energy, force, verify, inputs, labels,
+        verifyBatch, seed, plan, serving.withSparse(s));
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.matcomp.compressor.FactorType;
+import org.matcomp.compressor.ExprEvaluator;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.compressor.prune.GapPositions;
 import org.matcomp.linalg.FloatMatrix;
@@ -17,7 +18,11 @@ import org.matcomp.savedmodel.export.TensorValue;
 import org.matcomp.savedmodel.rewrite.GraphRewriter;
 import org.matcomp.savedmodel.rewrite.InferenceForm;
 import org.matcomp.savedmodel.rewrite.Replacement;
+import org.matcomp.savedmodel.rewrite.SparseReplacement;
 import org.matcomp.savedmodel.rewrite.StoredFactor;
+import org.matcomp.savedmodel.serving.SparseMatMulTimer;
+import org.matcomp.savedmodel.serving.SparseTiming;
+import org.matcomp.savedmodel.trace.ConsumerKind;
 import org.matcomp.savedmodel.trace.SavedModelDirectory;
 import org.matcomp.savedmodel.trace.ServingGraph;
 import org.matcomp.savedmodel.trace.VariableInfo;
@@ -88,43 +93,60 @@ public final class CompressedForms {
         f.diagnostics(), stored, m.consumers());
   }
 
-  /** What a report says when weights are served fast: how many, and the memory their dense values take. */
-  public static java.util.Optional<String> servingNote(List<Replacement> fast) {
-    if (fast.isEmpty()) {
-      return java.util.Optional.empty();
-    }
-    long bytes = fast.stream().mapToLong(r -> 4L * r.rows() * r.cols()).sum();
-    return java.util.Optional.of(String.format("serving form fast: %d matrices are rebuilt once when the model loads"
-        + " (its init op), not on every call; serving memory holds their dense weights (%d bytes); --serving-form"
-        + " compact rebuilds them per call instead", fast.size(), bytes));
-  }
-
   /**
    * Writes the SavedModel of {@code dir}'s serving graph with {@code replacements} applied into {@code temp}: every
    * variable it still reads with its value from {@code values}, every stored factor with its own, a saver for both.
    */
   public static void export(SavedModelDirectory dir, ServingGraph graph, Map<String, TensorValue> values,
       List<Replacement> replacements, Path temp, Path scratch) throws IOException {
-    export(dir, graph, values, replacements, ServingForm.COMPACT, temp, scratch);
+    export(dir, graph, values, replacements, ServingForm.COMPACT, SparseExecution.DEFAULT, temp, scratch);
   }
 
   /**
    * As {@link #export(SavedModelDirectory, ServingGraph, Map, List, Path, Path)}, with the weights whose form
-   * rebuilds them served as {@code servingForm} says; returns the replacements served fast (materialised at load).
+   * rebuilds them served as {@code servingForm} says — in the fast form dense, or as their nonzeros where {@code
+   * sparse} chooses that; returns what was served how.
    */
-  public static List<Replacement> export(SavedModelDirectory dir, ServingGraph graph, Map<String, TensorValue> values,
-      List<Replacement> replacements, ServingForm servingForm, Path temp, Path scratch) throws IOException {
-    List<Replacement> fast = servingForm == ServingForm.FAST
+  public static ServingOutcome export(SavedModelDirectory dir, ServingGraph graph, Map<String, TensorValue> values,
+      List<Replacement> replacements, ServingForm servingForm, SparseExecution sparse, Path temp, Path scratch)
+      throws IOException {
+    List<Replacement> fast = new ArrayList<>(servingForm == ServingForm.FAST
         ? replacements.stream().filter(r -> r.form().rebuildsWeight()
-            || (long) r.rows() * r.cols() <= ServingForm.SMALL_MATRIX_ENTRIES).toList() : List.of();
-    List<Replacement> compact = replacements.stream().filter(r -> !fast.contains(r)).toList();
-    java.util.Set<String> materialized = new java.util.HashSet<>();
-    fast.forEach(r -> materialized.add(r.variable().name()));
+            || (long) r.rows() * r.cols() <= ServingForm.SMALL_MATRIX_ENTRIES).toList() : List.of());
+    List<SparseReplacement> servedSparse = new ArrayList<>();
+    List<ServingOutcome.Sparse> sparseReport = new ArrayList<>();
+    for (Replacement r : List.copyOf(fast)) {
+      if (!r.form().rebuildsWeight() || !readAsStoredByMatMulsOnly(graph, r)) {
+        continue;
+      }
+      FloatMatrix w = ExprEvaluator.matrix(r.form().dense(r.factors(), r.rows(), r.cols()),
+          r.factors().stream().map(StoredFactor::decoded).toList(), r.rows(), r.cols());
+      long nonzeros = 0;
+      for (float v : w.copyData()) {
+        nonzeros += v != 0 ? 1 : 0;
+      }
+      double zeros = 1.0 - (double) nonzeros / w.size();
+      if (!sparse.considers(zeros)) {
+        continue;
+      }
+      List<SparseTiming> timings = sparse.mode() == SparseExecution.Mode.MEASURED
+          ? SparseMatMulTimer.time(w, sparse.batchSizes()) : List.of();
+      if (sparse.choose(timings)) {
+        fast.remove(r);
+        servedSparse.add(SparseReplacement.of(r));
+        sparseReport.add(new ServingOutcome.Sparse(r.variable().name(), nonzeros, w.size(), timings));
+      }
+    }
+    List<Replacement> compact = replacements.stream().filter(r -> !fast.contains(r)
+        && servedSparse.stream().noneMatch(s -> s.stored() == r)).toList();
+    java.util.Set<String> unsaved = new java.util.HashSet<>();
+    fast.forEach(r -> unsaved.add(r.variable().name()));
+    servedSparse.forEach(s -> unsaved.addAll(s.unsavedVariables()));
     GraphDef rewritten = ResourceSaverBuilder.addSaver(GraphRewriter.rewrite(graph.pruned(), compact, fast,
-        graph.initOp()), materialized);
+        servedSparse, graph.initOp()), unsaved);
     Map<String, TensorValue> newValues = new LinkedHashMap<>();
     for (NodeDef n : rewritten.getNodeList()) {
-      if (VariableInfo.isVariable(n) && !materialized.contains(n.getName())) {
+      if (VariableInfo.isVariable(n) && !unsaved.contains(n.getName())) {
         TensorValue v = values.get(n.getName());
         if (v != null) {
           newValues.put(n.getName(), v);
@@ -137,7 +159,22 @@ public final class CompressedForms {
       }
     }
     ModelExporter.export(rewritten, newValues, graph.signatures(), dir.metaGraph().getMetaInfoDef().getTagsList(),
-        temp, scratch, fast.isEmpty() ? graph.initOp() : java.util.Optional.of(GraphRewriter.MATERIALIZE));
-    return fast;
+        temp, scratch, fast.isEmpty() && servedSparse.isEmpty() ? graph.initOp()
+            : java.util.Optional.of(GraphRewriter.MATERIALIZE));
+    return new ServingOutcome(fast, sparseReport);
+  }
+
+  /**
+   * Whether every consumer of {@code r}'s weight is a 2-D MatMul reading it as stored, so that SparseTensorDenseMatMul
+   * can take its place.
+   */
+  private static boolean readAsStoredByMatMulsOnly(ServingGraph graph, Replacement r) {
+    if (r.variable().shape().length != 2 || (r.view() != null && !r.view().isIdentity())) {
+      return false;
+    }
+    return graph.matrices().stream().filter(m -> m.variable().name().equals(r.variable().name())).findFirst()
+        .map(m -> m.sites().stream().allMatch(s -> s.kind() == ConsumerKind.MATMUL)
+            && m.uses().sites().stream().allMatch(s -> s.kind() == ConsumerKind.MATMUL))
+        .orElse(false);
   }
 }

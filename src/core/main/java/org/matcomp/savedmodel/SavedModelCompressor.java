@@ -112,9 +112,8 @@ public final class SavedModelCompressor {
       try (WorkDirectory work = WorkDirectory.beside(o.outDir(), "compress " + o.outDir())) {
         Path temp = Files.createDirectory(work.resolve("model"));
         Path scratch = Files.createDirectory(work.resolve("checkpoint"));
-        List<Replacement> fast = CompressedForms.export(dir, graph, values, replacements, o.servingForm(), temp,
-            scratch);
-        CompressedForms.servingNote(fast).ifPresent(notes::add);
+        notes.addAll(CompressedForms.export(dir, graph, values, replacements, o.serving().form(),
+            o.serving().sparse(), temp, scratch).notes());
         VerifyReport verify;
         List<LatencyProbe.Pair> latency = new ArrayList<>();
         try (SavedModelBundle compressed = SavedModelDirectory.open(temp, o.tag()).load()) {

@@ -31,9 +31,76 @@ class ServingFormTest {
   Path dir;
 
   private CompressReport compress(Path model, String method, String hparams, ServingForm form) throws Exception {
+    return compress(model, method, hparams, form, SparseExecution.DEFAULT);
+  }
+
+  private CompressReport compress(Path model, String method, String hparams, ServingForm form,
+      SparseExecution sparse) throws Exception {
     CompressionSpec spec = CompressionSpec.builder().name("t").method(Methods.byName(method)).build()
         .withHparams(hparams);
-    return SavedModelCompressor.run(CompressOptions.of(model, dir.resolve(form.name()), spec).withServingForm(form));
+    return SavedModelCompressor.run(CompressOptions.of(model, dir.resolve(form.name()), spec).withServingForm(form)
+        .withSparseExecution(sparse));
+  }
+
+  private static double maxDifference(Path a, Path b) throws Exception {
+    SavedModelDirectory sa = SavedModelDirectory.open(a, "serve");
+    try (SavedModelBundle x = sa.load(); SavedModelBundle y = SavedModelDirectory.open(b, "serve").load()) {
+      return org.matcomp.savedmodel.export.ModelVerifier.verify(x, y, sa.signatures(),
+          key -> java.util.List.of(SampleInputs.random(sa.signatures().get(key), 5, 3).orElseThrow())).total().max();
+    }
+  }
+
+  private static long opCount(Path model, String op) throws Exception {
+    MetaGraphDef m = SavedModelDirectory.open(model, "serve").metaGraph();
+    long n = m.getGraphDef().getNodeList().stream().filter(x -> x.getOp().equals(op)).count();
+    for (var f : m.getGraphDef().getLibrary().getFunctionList()) {
+      n += f.getNodeDefList().stream().filter(x -> x.getOp().equals(op)).count();
+    }
+    return n;
+  }
+
+  /**
+   * Sparse execution on both layouts — TF1 ref variables at top level (a MatMul with transpose_b, a weight on the
+   * left) and TF2 functions (the MatMul's {@code product} now a Transpose's {@code y}) — serves the compact form's
+   * outputs; neither the weight nor its nonzeros are saved, only the stored factors.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "TF1|prune|target_sparsity=0.9",
+      "TF2|prune|target_sparsity=0.9",
+      "TF2|prune+int8|target_sparsity=0.8",
+      "TF1|prune+kmeans|target_sparsity=0.9,num_clusters=4"})
+  void sparseExecutionServesTheCompactFormsOutputs(String model, String method, String hparams) throws Exception {
+    Path m = model.equals("TF1") ? TinyModels.TF1 : TinyModels.TF2;
+    SparseExecution always = new SparseExecution(SparseExecution.Mode.ALWAYS, java.util.List.of(1));
+    CompressReport compact = compress(m, method, hparams, ServingForm.COMPACT);
+    CompressReport sparse = compress(m, method, hparams, ServingForm.FAST, always);
+    Path f = dir.resolve("FAST");
+    long served = sparse.notes().stream().filter(n -> n.startsWith("sparse execution: ")).count();
+    assertTrue(served > 0, sparse.notes().toString());
+    assertTrue(opCount(f, "SparseTensorDenseMatMul") >= served, "a weight served sparse without its op");
+    assertEquals(compact.matrices().stream().mapToLong(MatrixOutcome::bytesAfter).sum(),
+        sparse.matrices().stream().mapToLong(MatrixOutcome::bytesAfter).sum(), "the same factors on disk");
+    // within the checkpoint's index, which names other variables
+    assertTrue(Math.abs(compact.variablesDiskBytesAfter() - sparse.variablesDiskBytesAfter()) < 64);
+    Set<String> saved = savedVariables(f);
+    for (String n : sparse.notes()) {
+      if (n.startsWith("sparse execution: ")) {
+        String var = n.substring("sparse execution: ".length(), n.indexOf(' ', "sparse execution: ".length()));
+        assertFalse(saved.contains(var), var + " is saved");
+        assertFalse(saved.contains(var + "_sparse_indices") || saved.contains(var + "_sparse_values"), saved
+            .toString());
+      }
+    }
+    double d = maxDifference(dir.resolve("COMPACT"), f);
+    assertTrue(d <= 1e-5, method + " on " + model + ": sparse differs from compact by " + d);
+  }
+
+  @org.junit.jupiter.api.Test
+  void neverLeavesEveryWeightDense() throws Exception {
+    compress(TinyModels.TF2, "prune", "target_sparsity=0.9", ServingForm.FAST,
+        new SparseExecution(SparseExecution.Mode.NEVER, java.util.List.of(1)));
+    assertEquals(0, opCount(dir.resolve("FAST"), "SparseTensorDenseMatMul"));
   }
 
   private static Set<String> savedVariables(Path model) throws Exception {

@@ -7,6 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.matcomp.savedmodel.ServingForm;
+import org.matcomp.savedmodel.ServingOptions;
+import org.matcomp.savedmodel.SparseExecution;
 import org.matcomp.spec.CompressionPlan;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.LayerPattern;
@@ -20,14 +22,14 @@ import org.matcomp.spec.LayerPattern;
  */
 public record FineTuneOptions(Path modelDir, Path outDir, String tag, String signature, CompressionSpec spec,
     Optional<Pattern> layers, Optional<String> output, Loss loss, long steps, int batch, float learningRate,
-    boolean freezeOthers, long seed, boolean force, Optional<CompressionPlan> plan, ServingForm servingForm) {
+    boolean freezeOthers, long seed, boolean force, Optional<CompressionPlan> plan, ServingOptions serving) {
   public FineTuneOptions {
     Objects.requireNonNull(modelDir, "modelDir");
     Objects.requireNonNull(outDir, "outDir");
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(loss, "loss");
     Objects.requireNonNull(plan, "plan");
-    Objects.requireNonNull(servingForm, "servingForm");
+    Objects.requireNonNull(serving, "serving");
     checkArgument(steps > 0, "--steps %s must be positive", steps);
     checkArgument(batch > 0, "--batch %s must be positive", batch);
     checkArgument(learningRate > 0 && Float.isFinite(learningRate), "--learning-rate %s must be positive",
@@ -37,47 +39,47 @@ public record FineTuneOptions(Path modelDir, Path outDir, String tag, String sig
   /** Defaults: tag "serve", signature "serving_default", 3000 steps of 128, learning rate 1e-3, seed 42. */
   public static FineTuneOptions of(Path modelDir, Path outDir, CompressionSpec spec, Loss loss) {
     return new FineTuneOptions(modelDir, outDir, "serve", "serving_default", spec, Optional.empty(), Optional.empty(),
-        loss, 3000, 128, 1e-3f, false, 42, false, Optional.empty(), ServingForm.FAST);
+        loss, 3000, 128, 1e-3f, false, 42, false, Optional.empty(), ServingOptions.DEFAULT);
   }
 
   public FineTuneOptions withLayers(String regex) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, Optional.of(LayerPattern.compile(regex)),
-        output, loss, steps, batch, learningRate, freezeOthers, seed, force, plan, servingForm);
+        output, loss, steps, batch, learningRate, freezeOthers, seed, force, plan, serving);
   }
 
   public FineTuneOptions withOutput(String name) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, Optional.of(name), loss, steps, batch,
-        learningRate, freezeOthers, seed, force, plan, servingForm);
+        learningRate, freezeOthers, seed, force, plan, serving);
   }
 
   public FineTuneOptions withTag(String t) {
     return new FineTuneOptions(modelDir, outDir, t, signature, spec, layers, output, loss, steps, batch,
-        learningRate, freezeOthers, seed, force, plan, servingForm);
+        learningRate, freezeOthers, seed, force, plan, serving);
   }
 
   public FineTuneOptions withSignature(String key) {
     return new FineTuneOptions(modelDir, outDir, tag, key, spec, layers, output, loss, steps, batch, learningRate,
-        freezeOthers, seed, force, plan, servingForm);
+        freezeOthers, seed, force, plan, serving);
   }
 
   public FineTuneOptions withTraining(long steps, int batch, float learningRate) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
-        learningRate, freezeOthers, seed, force, plan, servingForm);
+        learningRate, freezeOthers, seed, force, plan, serving);
   }
 
   public FineTuneOptions withFreezeOthers(boolean f) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
-        learningRate, f, seed, force, plan, servingForm);
+        learningRate, f, seed, force, plan, serving);
   }
 
   public FineTuneOptions withSeed(long s) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
-        learningRate, freezeOthers, s, force, plan, servingForm);
+        learningRate, freezeOthers, s, force, plan, serving);
   }
 
   public FineTuneOptions withForce(boolean f) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
-        learningRate, freezeOthers, seed, f, plan, servingForm);
+        learningRate, freezeOthers, seed, f, plan, serving);
   }
 
   /**
@@ -86,13 +88,19 @@ public record FineTuneOptions(Path modelDir, Path outDir, String tag, String sig
    */
   public FineTuneOptions withPlan(CompressionPlan p) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
-        learningRate, freezeOthers, seed, force, Optional.of(p), servingForm);
+        learningRate, freezeOthers, seed, force, Optional.of(p), serving);
   }
 
   /** How the export serves weights whose form rebuilds them (default: fast). */
   public FineTuneOptions withServingForm(ServingForm f) {
     return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
-        learningRate, freezeOthers, seed, force, plan, f);
+        learningRate, freezeOthers, seed, force, plan, serving.withForm(f));
+  }
+
+  /** Whether the fast form serves mostly-zero weights as their nonzeros ({@link SparseExecution}). */
+  public FineTuneOptions withSparseExecution(SparseExecution s) {
+    return new FineTuneOptions(modelDir, outDir, tag, signature, spec, layers, output, loss, steps, batch,
+        learningRate, freezeOthers, seed, force, plan, serving.withSparse(s));
   }
 
   /** The spec matrix {@code name} is compressed with: its plan entry's, or the one spec. */

@@ -158,8 +158,8 @@ public final class SavedModelFineTuner {
         try (WorkDirectory work = WorkDirectory.beside(o.outDir(), "finetune " + o.outDir())) {
           Path temp = Files.createDirectory(work.resolve("model"));
           Path scratch = Files.createDirectory(work.resolve("checkpoint"));
-          CompressedForms.servingNote(CompressedForms.export(dir, graph, trained, replacements, o.servingForm(), temp,
-              scratch)).ifPresent(notes::add);
+          notes.addAll(CompressedForms.export(dir, graph, trained, replacements, o.serving().form(),
+              o.serving().sparse(), temp, scratch).notes());
           double[] check;
           List<LatencyProbe.Pair> latency;
           try (SavedModelBundle exported = SavedModelDirectory.open(temp, o.tag()).load()) {

@@ -83,6 +83,7 @@ final class BodyRewriter implements NodeSink {
   private final List<NodeDef> added = new ArrayList<>();
   private final Map<String, Replacement> droppedReads = new LinkedHashMap<>();
   private final Map<String, List<String>> readNodes = new HashMap<>();
+  private final Map<String, String> resultOutputArgs = new HashMap<>();
 
   /**
    * @param holders holder name (argument name in a function, node name at top level) → its replacement
@@ -178,7 +179,26 @@ final class BodyRewriter implements NodeSink {
       }
     }
     out.addAll(added);
-    return out;
+    if (resultOutputArgs.isEmpty()) {
+      return out;
+    }
+    List<NodeDef> renamed = new ArrayList<>();
+    for (NodeDef n : out) {
+      NodeDef.Builder b = n.toBuilder().clearInput();
+      n.getInputList().forEach(s -> b.addInput(withResultOutputArg(s)));
+      renamed.add(b.build());
+    }
+    return renamed;
+  }
+
+  /** {@code input} (a reference in this body) pointing at the output a replaced consumer now gives its result in. */
+  String withResultOutputArg(String input) {
+    TensorRef r = TensorRef.parse(input, location);
+    String arg = resultOutputArgs.get(r.node());
+    if (arg == null || r.control() || r.isArgument()) {
+      return input;
+    }
+    return TensorRef.format(location, r.node(), arg, r.index());
   }
 
   /**
@@ -491,6 +511,7 @@ final class BodyRewriter implements NodeSink {
     long[] seen = seenShape(GraphIndex.dataInputs(n, location).get(k), r);
     SiteContext site = new SiteContext(n, kind.get(), k, seen, r.rows(), r.cols(), values, r.factors(), ops);
     r.form().emit(site);
+    site.resultOutputArg().ifPresent(arg -> resultOutputArgs.put(n.getName(), arg));
     int at = -1;
     for (int i = 0; i < added.size(); i++) {
       if (added.get(i).getName().equals(n.getName())) {

@@ -178,6 +178,7 @@ final class FunctionLibraryRewriter implements BodyRewriter.CalleeRewriter {
       }
     }
 
+    ret.replaceAll((out, r) -> body.withResultOutputArg(r));
     FunctionDef.Builder nf = f.toBuilder().setSignature(newSig).clearNodeDef().addAllNodeDef(finalNodes)
         .clearRet().putAllRet(ret).clearControlRet().putAllControlRet(controlRet).clearArgAttr()
         .clearResourceArgUniqueId();

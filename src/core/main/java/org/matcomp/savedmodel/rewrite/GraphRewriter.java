@@ -29,17 +29,19 @@ public final class GraphRewriter {
   public static final String MATERIALIZE = "matcomp_materialize";
 
   public static GraphDef rewrite(GraphDef pruned, List<Replacement> replacements) {
-    return rewrite(pruned, replacements, List.of(), java.util.Optional.empty());
+    return rewrite(pruned, replacements, List.of(), List.of(), java.util.Optional.empty());
   }
 
   /**
    * As {@link #rewrite(GraphDef, List)} for {@code replacements}; the weights of {@code materialized} stay variables
    * that every consumer reads as before, but hold no saved value: their factors are stored, and the NoOp
    * {@link #MATERIALIZE} assigns each weight its decoded product (in the variable's own layout) — the fast serving
-   * form, which rebuilds W once at load instead of on every call — after running {@code modelInitOp}.
+   * form, which rebuilds W once at load instead of on every call — after running {@code modelInitOp}. The weights
+   * of {@code sparse} are gone like those of {@code replacements}: their consumers read the nonzeros that the same
+   * init op builds from the stored factors.
    */
   public static GraphDef rewrite(GraphDef pruned, List<Replacement> replacements, List<Replacement> materialized,
-      java.util.Optional<String> modelInitOp) {
+      List<SparseReplacement> sparse, java.util.Optional<String> modelInitOp) {
     GraphIndex index = new GraphIndex(pruned);
     Map<String, Replacement> holders = new HashMap<>();
     Set<String> taken = new HashSet<>(index.topLevelNodes().keySet());
@@ -47,6 +49,11 @@ public final class GraphRewriter {
     List<Replacement> all = new ArrayList<>(replacements);
     all.addAll(materialized);
     replacements.forEach(r -> holders.put(r.variable().name(), r));
+    for (SparseReplacement s : sparse) {
+      all.add(s.stored());
+      all.add(s.served());
+      holders.put(s.served().variable().name(), s.served());
+    }
     for (Replacement r : all) {
       for (int j = 0; j < r.factors().size(); j++) {
         String name = r.factorVariables().get(j);
@@ -68,7 +75,7 @@ public final class GraphRewriter {
         nodes.add(n);
       }
     }
-    if (!materialized.isEmpty()) {
+    if (!materialized.isEmpty() || !sparse.isEmpty()) {
       if (!taken.add(MATERIALIZE)) {
         throw new IllegalArgumentException("the graph already has a node '" + MATERIALIZE + "'");
       }
@@ -78,6 +85,9 @@ public final class GraphRewriter {
       modelInitOp.ifPresent(op -> init.addInput("^" + op));
       for (Replacement r : materialized) {
         init.addInput("^" + Materializer.emit(r, new TopLevelAccess(), sink));
+      }
+      for (SparseReplacement s : sparse) {
+        Materializer.emitSparse(s, new TopLevelAccess(), sink).forEach(a -> init.addInput("^" + a));
       }
       sink.nodes().forEach(n -> {
         nodes.add(n);
@@ -107,6 +117,11 @@ public final class GraphRewriter {
       n.setOp("VarHandleOp").putAttr("shared_name", Attrs.string(name));
     } else {
       n.setOp("VariableV2").putAttr("shared_name", Attrs.string(""));
+      if (java.util.Arrays.stream(v.shape()).anyMatch(d -> d < 0)) {
+        // a VariableV2 takes a fully defined shape or none at all (TF1's validate_shape=False variables)
+        n.putAttr("shape", AttrValue.newBuilder().setShape(org.tensorflow.proto.TensorShapeProto.newBuilder()
+            .setUnknownRank(true)).build());
+      }
     }
     return n.build();
   }

@@ -79,8 +79,12 @@ final class OpEmitter {
   }
 
   String transpose(String x, int[] perm, DataType t) {
+    return transpose(null, x, perm, t);
+  }
+
+  String transpose(String name, String x, int[] perm, DataType t) {
     String p = constInt32(perm);
-    return emit(node(name(null, "Transpose"), "Transpose", List.of(x, p), Map.of("T", Attrs.type(t), "Tperm",
+    return emit(node(name(name, "Transpose"), "Transpose", List.of(x, p), Map.of("T", Attrs.type(t), "Tperm",
         Attrs.type(DataType.DT_INT32))), "y");
   }
 
@@ -175,6 +179,21 @@ final class OpEmitter {
   String scatterNd(String name, String indices, String updates, String shape, DataType t, DataType tindices) {
     return emit(node(name(name, "ScatterNd"), "ScatterNd", List.of(indices, updates, shape), Map.of("T",
         Attrs.type(t), "Tindices", Attrs.type(tindices))), "output");
+  }
+
+  /** The entries of {@code params} at the int64 coordinates {@code indices} ([count, rank], as Where gives). */
+  String gatherNd(String params, String indices, DataType t) {
+    return emit(node(name(null, "GatherNd"), "GatherNd", List.of(params, indices), Map.of("Tparams", Attrs.type(t),
+        "Tindices", Attrs.type(DataType.DT_INT64))), "output");
+  }
+
+  /** op(A)·op(b) for the float sparse matrix A given by int64 {@code indices} [count, 2], {@code values} and shape. */
+  String sparseTensorDenseMatMul(String name, String indices, String values, String shape, String b,
+      boolean adjointA, boolean adjointB) {
+    return emit(node(name(name, "SparseTensorDenseMatMul"), "SparseTensorDenseMatMul",
+        List.of(indices, values, shape, b), Map.of("T", Attrs.type(DataType.DT_FLOAT), "Tindices",
+            Attrs.type(DataType.DT_INT64), "adjoint_a", Attrs.bool(adjointA), "adjoint_b", Attrs.bool(adjointB))),
+        "product");
   }
 
   /** Adds a node built elsewhere (a consumer copy with new inputs); returns its first output. */

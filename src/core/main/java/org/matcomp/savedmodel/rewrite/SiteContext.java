@@ -22,6 +22,7 @@ public final class SiteContext {
   private final List<String> factors;
   private final List<StoredFactor> stored;
   private final OpEmitter ops;
+  private String outputArg;
 
   SiteContext(NodeDef consumer, ConsumerKind kind, int weightInput, long[] variableShape, int rows, int cols,
       List<String> factors, List<StoredFactor> stored, OpEmitter ops) {
@@ -85,6 +86,19 @@ public final class SiteContext {
 
   OpEmitter ops() {
     return ops;
+  }
+
+  /**
+   * Says that the node named as the consumer gives its result as output {@code arg}, not under the consumer's own
+   * output name (a MatMul's {@code product} served by a Transpose's {@code y}): references to it are renamed.
+   */
+  void resultIn(String arg) {
+    this.outputArg = arg;
+  }
+
+  /** The output name set by {@link #resultIn}, if any. */
+  java.util.Optional<String> resultOutputArg() {
+    return java.util.Optional.ofNullable(outputArg);
   }
 
   /** The consumer's data inputs in order. */

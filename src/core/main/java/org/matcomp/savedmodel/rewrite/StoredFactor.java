@@ -1,6 +1,12 @@
 package org.matcomp.savedmodel.rewrite;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
+import org.matcomp.compressor.FactorType;
+import org.matcomp.compressor.HalfPrecision;
+import org.matcomp.compressor.Int8Quantization;
 import org.tensorflow.proto.DataType;
 import org.matcomp.savedmodel.export.TensorValue;
 
@@ -14,6 +20,39 @@ import org.matcomp.savedmodel.export.TensorValue;
 public record StoredFactor(String role, TensorValue value, FactorSpec spec) {
   public long bytes() {
     return value.bytes().length;
+  }
+
+  /** The factor this stored value holds, decoded on the host (the inverse of {@link #encode}). */
+  public Factor decoded() {
+    int n = Math.toIntExact(spec.entries());
+    byte[] b = value.bytes();
+    FactorType t = spec.type();
+    return switch (t) {
+      case FLOAT32 -> Factor.ofFloats(spec, value.floats());
+      case FLOAT16, BFLOAT16 -> {
+        float[] f = new float[n];
+        ByteBuffer in = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+          short h = in.getShort(2 * i);
+          f[i] = t == FactorType.FLOAT16 ? HalfPrecision.fromHalfBits(h) : HalfPrecision.fromBfloat16Bits(h);
+        }
+        yield Factor.ofFloats(spec, f);
+      }
+      case INT8, INT8_PER_TENSOR -> Factor.ofFloats(spec, Int8Quantization.decode(b, n, t, spec.shape()));
+      case INT32 -> {
+        int[] v = new int[n];
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(v);
+        yield Factor.ofInts(spec, v);
+      }
+      case UINT8 -> {
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = b[i] & 0xff;
+        }
+        yield Factor.ofInts(spec, v);
+      }
+      case UINT4, UINT2, UINT1, BIT -> Factor.ofInts(spec, t.unpack(b, n));
+    };
   }
 
   /** The stored value of factor {@code spec} holding {@code values} (floats or integer entries). */
