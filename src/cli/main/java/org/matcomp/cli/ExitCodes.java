@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.matcomp.cluster.ClusterUnavailableException;
 import org.matcomp.python.PythonEnvironment;
 
 /**
@@ -35,7 +36,7 @@ final class ExitCodes {
     m.put(" " + OK, "done");
     m.put(" " + INTERNAL, "internal failure (a bug; MATCOMP_DEBUG=1 prints the stack trace)");
     m.put(" " + BAD_INPUT, "bad usage or input: an unknown or conflicting flag, a missing or malformed input file,"
-        + " an output path that cannot be right, no Python environment");
+        + " an output path that cannot be right, no Python environment, a cluster task that is not reachable");
     m.put(" " + IO, "I/O failure: an output could not be written (disk full, permission denied), or a file that"
         + " exists could not be read");
     return m;
@@ -44,7 +45,7 @@ final class ExitCodes {
   /** The exit status for a command that threw {@code e}. */
   static int of(Throwable e) {
     if (e instanceof IllegalArgumentException || e instanceof PythonEnvironment.Missing
-        || e instanceof InvalidProtocolBufferException) {
+        || e instanceof InvalidProtocolBufferException || e instanceof ClusterUnavailableException) {
       // A protobuf that does not parse is always something the user gave: matcomp parses no file it wrote.
       return BAD_INPUT;
     }

@@ -8,6 +8,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.matcomp.operator.Phase;
 import org.matcomp.savedmodel.finetune.FineTuneListener;
+import org.matcomp.cluster.ClusterSpec;
+import org.matcomp.cluster.Replica;
+import org.matcomp.cluster.TaskId;
 import org.matcomp.savedmodel.finetune.FineTuneOptions;
 import org.matcomp.savedmodel.finetune.FineTuneReport;
 import org.matcomp.savedmodel.finetune.Loss;
@@ -92,10 +95,49 @@ final class FinetuneCommand implements Callable<Integer> {
   @Mixin
   ModelOutputOptions outputOptions = new ModelOutputOptions();
 
+  @Mixin
+  ClusterOptions clusterOptions = new ClusterOptions();
+
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "with --cluster: the directory every replica"
+      + " sees where the chief checkpoints, and restores from when a ps lost the variables")
+  Path checkpointDir;
+
+  @Option(names = "--checkpoint-every", defaultValue = "100", paramLabel = "N", description = "with --cluster: steps"
+      + " between checkpoints (default: ${DEFAULT-VALUE})")
+  long checkpointEvery;
+
   @Override
   public Integer call() throws Exception {
+    Replica replica = null;
+    if (clusterOptions.present()) {
+      if (checkpointDir == null) {
+        throw new IllegalArgumentException("--cluster needs --checkpoint-dir DIR, shared by the replicas");
+      }
+      ClusterSpec cluster = clusterOptions.spec();
+      TaskId task = clusterOptions.task();
+      new Replica(cluster, task, checkpointDir, checkpointEvery, clusterOptions.timeout(), null);
+      if (!task.equals(cluster.chief())) {
+        return runReplica(cluster, task);
+      }
+      replica = new Replica(cluster, task, checkpointDir, checkpointEvery, clusterOptions.timeout(), null);
+    } else if (checkpointDir != null) {
+      throw new IllegalArgumentException("--checkpoint-dir is for --cluster runs");
+    }
     new CommandPaths().input("MODEL_DIR", modelDir).input("--train", train).input("--eval", eval).input("--plan", plan)
         .outputDir("OUT_DIR", outDir).outputFile("--json", outputOptions.jsonFile()).check();
+    FineTuneOptions o = options();
+    FineTuneReport report;
+    try (Progress progress = new Progress(commandSpec, steps)) {
+      report = replica == null ? SavedModelFineTuner.run(o, train, eval, progress)
+          : SavedModelFineTuner.runReplica(o, train, eval, progress, Replica.start(replica.cluster(),
+              replica.task(), checkpointDir, checkpointEvery, replica.timeout())).orElseThrow();
+    }
+    outputOptions.report(commandSpec, report.toText(), report.toJson());
+    return 0;
+  }
+
+  /** The fine-tuning options the flags give (the same for every replica of a cluster). */
+  private FineTuneOptions options() throws Exception {
     if (fromLogits && fromProbabilities) {
       throw new IllegalArgumentException("--from-logits and --from-probabilities contradict each other");
     }
@@ -122,11 +164,18 @@ final class FinetuneCommand implements Callable<Integer> {
     if (output != null) {
       o = o.withOutput(output);
     }
-    FineTuneReport report;
+    return o;
+  }
+
+  /** A replica that is not the chief: it trains its share and writes nothing; OUT_DIR is the chief's. */
+  private Integer runReplica(ClusterSpec cluster, TaskId task) throws Exception {
+    new CommandPaths().input("MODEL_DIR", modelDir).input("--train", train).input("--eval", eval).input("--plan", plan)
+        .check();
+    FineTuneOptions o = options();
     try (Progress progress = new Progress(commandSpec, steps)) {
-      report = SavedModelFineTuner.run(o, train, eval, progress);
+      SavedModelFineTuner.runReplica(o, train, eval, progress, Replica.start(cluster, task, checkpointDir,
+          checkpointEvery, clusterOptions.timeout()));
     }
-    outputOptions.report(commandSpec, report.toText(), report.toJson());
     return 0;
   }
 
@@ -150,6 +199,12 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public void evaluated(String what, String metricName, double metric) {
       spec.commandLine().getErr().printf("%s: %s %.4f%n", what, metricName, metric);
+      spec.commandLine().getErr().flush();
+    }
+
+    @Override
+    public void noted(String line) {
+      spec.commandLine().getErr().println(line);
       spec.commandLine().getErr().flush();
     }
 

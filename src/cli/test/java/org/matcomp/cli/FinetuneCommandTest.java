@@ -31,13 +31,8 @@ class FinetuneCommandTest {
   @TempDir
   Path dir;
 
-  /** {@code n} Fashion-MNIST examples as a finetune DATA directory: pixels.npy [n, 28, 28] in [0, 1], labels.npy. */
   private Path fashion(String name, Dataset d, int n) throws Exception {
-    Path out = Files.createDirectories(dir.resolve(name));
-    Dataset h = d.head(n);
-    Npy.write(out.resolve("pixels.npy"), NpyArray.ofFloats(new long[] {n, 28, 28}, h.copyFeatures()));
-    Npy.write(out.resolve("labels.npy"), NpyArray.ofInts(new long[] {n}, h.copyLabels()));
-    return out;
+    return FashionData.write(dir, name, d, n);
   }
 
   @Test

@@ -51,8 +51,18 @@ public final class PhasedTrainer {
   public PhasedTrainer(Graph graph, Ops tf, List<CompressedWeight> matrices,
       List<Variable<TFloat32>> otherVariables, Function<Phase, Operand<TFloat32>> lossForPhase,
       OptimizerFactory optimizers) {
+    this(graph, tf, matrices, otherVariables, lossForPhase, optimizers, tf);
+  }
+
+  /**
+   * As {@link #PhasedTrainer(Graph, Ops, List, List, Function, OptimizerFactory)}, with the global step built by
+   * {@code state} (on a parameter server, where every replica of a cluster counts the same steps).
+   */
+  public PhasedTrainer(Graph graph, Ops tf, List<CompressedWeight> matrices,
+      List<Variable<TFloat32>> otherVariables, Function<Phase, Operand<TFloat32>> lossForPhase,
+      OptimizerFactory optimizers, Ops state) {
     this.matrices = List.copyOf(matrices);
-    this.globalStep = tf.withName("global_step").variable(tf.constant(0L));
+    this.globalStep = state.withName("global_step").variable(tf.constant(0L));
     for (Phase phase : Phase.values()) {
       Operand<TFloat32> loss = lossForPhase.apply(phase);
       Set<Variable<TFloat32>> vars = new LinkedHashSet<>(otherVariables);
@@ -116,8 +126,16 @@ public final class PhasedTrainer {
    * the resulting phase with {@code feeds}, fetching its loss.
    */
   public StepResult step(Session session, long step, Map<Operand<?>, Tensor> feeds) {
+    return step(session, step, feeds, true);
+  }
+
+  /**
+   * As {@link #step(Session, long, Map)}; without {@code updateCompression} the host updates are left to another
+   * replica (a cluster's chief), and this one only trains in the phase they have reached.
+   */
+  public StepResult step(Session session, long step, Map<Operand<?>, Tensor> feeds, boolean updateCompression) {
     boolean updated = false;
-    for (CompressedWeight m : matrices) {
+    for (CompressedWeight m : updateCompression ? matrices : List.<CompressedWeight>of()) {
       updated |= m.runUpdateStep(session, step).updated();
     }
     Phase phase = phase(session);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.matcomp.cluster.PlacedAdam;
+import org.matcomp.cluster.VariablePlacement;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.MatrixCompression;
@@ -63,11 +65,12 @@ final class FineTuneGraph implements AutoCloseable {
    * @param values the checkpoint's value of every variable on the path
    * @param postHoc for each chosen weight, its matrix as {@code compress} alone would leave it
    * @param labelsType the dtype of the labels the loss takes
+   * @param placement where the variables live (this process, or the parameter servers of a cluster)
    */
   FineTuneGraph(FlatGraph flat, SignatureDef signature, TrainedOutput output, Loss loss,
       Map<String, TensorValue> values,
       Map<String, WeightMatrix> chosenMatrices, Map<String, FloatMatrix> postHoc, Map<String, CompressionSpec> specs,
-      DataType labelsType, boolean freezeOthers, float learningRate) {
+      DataType labelsType, boolean freezeOthers, float learningRate, VariablePlacement placement) {
     for (Map.Entry<String, TensorInfo> in : signature.getInputsMap().entrySet()) {
       inputs.put(in.getKey(), placeholder("input_" + MatrixCompression.prefixOf(in.getKey()), in.getValue().getDtype(),
           shape(in.getValue())));
@@ -85,12 +88,13 @@ final class FineTuneGraph implements AutoCloseable {
       WeightMatrix m = chosenMatrices.get(v.name());
       if (m != null) {
         float[] matrix = m.matrixValues(value.floats());
-        Variable<TFloat32> a = tf.withName(safe).variable(tf.constant(Shape.of(m.rows(), m.cols()),
+        Ops at = placement.forVariable(tf, v.name());
+        Variable<TFloat32> a = at.withName(safe).variable(tf.constant(Shape.of(m.rows(), m.cols()),
             DataBuffers.of(matrix, true, false)));
-        chosen.put(v.name(), new Chosen(m, MatrixCompression.compress(tf, a, specs.get(v.name()))));
+        chosen.put(v.name(), new Chosen(m, MatrixCompression.compress(at, a, specs.get(v.name()))));
       } else if (value.dtype() == DataType.DT_FLOAT) {
-        others.put(v.name(), tf.withName(safe).variable(tf.constant(Shape.of(value.shape()),
-            DataBuffers.of(value.floats(), true, false))));
+        others.put(v.name(), placement.forVariable(tf, v.name()).withName(safe).variable(tf.constant(
+            Shape.of(value.shape()), DataBuffers.of(value.floats(), true, false))));
       } else {
         // step counters, lookup keys: read as they were saved, never trained
         Tensor t = value.toTensor();
@@ -101,7 +105,7 @@ final class FineTuneGraph implements AutoCloseable {
 
     List<CompressedWeight> weights = chosen.values().stream().map(Chosen::weight).toList();
     List<Variable<TFloat32>> trained = freezeOthers ? List.of() : List.copyOf(others.values());
-    trainer = trainer(weights, trained, phase -> {
+    trainer = trainer(weights, trained, placement, phase -> {
       Operand<TFloat32> y = forward(flat, output, "phase_" + phase.name().toLowerCase(), fixed, phase, null);
       outputs.put(phase, y);
       metrics.put(phase, loss.metric(tf, y, labels));
@@ -119,9 +123,13 @@ final class FineTuneGraph implements AutoCloseable {
    * matcomp's: it is refused as bad input, naming the op, with the post-hoc alternative.
    */
   private PhasedTrainer trainer(List<CompressedWeight> weights, List<Variable<TFloat32>> trained,
-      java.util.function.Function<Phase, Operand<TFloat32>> lossOf, float learningRate) {
+      VariablePlacement placement, java.util.function.Function<Phase, Operand<TFloat32>> lossOf,
+      float learningRate) {
+    Ops state = placement.forTrainerState(tf);
     try {
-      return new PhasedTrainer(graph, tf, weights, trained, lossOf, (g, name) -> new Adam(g, name, learningRate));
+      return new PhasedTrainer(graph, tf, weights, trained, lossOf, placement.isLocal()
+          ? (g, name) -> new Adam(g, name, learningRate) : (g, name) -> new PlacedAdam(g, name, learningRate, state),
+          state);
     } catch (RuntimeException e) {
       String msg = String.valueOf(e.getMessage());
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("No gradient defined for op: (\\w+)").matcher(msg);

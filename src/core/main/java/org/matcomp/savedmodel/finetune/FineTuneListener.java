@@ -12,4 +12,7 @@ public interface FineTuneListener {
 
   /** The model as it stands was evaluated: {@code what} names the moment, {@code metric} is the eval set's. */
   default void evaluated(String what, String metricName, double metric) {}
+
+  /** Something the user should know as it happens (a cluster replica reconnecting, a checkpoint restored). */
+  default void noted(String line) {}
 }

@@ -45,13 +45,13 @@ public record FineTuneStepTimes(double baselineMillis, double denseMillis, doubl
       }
       double baseline;
       try (FineTuneGraph g = new FineTuneGraph(p.flat(), p.signature(), p.output(), o.loss(), values, Map.of(),
-          Map.of(), Map.of(), batch.labels().dtype(), o.freezeOthers(), o.learningRate());
+          Map.of(), Map.of(), batch.labels().dtype(), o.freezeOthers(), o.learningRate(), org.matcomp.cluster.VariablePlacement.local());
           Session s = new Session(g.graph)) {
         s.initialize();
         baseline = time(s, g, batch, runs);
       }
       try (FineTuneGraph g = new FineTuneGraph(p.flat(), p.signature(), p.output(), o.loss(), values, p.chosen(),
-          postHoc, p.specs(), batch.labels().dtype(), o.freezeOthers(), o.learningRate());
+          postHoc, p.specs(), batch.labels().dtype(), o.freezeOthers(), o.learningRate(), org.matcomp.cluster.VariablePlacement.local());
           Session s = new Session(g.graph)) {
         s.initialize();
         double dense = time(s, g, batch, runs);

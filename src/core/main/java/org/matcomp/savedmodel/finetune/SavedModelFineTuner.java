@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.matcomp.cluster.Replica;
+import org.matcomp.cluster.VariablePlacement;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.io.WorkDirectory;
 import org.matcomp.linalg.FloatMatrix;
@@ -108,8 +110,26 @@ public final class SavedModelFineTuner {
 
   public static FineTuneReport run(FineTuneOptions o, Path trainData, Path evalData, FineTuneListener listener)
       throws IOException {
+    return run(o, trainData, evalData, listener, null).orElseThrow();
+  }
+
+  /**
+   * {@link #run} as one replica of a cluster: every replica builds the same graph with its variables on the parameter
+   * servers and trains asynchronously; the chief (alone) also initialises them, runs the compression's updates,
+   * checkpoints, and at the end evaluates and exports into OUT_DIR, returning the report; the others return empty.
+   */
+  public static Optional<FineTuneReport> runReplica(FineTuneOptions o, Path trainData, Path evalData,
+      FineTuneListener listener, Replica replica) throws IOException {
+    return run(o, trainData, evalData, listener, java.util.Objects.requireNonNull(replica, "replica"));
+  }
+
+  private static Optional<FineTuneReport> run(FineTuneOptions o, Path trainData, Path evalData,
+      FineTuneListener listener, Replica replica) throws IOException {
     long t0 = System.nanoTime();
-    OutputDirectory.check(o.modelDir(), o.outDir(), o.force());
+    boolean exports = replica == null || replica.isChief();
+    if (exports) {
+      OutputDirectory.check(o.modelDir(), o.outDir(), o.force());
+    }
     Plan p = plan(o, trainData, evalData);
     SavedModelDirectory dir = p.dir();
     ServingGraph graph = p.graph();
@@ -134,53 +154,132 @@ public final class SavedModelFineTuner {
         postHoc.put(m.name(), p.specs().get(m.name()).compressor().compress(m.name(), a).product());
       }
       var labelsType = train.epoch(0, 1, o.seed()).get(0).labels().dtype();
-      try (FineTuneGraph g = new FineTuneGraph(flat, signature, output, o.loss(), values, chosen, postHoc, p.specs(),
-          labelsType, o.freezeOthers(), o.learningRate()); Session session = new Session(g.graph)) {
-        session.initialize();
-        String metric = o.loss().metricName();
-        double original0 = evaluate(session, g, g.metrics.get(Phase.DENSE), eval, o.batch());
-        listener.evaluated("original", metric, original0);
-        double postHoc0 = evaluate(session, g, g.postHocMetric, eval, o.batch());
-        listener.evaluated("post hoc", metric, postHoc0);
-
-        train(session, g, train, eval, o, listener);
-        for (FineTuneGraph.Chosen c : g.chosen.values()) {
-          if (c.weight().phase(session) != Phase.COMPRESSED) {
-            throw new IllegalStateException(c.matrix().name() + " ended in phase " + c.weight().phase(session)
-                + " although the schedule forecast said it would finish");
-          }
+      VariablePlacement placement = replica == null ? VariablePlacement.local()
+          : replica.placement(variableBytes(flat, values));
+      FineTuneGraph g = new FineTuneGraph(flat, signature, output, o.loss(), values, chosen, postHoc, p.specs(),
+          labelsType, o.freezeOthers(), o.learningRate(), placement);
+      // A session abandoned after a lost cluster still holds the graph, whose close would then wait forever: on a
+      // failure of a cluster run the graph is left to the process's end.
+      boolean closeGraph = true;
+      try {
+        ReplicaTraining cluster = replica == null ? null
+            : new ReplicaTraining(replica, g, placement, line -> {
+              listener.noted(line);
+              return null;
+            });
+        Session session;
+        if (cluster == null) {
+          session = new Session(g.graph);
+          session.initialize();
+        } else {
+          session = cluster.connect();
         }
-        double tuned = evaluate(session, g, g.metrics.get(Phase.COMPRESSED), eval, o.batch());
-        listener.evaluated("fine-tuned", metric, tuned);
+        String metric = o.loss().metricName();
+        double original0 = Double.NaN;
+        double postHoc0 = Double.NaN;
+        if (exports && (cluster == null || cluster.globalStep() == 0)) {
+          original0 = evaluate(session, g, g.metrics.get(Phase.DENSE), eval, o.batch());
+          listener.evaluated("original", metric, original0);
+          postHoc0 = evaluate(session, g, g.postHocMetric, eval, o.batch());
+          listener.evaluated("post hoc", metric, postHoc0);
+        } else if (exports) {
+          notes.add("resumed a cluster run at step " + cluster.globalStep() + ": the original and post-hoc metrics"
+              + " were measured when it started");
+        }
 
-        List<Replacement> replacements = new ArrayList<>();
-        Map<String, TensorValue> trained = trainedValues(session, g, values, postHoc, outcomes, replacements);
-        try (WorkDirectory work = WorkDirectory.beside(o.outDir(), "finetune " + o.outDir())) {
-          Path temp = Files.createDirectory(work.resolve("model"));
-          Path scratch = Files.createDirectory(work.resolve("checkpoint"));
-          notes.addAll(CompressedForms.export(dir, graph, trained, replacements, o.serving().form(),
-              o.serving().sparse(), temp, scratch).notes());
-          double[] check;
-          List<LatencyProbe.Pair> latency;
-          try (SavedModelBundle exported = SavedModelDirectory.open(temp, o.tag()).load()) {
-            check = checkExport(session, g, exported, o.signature(), output, eval, o.batch());
-            latency = ServingLatency.measure(original, exported, graph.signatures());
+        if (cluster == null) {
+          train(session, g, train, eval, o, listener);
+        } else {
+          if (exports) {
+            cluster.startOthers();
           }
-          long varsAfter = SavedModelDirectory.diskBytes(temp.resolve("variables"));
-          long pbAfter = Files.size(temp.resolve("saved_model.pb"));
-          if (o.plan().isPresent()) {
-            Files.writeString(temp.resolve(SavedModelCompressor.PLAN_FILE), o.plan().get().toJson() + "\n");
-            notes.add("the plan is in " + o.outDir().resolve(SavedModelCompressor.PLAN_FILE));
+          long mine = cluster.train(train, o, listener);
+          session = cluster.session();
+          listener.noted("task " + replica.task() + " trained " + mine + " of the " + o.steps() + " steps");
+          closeGraph = !cluster.abandonedAny();
+          if (!exports) {
+            session.close();
+            return Optional.empty();
           }
-          work.commit(temp, o.outDir(), o.force());
-          return new FineTuneReport(o.modelDir().toString(), o.outDir().toString(),
-              o.plan().isPresent() ? "plan" : o.spec().method().name(),
-              o.plan().map(CompressionPlan::toJson).orElse(o.spec().toHparamString()), output.name(), o.loss().kind().cliName(), metric, o.steps(), o.batch(),
-              eval.examples(), original0, postHoc0, check[1], outcomes, dir.variablesDiskBytes(), varsAfter,
-              Files.size(o.modelDir().resolve("saved_model.pb")), pbAfter, check[0], notes,
-              (System.nanoTime() - t0) / 1e9, latency);
+          notes.add("trained on a cluster of " + replica.count() + " replicas and " + replica.cluster().psTasks()
+              .size() + " ps tasks (asynchronous): the chief trained " + mine + " of the " + cluster.globalStep()
+              + " steps");
+        }
+        try {
+          return Optional.of(finish(o, p, session, g, values, postHoc, notes, original, original0, postHoc0, metric,
+              listener, t0));
+        } finally {
+          session.close();
+        }
+      } catch (RuntimeException | Error e) {
+        closeGraph = replica == null;
+        throw e;
+      } finally {
+        if (closeGraph) {
+          g.close();
         }
       }
+    }
+  }
+
+  /** Bytes of each variable that becomes a variable of the training graph (its float ones), for placement. */
+  private static Map<String, Long> variableBytes(FlatGraph flat, Map<String, TensorValue> values) {
+    Map<String, Long> bytes = new LinkedHashMap<>();
+    for (FlatVariable v : flat.variables().values()) {
+      TensorValue t = values.get(v.name());
+      if (t != null && t.dtype() == org.tensorflow.proto.DataType.DT_FLOAT) {
+        bytes.put(v.name(), (long) t.bytes().length);
+      }
+    }
+    return bytes;
+  }
+
+  /** After training: every weight in its compressed phase, the metric, the export checked and moved into place. */
+  private static FineTuneReport finish(FineTuneOptions o, Plan p, Session session, FineTuneGraph g,
+      Map<String, TensorValue> values, Map<String, FloatMatrix> postHoc, List<String> notes,
+      SavedModelBundle original, double original0, double postHoc0, String metric, FineTuneListener listener,
+      long t0) throws IOException {
+    SavedModelDirectory dir = p.dir();
+    ServingGraph graph = p.graph();
+    TrainedOutput output = p.output();
+    TrainingData eval = p.eval();
+    List<MatrixOutcome> outcomes = p.outcomes();
+    for (FineTuneGraph.Chosen c : g.chosen.values()) {
+      if (c.weight().phase(session) != Phase.COMPRESSED) {
+        throw new IllegalStateException(c.matrix().name() + " ended in phase " + c.weight().phase(session)
+            + " although the schedule forecast said it would finish");
+      }
+    }
+    double tuned = evaluate(session, g, g.metrics.get(Phase.COMPRESSED), eval, o.batch());
+    listener.evaluated("fine-tuned", metric, tuned);
+
+    List<Replacement> replacements = new ArrayList<>();
+    Map<String, TensorValue> trained = trainedValues(session, g, values, postHoc, outcomes, replacements);
+    try (WorkDirectory work = WorkDirectory.beside(o.outDir(), "finetune " + o.outDir())) {
+      Path temp = Files.createDirectory(work.resolve("model"));
+      Path scratch = Files.createDirectory(work.resolve("checkpoint"));
+      notes.addAll(CompressedForms.export(dir, graph, trained, replacements, o.serving().form(),
+          o.serving().sparse(), temp, scratch).notes());
+      double[] check;
+      List<LatencyProbe.Pair> latency;
+      try (SavedModelBundle exported = SavedModelDirectory.open(temp, o.tag()).load()) {
+        check = checkExport(session, g, exported, o.signature(), output, eval, o.batch());
+        latency = ServingLatency.measure(original, exported, graph.signatures());
+      }
+      long varsAfter = SavedModelDirectory.diskBytes(temp.resolve("variables"));
+      long pbAfter = Files.size(temp.resolve("saved_model.pb"));
+      if (o.plan().isPresent()) {
+        Files.writeString(temp.resolve(SavedModelCompressor.PLAN_FILE), o.plan().get().toJson() + "\n");
+        notes.add("the plan is in " + o.outDir().resolve(SavedModelCompressor.PLAN_FILE));
+      }
+      work.commit(temp, o.outDir(), o.force());
+      return new FineTuneReport(o.modelDir().toString(), o.outDir().toString(),
+          o.plan().isPresent() ? "plan" : o.spec().method().name(),
+          o.plan().map(CompressionPlan::toJson).orElse(o.spec().toHparamString()), output.name(),
+          o.loss().kind().cliName(), metric, o.steps(), o.batch(),
+          eval.examples(), original0, postHoc0, check[1], outcomes, dir.variablesDiskBytes(), varsAfter,
+          Files.size(o.modelDir().resolve("saved_model.pb")), pbAfter, check[0], notes,
+          (System.nanoTime() - t0) / 1e9, latency);
     }
   }
 
