@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.matcomp.bench.ClusterBenchmark;
 import org.matcomp.bench.DictionaryBenchmark;
 import org.matcomp.bench.FinetuneBenchmark;
 import org.matcomp.bench.HostCallbackBenchmark;
@@ -35,7 +36,7 @@ final class BenchCommand implements Callable<Integer> {
   CommandSpec spec;
 
   static final String NAMES = "operator, phasegate, hostcallback, kmeans, prune, omp, dictionary, serve, structured,"
-      + " tfmot, finetune";
+      + " tfmot, finetune, cluster";
 
   @Parameters(index = "0", description = NAMES)
   String name;
@@ -99,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(name.equals("serve") ? "bench serve ORIGINAL needs COMPRESSED too"
           : "bench " + name + " takes no model directories");
     }
-    new CommandPaths().input("--zoo-dir", name.equals("tfmot") || name.equals("finetune") ? zooDir : null)
+    new CommandPaths().input("--zoo-dir", name.equals("tfmot") || name.equals("finetune") || name.equals("cluster") ? zooDir : null)
         .input("ORIGINAL", original).input("COMPRESSED", compressed)
         .outputFile("--json", JsonOutput.file(json)).check();
     int n = orDefault(size, 4096, 64);
@@ -124,6 +125,7 @@ final class BenchCommand implements Callable<Integer> {
           models == null ? TfmotBenchmark.MODELS : models);
       case "finetune" -> FinetuneBenchmark.run(zooDir, models == null ? List.of("mlp", "cnn") : models,
           orDefault(batch, 128, 8), timed);
+      case "cluster" -> ClusterBenchmark.run(zooDir, workDir(), orDefault(steps, 1000, 40));
       default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: " + NAMES);
     };
     result.addProperty("benchmark", name);

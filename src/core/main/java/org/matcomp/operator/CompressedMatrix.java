@@ -292,6 +292,11 @@ public final class CompressedMatrix implements CompressedWeight {
   }
 
   @Override
+  public void resync(org.tensorflow.Session session) {
+    hostUpdate.resync(session);
+  }
+
+  @Override
   public Phase phase(org.tensorflow.Session session) {
     return hostUpdate.phase(session);
   }

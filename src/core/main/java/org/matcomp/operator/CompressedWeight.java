@@ -67,6 +67,12 @@ public interface CompressedWeight {
   /** The phase the graph is in (from host-mirrored state; reads the session once if unknown). */
   Phase phase(Session session);
 
+  /**
+   * Reads the schedule's state (α, the last update step) from the session again, where this process keeps a copy:
+   * after a checkpoint restore, and on a replica whose updates another process runs.
+   */
+  void resync(Session session);
+
   /** The first step at which an update can fire, for jobs that measure the model just before it. */
   long firstUpdateStep();
 

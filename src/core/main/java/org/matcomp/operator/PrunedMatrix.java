@@ -301,6 +301,7 @@ public final class PrunedMatrix implements CompressedWeight {
   }
 
   /** Re-reads the last mask-update step, e.g. after restoring a checkpoint. */
+  @Override
   public void resync(Session session) {
     try (var r = session.runner().fetch(lastMaskUpdate).run()) {
       last = ((TInt64) r.get(0)).getLong();

@@ -135,8 +135,12 @@ public final class PhasedTrainer {
    */
   public StepResult step(Session session, long step, Map<Operand<?>, Tensor> feeds, boolean updateCompression) {
     boolean updated = false;
-    for (CompressedWeight m : updateCompression ? matrices : List.<CompressedWeight>of()) {
-      updated |= m.runUpdateStep(session, step).updated();
+    for (CompressedWeight m : matrices) {
+      if (updateCompression) {
+        updated |= m.runUpdateStep(session, step).updated();
+      } else {
+        m.resync(session); // another replica moves the schedule: read where it stands
+      }
     }
     Phase phase = phase(session);
     Session.Runner runner = session.runner();

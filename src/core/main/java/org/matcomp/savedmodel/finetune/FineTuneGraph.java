@@ -23,7 +23,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Tensor;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -127,9 +126,9 @@ final class FineTuneGraph implements AutoCloseable {
       float learningRate) {
     Ops state = placement.forTrainerState(tf);
     try {
-      return new PhasedTrainer(graph, tf, weights, trained, lossOf, placement.isLocal()
-          ? (g, name) -> new Adam(g, name, learningRate) : (g, name) -> new PlacedAdam(g, name, learningRate, state),
-          state);
+      // PlacedAdam, not the framework's Adam, whose bias correction races its own power update
+      return new PhasedTrainer(graph, tf, weights, trained, lossOf,
+          (g, name) -> new PlacedAdam(g, name, learningRate, state), state);
     } catch (RuntimeException e) {
       String msg = String.valueOf(e.getMessage());
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("No gradient defined for op: (\\w+)").matcher(msg);

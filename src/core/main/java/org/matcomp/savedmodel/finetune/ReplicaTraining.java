@@ -155,6 +155,8 @@ final class ReplicaTraining {
         if (latest.isPresent()) {
           session.restore(latest.get().prefix().toString());
           session.run(claimsFromSteps);
+          // the restore moved α and the last update step back: this process's copies must follow
+          g.chosen.values().forEach(c -> c.weight().resync(session));
           lastCheckpoint = latest.get().step();
           log.apply("restored the checkpoint of step " + latest.get().step());
         } else {
