@@ -3,22 +3,18 @@ package org.matcomp.bench;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.matcomp.cli.Main;
+import org.matcomp.cli.ChildJvm;
 import org.matcomp.cluster.ClusterSpec;
 import org.matcomp.cluster.Replica;
 import org.matcomp.cluster.TaskId;
 import org.matcomp.compressor.lowrank.LowRankMethod;
-import org.matcomp.data.Dataset;
 import org.matcomp.demo.data.FashionMnist;
-import org.matcomp.io.Npy;
-import org.matcomp.io.NpyArray;
 import org.matcomp.operator.Phase;
 import org.matcomp.savedmodel.finetune.FineTuneListener;
 import org.matcomp.savedmodel.finetune.FineTuneOptions;
@@ -43,8 +39,8 @@ public final class ClusterBenchmark {
       throw new IllegalArgumentException("bench cluster needs the zoo's MLP in " + model + " (bench finetune or"
           + " python-interop/zoo/build_zoo.py builds it)");
     }
-    Path train = data(work, "train", FashionMnist.train(FashionMnist.DEFAULT_DIR), 60000);
-    Path eval = data(work, "eval", FashionMnist.test(FashionMnist.DEFAULT_DIR), 2000);
+    Path train = FashionMnist.writeFinetuneData(work, "train", FashionMnist.train(FashionMnist.DEFAULT_DIR), 60000);
+    Path eval = FashionMnist.writeFinetuneData(work, "eval", FashionMnist.test(FashionMnist.DEFAULT_DIR), 2000);
     JsonObject o = new JsonObject();
     o.addProperty("model", "zoo mlp, lowrank 16 on dense_1 (784x256) and dense_2 (256x128)");
     o.addProperty("steps", steps);
@@ -67,21 +63,22 @@ public final class ClusterBenchmark {
     Files.createDirectories(dir);
     List<String> workers = new ArrayList<>();
     for (int i = 0; i < replicas; i++) {
-      workers.add("localhost:" + freePort());
+      workers.add("localhost:" + ChildJvm.freePort());
     }
-    ClusterSpec cluster = new ClusterSpec(Map.of(ClusterSpec.PS, List.of("localhost:" + freePort()),
+    ClusterSpec cluster = new ClusterSpec(Map.of(ClusterSpec.PS, List.of("localhost:" + ChildJvm.freePort()),
         ClusterSpec.WORKER, workers));
     Path clusterFile = Files.writeString(dir.resolve("cluster.json"), "{\"ps\": [\"" + cluster.jobs().get("ps")
         .get(0) + "\"], \"worker\": [\"" + String.join("\", \"", workers) + "\"]}");
     List<Process> children = new ArrayList<>();
     try {
-      children.add(child(dir, "ps", "cluster", "ps", "--cluster", clusterFile.toString(), "--task", "0"));
+      children.add(ChildJvm.start(dir.resolve("ps.log"), List.of("cluster", "ps", "--cluster",
+          clusterFile.toString(), "--task", "0")));
       for (int i = 1; i < replicas; i++) {
-        children.add(child(dir, "worker" + i, "finetune", model.toString(), dir.resolve("out" + i).toString(),
-            "--method", "lowrank", "--rank", "16", "--layers", "dense_", "--train", train.toString(), "--eval",
-            eval.toString(), "--loss", "sparse-categorical", "--steps", Long.toString(steps), "--cluster",
-            clusterFile.toString(), "--task", Integer.toString(i), "--checkpoint-dir", dir.resolve("ckpt").toString(),
-            "--checkpoint-every", Long.toString(steps)));
+        children.add(ChildJvm.start(dir.resolve("worker" + i + ".log"), List.of("finetune", model.toString(),
+            dir.resolve("out" + i).toString(), "--method", "lowrank", "--rank", "16", "--layers", "dense_", "--train",
+            train.toString(), "--eval", eval.toString(), "--loss", "sparse-categorical", "--steps",
+            Long.toString(steps), "--cluster", clusterFile.toString(), "--task", Integer.toString(i),
+            "--checkpoint-dir", dir.resolve("ckpt").toString(), "--checkpoint-every", Long.toString(steps))));
       }
       CompressionSpec spec = SavedModelFineTuner.scheduleDefaults(steps).method(LowRankMethod.INSTANCE)
           .absoluteRank(16).build();
@@ -160,28 +157,4 @@ public final class ClusterBenchmark {
     throw new IllegalStateException("no loopback interface in /proc/net/dev");
   }
 
-  private static Process child(Path dir, String log, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(log + ".log").toFile());
-    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-    return pb.start();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static Path data(Path work, String name, Dataset d, int n) throws IOException {
-    Path out = Files.createDirectories(work.resolve(name));
-    Dataset h = d.head(Math.min(n, d.n()));
-    int m = Math.min(n, d.n());
-    Npy.write(out.resolve("pixels.npy"), NpyArray.ofFloats(new long[] {m, 28, 28}, h.copyFeatures()));
-    Npy.write(out.resolve("labels.npy"), NpyArray.ofInts(new long[] {m}, h.copyLabels()));
-    return out;
-  }
 }

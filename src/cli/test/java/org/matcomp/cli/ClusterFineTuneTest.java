@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,8 +41,8 @@ class ClusterFineTuneTest {
     CliRequirements.fashionMnist();
     mlp = Zoo.model("mlp");
     // the whole test set: on 2000 examples one standard error of the accuracy is 0.75 pt, more than the margin
-    train = FashionData.write(dir, "train", FashionMnist.train(FashionMnist.DEFAULT_DIR), 60000);
-    eval = FashionData.write(dir, "eval", FashionMnist.test(FashionMnist.DEFAULT_DIR), 10000);
+    train = FashionMnist.writeFinetuneData(dir, "train", FashionMnist.train(FashionMnist.DEFAULT_DIR), 60000);
+    eval = FashionMnist.writeFinetuneData(dir, "eval", FashionMnist.test(FashionMnist.DEFAULT_DIR), 10000);
     cluster = Files.writeString(dir.resolve("cluster.json"), String.format(
         "{\"ps\": [\"localhost:%d\"], \"worker\": [\"localhost:%d\", \"localhost:%d\"]}", freePort(), freePort(),
         freePort()));
@@ -55,20 +54,12 @@ class ClusterFineTuneTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return ChildJvm.freePort();
   }
 
   /** A matcomp task in a JVM of its own, its output in {@code dir/<log>.log}. */
   private Process start(String log, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(log + ".log").toFile());
-    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-    Process p = pb.start();
+    Process p = ChildJvm.start(dir.resolve(log + ".log"), List.of(args));
     processes.add(p);
     return p;
   }

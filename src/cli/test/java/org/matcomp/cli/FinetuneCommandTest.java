@@ -32,7 +32,7 @@ class FinetuneCommandTest {
   Path dir;
 
   private Path fashion(String name, Dataset d, int n) throws Exception {
-    return FashionData.write(dir, name, d, n);
+    return FashionMnist.writeFinetuneData(dir, name, d, n);
   }
 
   @Test

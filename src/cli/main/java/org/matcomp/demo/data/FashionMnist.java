@@ -45,6 +45,21 @@ public final class FashionMnist {
     return split(dir, "t10k");
   }
 
+  /**
+   * The first {@code n} examples of {@code d} (all if fewer) as a {@code finetune} DATA directory {@code dir/name}:
+   * pixels.npy float32 [n, 28, 28] in [0, 1] and labels.npy.
+   */
+  public static Path writeFinetuneData(Path dir, String name, Dataset d, int n) throws IOException {
+    Path out = Files.createDirectories(dir.resolve(name));
+    int m = Math.min(n, d.n());
+    Dataset h = d.head(m);
+    org.matcomp.io.Npy.write(out.resolve("pixels.npy"), org.matcomp.io.NpyArray.ofFloats(
+        new long[] {m, IMAGE_SIDE, IMAGE_SIDE}, h.copyFeatures()));
+    org.matcomp.io.Npy.write(out.resolve("labels.npy"), org.matcomp.io.NpyArray.ofInts(new long[] {m},
+        h.copyLabels()));
+    return out;
+  }
+
   public Dataset train() {
     return train;
   }
