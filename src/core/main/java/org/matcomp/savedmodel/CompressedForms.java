@@ -126,7 +126,7 @@ public final class CompressedForms {
         nonzeros += v != 0 ? 1 : 0;
       }
       double zeros = 1.0 - (double) nonzeros / w.size();
-      if (!sparse.considers(zeros)) {
+      if (!sparse.considers(zeros, w.size())) {
         continue;
       }
       List<SparseTiming> timings = sparse.mode() == SparseExecution.Mode.MEASURED
