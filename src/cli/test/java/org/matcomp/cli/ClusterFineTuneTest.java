@@ -107,32 +107,57 @@ class ClusterFineTuneTest {
     }
   }
 
+  /** One process's fine-tune of 600 steps (the reference both cluster tests compare with). */
+  private JsonObject oneProcess() throws Exception {
+    Cli.Run single = Cli.run(finetune(dir.resolve("single"), 600, "--json", dir.resolve("single.json").toString())
+        .toArray(String[]::new));
+    assertEquals(0, single.exit(), single.err());
+    return json(dir.resolve("single.json"));
+  }
+
+  /**
+   * A cluster of one replica trains exactly as one process, to the last example: the same batches in the same
+   * order, the same updates at the same steps, the same optimizer — the cluster's machinery (placement, step claims,
+   * schedule reads, sessions through a server) changes nothing.
+   */
   @Test
-  void aPsAndTwoWorkersFineTuneTheZooMlpToWithinHalfAPointOfOneProcess() throws Exception {
+  void oneReplicaOnAClusterTrainsExactlyAsOneProcess() throws Exception {
+    cluster = Files.writeString(dir.resolve("cluster1.json"), String.format(
+        "{\"ps\": [\"localhost:%d\"], \"worker\": [\"localhost:%d\"]}", freePort(), freePort()));
+    ps();
+    Process w0 = start("chief", replica(dir.resolve("out"), 600, 0, "--json", dir.resolve("cluster.out.json")
+        .toString()));
+    assertEquals(0, exit(w0, "chief"), log("chief"));
+    JsonObject c = json(dir.resolve("cluster.out.json"));
+    JsonObject s = oneProcess();
+    for (String metric : List.of("metric_original", "metric_post_hoc", "metric_fine_tuned")) {
+      assertEquals(s.get(metric).getAsDouble(), c.get(metric).getAsDouble(), 0, metric);
+    }
+  }
+
+  @Test
+  void aPsAndTwoWorkersShareTheStepsAndFineTuneTheZooMlp() throws Exception {
     ps();
     Process w1 = start("worker1", replica(dir.resolve("out1"), 600, 1));
-    Process w0 = start("chief", replica(dir.resolve("out"), 600, 0, "--json", dir.resolve("cluster.json.out")
+    Process w0 = start("chief", replica(dir.resolve("out"), 600, 0, "--json", dir.resolve("cluster.out.json")
         .toString()));
     assertEquals(0, exit(w0, "chief"), log("chief"));
     assertEquals(0, exit(w1, "worker1"), log("worker1"));
     assertFalse(Files.exists(dir.resolve("out1")), "only the chief exports");
-    Cli.Run single = Cli.run(finetune(dir.resolve("single"), 600, "--json", dir.resolve("single.json").toString())
-        .toArray(String[]::new));
-    assertEquals(0, single.exit(), single.err());
-
-    JsonObject c = json(dir.resolve("cluster.json.out"));
-    JsonObject s = json(dir.resolve("single.json"));
+    JsonObject c = json(dir.resolve("cluster.out.json"));
+    JsonObject s = oneProcess();
     // the chief measures before any replica trains: the same model, the same numbers
-    assertEquals(s.get("metric_original").getAsDouble(), c.get("metric_original").getAsDouble(), 1e-9);
-    assertEquals(s.get("metric_post_hoc").getAsDouble(), c.get("metric_post_hoc").getAsDouble(), 1e-9);
+    assertEquals(s.get("metric_original").getAsDouble(), c.get("metric_original").getAsDouble(), 0);
+    assertEquals(s.get("metric_post_hoc").getAsDouble(), c.get("metric_post_hoc").getAsDouble(), 0);
+    // Two replicas update asynchronously, which is not deterministic and costs accuracy here: 0.14 to 0.88 pt below
+    // one process over six runs on an idle machine (mean 0.60), 1.44 pt once with a full build beside it. Within
+    // 2.5 pt is what this test holds; far above the post-hoc model is what fine-tuning is for.
     double clustered = c.get("metric_fine_tuned").getAsDouble();
     double alone = s.get("metric_fine_tuned").getAsDouble();
-    // One replica gives one process's accuracy to the last example (the machinery adds nothing); two train
-    // asynchronously, which is not deterministic and costs accuracy: over six runs of this setting they came 0.14 to
-    // 0.88 pt below one process (mean 0.60). Beyond 1.2 pt is a fault, not asynchrony.
-    assertEquals(alone, clustered, 0.012, "cluster " + clustered + " vs one process " + alone);
-    assertTrue(c.toString().contains("of the 600 steps"), c.toString());
-    int chiefSteps = Integer.parseInt(c.toString().replaceAll(".*the chief trained (\\d+) of the 600 steps.*", "$1"));
+    assertEquals(alone, clustered, 0.025, "cluster " + clustered + " vs one process " + alone);
+    assertTrue(clustered > c.get("metric_post_hoc").getAsDouble() + 0.05, c.toString());
+    int chiefSteps = Integer.parseInt(c.toString().replaceAll(".*the chief trained (\\d+) of the 600 steps.*",
+        "$1"));
     int workerSteps = Integer.parseInt(log("worker1").replaceAll("(?s).*task worker:1 trained (\\d+) of.*", "$1"));
     assertEquals(600, chiefSteps + workerSteps, "every step trained once: " + chiefSteps + " + " + workerSteps);
   }
