@@ -3,7 +3,7 @@ package org.matcomp.savedmodel.finetune;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import org.matcomp.cluster.Checkpoints;
 import org.matcomp.cluster.ClusterUnavailableException;
 import org.matcomp.cluster.Replica;
@@ -42,14 +42,14 @@ final class ReplicaTraining {
   private final Operand<TBool> startedInitialized;
   private final org.tensorflow.op.Op start;
   private final Checkpoints checkpoints;
-  private final Function<String, Void> log;
+  private final Consumer<String> log;
   private final org.tensorflow.op.Op claimsFromSteps;
   private Session session;
   private long lastCheckpoint;
   private int abandoned;
 
   /** Adds the shared step counter to {@code g}, on {@code placement}'s trainer-state task. */
-  ReplicaTraining(Replica replica, FineTuneGraph g, VariablePlacement placement, Function<String, Void> log) {
+  ReplicaTraining(Replica replica, FineTuneGraph g, VariablePlacement placement, Consumer<String> log) {
     this.replica = replica;
     this.g = g;
     this.log = log;
@@ -125,7 +125,7 @@ final class ReplicaTraining {
       } catch (TensorFlowException e) {
         if (lostSince < 0) {
           lostSince = System.nanoTime();
-          log.apply("lost the cluster (" + firstLine(e.getMessage()) + "); reconnecting");
+          log.accept("lost the cluster (" + firstLine(e.getMessage()) + "); reconnecting");
         } else if (System.nanoTime() - lostSince > replica.timeout().toNanos()) {
           throw new ClusterUnavailableException("the cluster did not come back within "
               + replica.timeout().toSeconds() + " s: " + firstLine(e.getMessage()), e);
@@ -158,10 +158,10 @@ final class ReplicaTraining {
           // the restore moved α and the last update step back: this process's copies must follow
           g.chosen.values().forEach(c -> c.weight().resync(session));
           lastCheckpoint = latest.get().step();
-          log.apply("restored the checkpoint of step " + latest.get().step());
+          log.accept("restored the checkpoint of step " + latest.get().step());
         } else {
           session.forceInitialize(); // the session counts its initializers as run elsewhere; here they must run
-          log.apply("initialised the shared variables");
+          log.accept("initialised the shared variables");
         }
         return session;
       }
@@ -226,7 +226,7 @@ final class ReplicaTraining {
         last = now;
         still = System.nanoTime();
       } else if (System.nanoTime() - still > 5_000_000_000L) {
-        log.apply((steps - now) + " claimed steps were never trained (a replica stopped): " + now + " of " + steps);
+        log.accept((steps - now) + " claimed steps were never trained (a replica stopped): " + now + " of " + steps);
         return;
       }
       sleep();

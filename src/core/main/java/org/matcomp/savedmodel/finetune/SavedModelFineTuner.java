@@ -163,10 +163,7 @@ public final class SavedModelFineTuner {
       boolean closeGraph = true;
       try {
         ReplicaTraining cluster = replica == null ? null
-            : new ReplicaTraining(replica, g, placement, line -> {
-              listener.noted(line);
-              return null;
-            });
+            : new ReplicaTraining(replica, g, placement, listener::noted);
         Session session;
         if (cluster == null) {
           session = new Session(g.graph);
