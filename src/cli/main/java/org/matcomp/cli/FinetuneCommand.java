@@ -8,9 +8,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.matcomp.operator.Phase;
 import org.matcomp.savedmodel.finetune.FineTuneListener;
-import org.matcomp.cluster.ClusterSpec;
 import org.matcomp.cluster.Replica;
-import org.matcomp.cluster.TaskId;
 import org.matcomp.savedmodel.finetune.FineTuneOptions;
 import org.matcomp.savedmodel.finetune.FineTuneReport;
 import org.matcomp.savedmodel.finetune.Loss;
@@ -108,18 +106,16 @@ final class FinetuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Replica replica = null;
+    Replica replica = null; // checked here; its server starts only once everything else is
     if (clusterOptions.present()) {
       if (checkpointDir == null) {
         throw new IllegalArgumentException("--cluster needs --checkpoint-dir DIR, shared by the replicas");
       }
-      ClusterSpec cluster = clusterOptions.spec();
-      TaskId task = clusterOptions.task();
-      new Replica(cluster, task, checkpointDir, checkpointEvery, clusterOptions.timeout(), null);
-      if (!task.equals(cluster.chief())) {
-        return runReplica(cluster, task);
+      replica = new Replica(clusterOptions.spec(), clusterOptions.task(), checkpointDir, checkpointEvery,
+          clusterOptions.timeout(), null);
+      if (!replica.isChief()) {
+        return runReplica(replica);
       }
-      replica = new Replica(cluster, task, checkpointDir, checkpointEvery, clusterOptions.timeout(), null);
     } else if (checkpointDir != null) {
       throw new IllegalArgumentException("--checkpoint-dir is for --cluster runs");
     }
@@ -129,8 +125,7 @@ final class FinetuneCommand implements Callable<Integer> {
     FineTuneReport report;
     try (Progress progress = new Progress(commandSpec, steps)) {
       report = replica == null ? SavedModelFineTuner.run(o, train, eval, progress)
-          : SavedModelFineTuner.runReplica(o, train, eval, progress, Replica.start(replica.cluster(),
-              replica.task(), checkpointDir, checkpointEvery, replica.timeout())).orElseThrow();
+          : SavedModelFineTuner.runReplica(o, train, eval, progress, replica.start()).orElseThrow();
     }
     outputOptions.report(commandSpec, report.toText(), report.toJson());
     return 0;
@@ -168,13 +163,12 @@ final class FinetuneCommand implements Callable<Integer> {
   }
 
   /** A replica that is not the chief: it trains its share and writes nothing; OUT_DIR is the chief's. */
-  private Integer runReplica(ClusterSpec cluster, TaskId task) throws Exception {
+  private Integer runReplica(Replica replica) throws Exception {
     new CommandPaths().input("MODEL_DIR", modelDir).input("--train", train).input("--eval", eval).input("--plan", plan)
         .check();
     FineTuneOptions o = options();
     try (Progress progress = new Progress(commandSpec, steps)) {
-      SavedModelFineTuner.runReplica(o, train, eval, progress, Replica.start(cluster, task, checkpointDir,
-          checkpointEvery, clusterOptions.timeout()));
+      SavedModelFineTuner.runReplica(o, train, eval, progress, replica.start());
     }
     return 0;
   }

@@ -36,7 +36,14 @@ public record Replica(ClusterSpec cluster, TaskId task, Path checkpointDir, long
   /** Starts {@code task}'s server in this process and returns the replica. */
   public static Replica start(ClusterSpec cluster, TaskId task, Path checkpointDir, long checkpointEvery,
       Duration timeout) {
-    new Replica(cluster, task, checkpointDir, checkpointEvery, timeout, null); // validate before binding a port
+    return new Replica(cluster, task, checkpointDir, checkpointEvery, timeout, null).start();
+  }
+
+  /** This replica, checked when built with no server, with its task's server started in this process. */
+  public Replica start() {
+    if (server != null) {
+      throw new IllegalStateException("task " + task + "'s server is running already");
+    }
     return new Replica(cluster, task, checkpointDir, checkpointEvery, timeout, TaskServer.start(cluster, task));
   }
 

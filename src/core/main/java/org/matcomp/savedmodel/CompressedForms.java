@@ -116,7 +116,9 @@ public final class CompressedForms {
     List<SparseReplacement> servedSparse = new ArrayList<>();
     List<ServingOutcome.Sparse> sparseReport = new ArrayList<>();
     for (Replacement r : List.copyOf(fast)) {
-      if (!r.form().rebuildsWeight() || !readAsStoredByMatMulsOnly(graph, r)) {
+      // decoding W on the host to count its zeros is the costly part: only for a weight that could be served sparse
+      if (!r.form().rebuildsWeight() || !sparse.mayServe((long) r.rows() * r.cols())
+          || !readAsStoredByMatMulsOnly(graph, r)) {
         continue;
       }
       FloatMatrix w = ExprEvaluator.matrix(r.form().dense(r.factors(), r.rows(), r.cols()),

@@ -72,6 +72,11 @@ public record SparseExecution(Mode mode, List<Integer> batchSizes) {
     }
   }
 
+  /** Whether a weight of {@code entries} entries can be a candidate at all (before its zeros are counted). */
+  public boolean mayServe(long entries) {
+    return considers(1.0, entries);
+  }
+
   /** Whether a weight of {@code entries} entries, this fraction of them zero, is a candidate at all. */
   public boolean considers(double zeros, long entries) {
     return switch (mode) {

@@ -86,9 +86,7 @@ final class ReplicaTraining {
   long train(TrainingData train, FineTuneOptions o, FineTuneListener listener) {
     long mine = 0;
     long lostSince = -1;
-    List<TrainingData.Batch> epochBatches = null;
-    int epoch = -1;
-    int perEpoch = 0;
+    BatchOrder order = new BatchOrder(train, o.batch(), o.seed());
     while (true) {
       try {
         if (session == null) {
@@ -102,14 +100,7 @@ final class ReplicaTraining {
         if (step >= o.steps()) {
           break;
         }
-        if (perEpoch == 0) {
-          perEpoch = train.epoch(0, o.batch(), o.seed()).size();
-        }
-        if (epochBatches == null || epoch != (int) (step / perEpoch)) {
-          epoch = (int) (step / perEpoch);
-          epochBatches = train.epoch(epoch, o.batch(), o.seed());
-        }
-        TrainingData.Batch b = epochBatches.get((int) (step % perEpoch));
+        TrainingData.Batch b = order.at(step);
         List<Tensor> open = new ArrayList<>();
         try {
           Map<Operand<?>, Tensor> feeds = g.feeds(b, open);

@@ -338,16 +338,10 @@ public final class SavedModelFineTuner {
 
   private static void train(Session session, FineTuneGraph g, TrainingData train, TrainingData eval,
       FineTuneOptions o, FineTuneListener listener) {
-    int epoch = 0;
-    List<TrainingData.Batch> batches = train.epoch(epoch, o.batch(), o.seed());
-    int next = 0;
+    BatchOrder order = new BatchOrder(train, o.batch(), o.seed());
     Phase last = Phase.DENSE;
     for (long step = 0; step < o.steps(); step++) {
-      if (next == batches.size()) {
-        batches = train.epoch(++epoch, o.batch(), o.seed());
-        next = 0;
-      }
-      TrainingData.Batch b = batches.get(next++);
+      TrainingData.Batch b = order.at(step);
       List<Tensor> open = new ArrayList<>();
       try {
         Map<Operand<?>, Tensor> feeds = g.feeds(b, open);

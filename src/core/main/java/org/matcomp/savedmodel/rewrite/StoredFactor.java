@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
-import org.matcomp.compressor.HalfPrecision;
 import org.matcomp.compressor.Int8Quantization;
 import org.tensorflow.proto.DataType;
 import org.matcomp.savedmodel.export.TensorValue;
@@ -30,11 +29,10 @@ public record StoredFactor(String role, TensorValue value, FactorSpec spec) {
     return switch (t) {
       case FLOAT32 -> Factor.ofFloats(spec, value.floats());
       case FLOAT16, BFLOAT16 -> {
+        double[] d = value.asDoubles(); // the half bits, widened as TensorValue reads them everywhere
         float[] f = new float[n];
-        ByteBuffer in = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
-          short h = in.getShort(2 * i);
-          f[i] = t == FactorType.FLOAT16 ? HalfPrecision.fromHalfBits(h) : HalfPrecision.fromBfloat16Bits(h);
+          f[i] = (float) d[i];
         }
         yield Factor.ofFloats(spec, f);
       }
