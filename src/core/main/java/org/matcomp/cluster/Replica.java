@@ -51,11 +51,7 @@ public record Replica(ClusterSpec cluster, TaskId task, Path checkpointDir, long
     return task.equals(cluster.chief());
   }
 
-  /** This replica's position among all replicas, and their number (for reports). */
-  public int index() {
-    return cluster.replicas().indexOf(task);
-  }
-
+  /** How many replicas train (for reports). */
   public int count() {
     return cluster.replicas().size();
   }

@@ -43,10 +43,6 @@ public final class TaskServer {
     return "grpc://localhost:" + port(cluster.address(task));
   }
 
-  public TaskId task() {
-    return task;
-  }
-
   /** Serves until the process ends. */
   public void join() {
     server.join();

@@ -27,10 +27,6 @@ public record ServingOutcome(List<Replacement> materialized, List<Sparse> sparse
     sparse = List.copyOf(sparse);
   }
 
-  public static ServingOutcome none() {
-    return new ServingOutcome(List.of(), List.of());
-  }
-
   /** What a report says about serving: memory held at serving time, and every sparse choice with its timings. */
   public List<String> notes() {
     List<String> notes = new ArrayList<>();
