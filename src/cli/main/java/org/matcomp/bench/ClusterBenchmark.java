@@ -13,6 +13,7 @@ import org.matcomp.cli.ChildJvm;
 import org.matcomp.cluster.ClusterSpec;
 import org.matcomp.cluster.Replica;
 import org.matcomp.cluster.TaskId;
+import org.matcomp.cluster.Updates;
 import org.matcomp.compressor.lowrank.LowRankMethod;
 import org.matcomp.demo.data.FashionMnist;
 import org.matcomp.operator.Phase;
@@ -28,7 +29,7 @@ import org.matcomp.spec.CompressionSpec;
  * JVM of its own and the chief in this one. Bytes per step between worker and ps — the loopback interface's counter
  * over a window of steps — while the model reads A (dense) and after the switch to the factors (goal: their ratio
  * near the compression ratio of the variables read); then steps a second with one replica and with two (the second
- * in a JVM of its own), on 2 cores shared by every task.
+ * in a JVM of its own), asynchronous and synchronous, on 2 cores shared by every task.
  */
 public final class ClusterBenchmark {
   private ClusterBenchmark() {}
@@ -46,20 +47,22 @@ public final class ClusterBenchmark {
     o.addProperty("steps", steps);
     o.addProperty("batch", 128);
     JsonArray runs = new JsonArray();
-    for (int replicas : new int[] {1, 2}) {
-      runs.add(runCluster(model, train, eval, work.resolve("r" + replicas), steps, replicas));
-    }
+    runs.add(runCluster(model, train, eval, work.resolve("r1"), steps, 1, Updates.ASYNCHRONOUS));
+    runs.add(runCluster(model, train, eval, work.resolve("r2"), steps, 2, Updates.ASYNCHRONOUS));
+    runs.add(runCluster(model, train, eval, work.resolve("r2sync"), steps, 2, Updates.SYNCHRONOUS));
     o.add("runs", runs);
     JsonObject one = runs.get(0).getAsJsonObject();
     o.addProperty("bytes_per_step_ratio_dense_over_compressed", one.get("bytes_per_step_dense").getAsDouble()
         / one.get("bytes_per_step_compressed").getAsDouble());
     o.addProperty("steps_per_second_ratio_two_over_one", runs.get(1).getAsJsonObject().get("steps_per_second")
         .getAsDouble() / one.get("steps_per_second").getAsDouble());
+    o.addProperty("steps_per_second_ratio_two_sync_over_one", runs.get(2).getAsJsonObject().get("steps_per_second")
+        .getAsDouble() / one.get("steps_per_second").getAsDouble());
     return o;
   }
 
-  private static JsonObject runCluster(Path model, Path train, Path eval, Path dir, long steps, int replicas)
-      throws Exception {
+  private static JsonObject runCluster(Path model, Path train, Path eval, Path dir, long steps, int replicas,
+      Updates updates) throws Exception {
     Files.createDirectories(dir);
     List<String> workers = new ArrayList<>();
     for (int i = 0; i < replicas; i++) {
@@ -78,7 +81,8 @@ public final class ClusterBenchmark {
             dir.resolve("out" + i).toString(), "--method", "lowrank", "--rank", "16", "--layers", "dense_", "--train",
             train.toString(), "--eval", eval.toString(), "--loss", "sparse-categorical", "--steps",
             Long.toString(steps), "--cluster", clusterFile.toString(), "--task", Integer.toString(i),
-            "--checkpoint-dir", dir.resolve("ckpt").toString(), "--checkpoint-every", Long.toString(steps))));
+            "--checkpoint-dir", dir.resolve("ckpt").toString(), "--checkpoint-every", Long.toString(steps),
+            "--updates", updates.flag())));
       }
       CompressionSpec spec = SavedModelFineTuner.scheduleDefaults(steps).method(LowRankMethod.INSTANCE)
           .absoluteRank(16).build();
@@ -99,9 +103,10 @@ public final class ClusterBenchmark {
         }
       };
       SavedModelFineTuner.runReplica(o, train, eval, listener, Replica.start(cluster, new TaskId("worker", 0),
-          dir.resolve("ckpt"), steps, Duration.ofSeconds(60)));
+          dir.resolve("ckpt"), steps, Duration.ofSeconds(60), updates));
       JsonObject r = new JsonObject();
       r.addProperty("replicas", replicas);
+      r.addProperty("updates", updates.flag());
       r.addProperty("bytes_per_step_dense", dense.bytesPerStep());
       r.addProperty("bytes_per_step_compressed", compressed.bytesPerStep());
       // the chief's first to last step: every replica trains in that span

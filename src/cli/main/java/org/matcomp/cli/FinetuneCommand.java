@@ -94,30 +94,13 @@ final class FinetuneCommand implements Callable<Integer> {
   ModelOutputOptions outputOptions = new ModelOutputOptions();
 
   @Mixin
-  ClusterOptions clusterOptions = new ClusterOptions();
-
-  @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "with --cluster: the directory every replica"
-      + " sees where the chief checkpoints, and restores from when a ps lost the variables")
-  Path checkpointDir;
-
-  @Option(names = "--checkpoint-every", defaultValue = "100", paramLabel = "N", description = "with --cluster: steps"
-      + " between checkpoints (default: ${DEFAULT-VALUE})")
-  long checkpointEvery;
+  ReplicaOptions replicaOptions = new ReplicaOptions();
 
   @Override
   public Integer call() throws Exception {
-    Replica replica = null; // checked here; its server starts only once everything else is
-    if (clusterOptions.present()) {
-      if (checkpointDir == null) {
-        throw new IllegalArgumentException("--cluster needs --checkpoint-dir DIR, shared by the replicas");
-      }
-      replica = new Replica(clusterOptions.spec(), clusterOptions.task(), checkpointDir, checkpointEvery,
-          clusterOptions.timeout(), null);
-      if (!replica.isChief()) {
-        return runReplica(replica);
-      }
-    } else if (checkpointDir != null) {
-      throw new IllegalArgumentException("--checkpoint-dir is for --cluster runs");
+    Replica replica = replicaOptions.replica(); // checked here; its server starts once everything else is
+    if (replica != null && !replica.isChief()) {
+      return runReplica(replica);
     }
     new CommandPaths().input("MODEL_DIR", modelDir).input("--train", train).input("--eval", eval).input("--plan", plan)
         .outputDir("OUT_DIR", outDir).outputFile("--json", outputOptions.jsonFile()).check();

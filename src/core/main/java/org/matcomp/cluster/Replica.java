@@ -16,9 +16,10 @@ import org.tensorflow.proto.ConfigProto;
  * must see.
  *
  * @param timeout how long a task may stay unreachable, and an operation hang, before the run fails
+ * @param updates whether the replicas apply their gradients each on its own or averaged, once a step
  */
 public record Replica(ClusterSpec cluster, TaskId task, Path checkpointDir, long checkpointEvery, Duration timeout,
-    TaskServer server) {
+    Updates updates, TaskServer server) {
   public Replica {
     if (task.job().equals(ClusterSpec.PS)) {
       throw new IllegalArgumentException("task " + task + " is a parameter server: start it with 'matcomp cluster ps"
@@ -35,8 +36,8 @@ public record Replica(ClusterSpec cluster, TaskId task, Path checkpointDir, long
 
   /** Starts {@code task}'s server in this process and returns the replica. */
   public static Replica start(ClusterSpec cluster, TaskId task, Path checkpointDir, long checkpointEvery,
-      Duration timeout) {
-    return new Replica(cluster, task, checkpointDir, checkpointEvery, timeout, null).start();
+      Duration timeout, Updates updates) {
+    return new Replica(cluster, task, checkpointDir, checkpointEvery, timeout, updates, null).start();
   }
 
   /** This replica, checked when built with no server, with its task's server started in this process. */
@@ -44,16 +45,22 @@ public record Replica(ClusterSpec cluster, TaskId task, Path checkpointDir, long
     if (server != null) {
       throw new IllegalStateException("task " + task + "'s server is running already");
     }
-    return new Replica(cluster, task, checkpointDir, checkpointEvery, timeout, TaskServer.start(cluster, task));
+    return new Replica(cluster, task, checkpointDir, checkpointEvery, timeout, updates,
+        TaskServer.start(cluster, task));
   }
 
   public boolean isChief() {
     return task.equals(cluster.chief());
   }
 
-  /** How many replicas train (for reports). */
+  /** How many replicas train. */
   public int count() {
     return cluster.replicas().size();
+  }
+
+  /** This replica's place among them (0 to {@link #count} − 1): which part of a step's batch it takes when in sync. */
+  public int index() {
+    return cluster.replicas().indexOf(task);
   }
 
   public VariablePlacement placement(Map<String, Long> variableBytes) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.matcomp.operator.CompressedWeight;
@@ -41,6 +42,7 @@ public final class PhasedTrainer {
   private final List<CompressedWeight> matrices;
   private final Map<Phase, Operand<TFloat32>> losses = new EnumMap<>(Phase.class);
   private final Map<Phase, Op> trainOps = new EnumMap<>(Phase.class);
+  private final Map<Phase, Op> contributeOps = new EnumMap<>(Phase.class);
   private final Variable<TInt64> globalStep;
 
   /**
@@ -51,16 +53,17 @@ public final class PhasedTrainer {
   public PhasedTrainer(Graph graph, Ops tf, List<CompressedWeight> matrices,
       List<Variable<TFloat32>> otherVariables, Function<Phase, Operand<TFloat32>> lossForPhase,
       OptimizerFactory optimizers) {
-    this(graph, tf, matrices, otherVariables, lossForPhase, optimizers, tf);
+    this(graph, tf, matrices, otherVariables, lossForPhase, optimizers, tf, GradientAggregation.LOCAL);
   }
 
   /**
    * As {@link #PhasedTrainer(Graph, Ops, List, List, Function, OptimizerFactory)}, with the global step built by
-   * {@code state} (on a parameter server, where every replica of a cluster counts the same steps).
+   * {@code state} (on a parameter server, where every replica of a cluster counts the same steps) and the gradients
+   * each train op applies chosen by {@code aggregation}.
    */
   public PhasedTrainer(Graph graph, Ops tf, List<CompressedWeight> matrices,
       List<Variable<TFloat32>> otherVariables, Function<Phase, Operand<TFloat32>> lossForPhase,
-      OptimizerFactory optimizers, Ops state) {
+      OptimizerFactory optimizers, Ops state, GradientAggregation aggregation) {
     this.matrices = List.copyOf(matrices);
     this.globalStep = state.withName("global_step").variable(tf.constant(0L));
     for (Phase phase : Phase.values()) {
@@ -69,22 +72,29 @@ public final class PhasedTrainer {
       matrices.forEach(m -> vars.addAll(m.trainableVariables(phase)));
       checkArgument(!vars.isEmpty(), "nothing to train in phase %s", phase);
       losses.put(phase, loss);
-      trainOps.put(phase, buildTrainOp(graph, tf, phase, loss, List.copyOf(vars), optimizers));
+      trainOps.put(phase, buildTrainOp(graph, tf, phase, loss, List.copyOf(vars), optimizers, aggregation));
     }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Op buildTrainOp(Graph graph, Ops tf, Phase phase, Operand<TFloat32> loss,
-      List<Variable<TFloat32>> vars, OptimizerFactory optimizers) {
+      List<Variable<TFloat32>> vars, OptimizerFactory optimizers, GradientAggregation aggregation) {
     Output<?>[] xs = vars.stream().map(Variable::asOutput).toArray(Output[]::new);
-    Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
+    Output<?>[] computed = graph.addGradients(loss.asOutput(), xs);
+    List<Operand<TFloat32>> own = new ArrayList<>();
+    for (Output<?> g : computed) {
+      own.add((Output<TFloat32>) g);
+    }
+    String name = "train_" + phase.name().toLowerCase();
+    GradientAggregation.Aggregated aggregated = aggregation.aggregate(tf, name, vars, own);
+    aggregated.contribute().ifPresent(op -> contributeOps.put(phase, op));
+    List<Operand<TFloat32>> grads = aggregated.gradients();
     List<Optimizer.GradAndVar<?>> gv = new ArrayList<>();
     Map<Variable<TFloat32>, Operand<TFloat32>> byVariable = new LinkedHashMap<>();
     for (int i = 0; i < xs.length; i++) {
-      gv.add(new Optimizer.GradAndVar<>((Output<TFloat32>) grads[i], vars.get(i).asOutput()));
-      byVariable.put(vars.get(i), (Output<TFloat32>) grads[i]);
+      gv.add(new Optimizer.GradAndVar<>(grads.get(i).asOutput(), vars.get(i).asOutput()));
+      byVariable.put(vars.get(i), grads.get(i));
     }
-    String name = "train_" + phase.name().toLowerCase();
     Optimizer opt = optimizers.create(graph, "opt_" + phase.name().toLowerCase());
     List<Op> steps = new ArrayList<>();
     steps.add(opt.applyGradients((List) gv, name + "_apply"));
@@ -98,8 +108,22 @@ public final class PhasedTrainer {
     return losses.get(phase);
   }
 
+  /** The first step at which any matrix's compression updates, or −1 with no matrices. */
+  public long firstUpdateStep() {
+    return matrices.stream().mapToLong(CompressedWeight::firstUpdateStep).min().orElse(-1);
+  }
+
+  /** The op that applies a step's gradients (and counts the step). */
   public Op trainOp(Phase phase) {
     return trainOps.get(phase);
+  }
+
+  /**
+   * The op by which this replica hands its gradients of {@code phase}'s loss over, when the train op applies
+   * aggregated ones; then a step is this op (on every replica) and the train op (on the one that applies).
+   */
+  public Optional<Op> contributeOp(Phase phase) {
+    return Optional.ofNullable(contributeOps.get(phase));
   }
 
   public Variable<TInt64> globalStep() {
@@ -118,6 +142,23 @@ public final class PhasedTrainer {
     return phases.size() == 1 ? phases.iterator().next() : Phase.BLENDING;
   }
 
+  /** The host update of every matrix for {@code step} (update_option 1); whether any changed. */
+  public boolean updateCompression(Session session, long step) {
+    boolean updated = false;
+    for (CompressedWeight m : matrices) {
+      updated |= m.runUpdateStep(session, step).updated();
+    }
+    return updated;
+  }
+
+  /** Reads where another replica (a cluster's chief) has moved the matrices' schedule; nothing is updated here. */
+  public boolean followCompression(Session session) {
+    for (CompressedWeight m : matrices) {
+      m.resync(session);
+    }
+    return false;
+  }
+
   /** What one {@link #step} did. */
   public record StepResult(float loss, Phase phase, boolean updated) {}
 
@@ -134,14 +175,7 @@ public final class PhasedTrainer {
    * replica (a cluster's chief), and this one only trains in the phase they have reached.
    */
   public StepResult step(Session session, long step, Map<Operand<?>, Tensor> feeds, boolean updateCompression) {
-    boolean updated = false;
-    for (CompressedWeight m : matrices) {
-      if (updateCompression) {
-        updated |= m.runUpdateStep(session, step).updated();
-      } else {
-        m.resync(session); // another replica moves the schedule: read where it stands
-      }
-    }
+    boolean updated = updateCompression ? updateCompression(session, step) : followCompression(session);
     Phase phase = phase(session);
     Session.Runner runner = session.runner();
     feeds.forEach(runner::feed);

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.matcomp.cluster.PlacedAdam;
+import org.matcomp.cluster.SyncReplicas;
 import org.matcomp.cluster.VariablePlacement;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.operator.CompressedWeight;
@@ -18,6 +19,7 @@ import org.matcomp.savedmodel.export.TensorValue;
 import org.matcomp.savedmodel.trace.MatrixView;
 import org.matcomp.savedmodel.trace.WeightMatrix;
 import org.matcomp.spec.CompressionSpec;
+import org.matcomp.train.GradientAggregation;
 import org.matcomp.train.PhasedTrainer;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -58,6 +60,8 @@ final class FineTuneGraph implements AutoCloseable {
   final Output<?> outsideOutput;
   final Operand<TFloat32> outsideMetric;
   final PhasedTrainer trainer;
+  /** The gradient exchange of a cluster training in sync; null when each process applies its own gradients. */
+  final SyncReplicas sync;
   private final List<Tensor> constants = new ArrayList<>();
 
   /**
@@ -65,11 +69,13 @@ final class FineTuneGraph implements AutoCloseable {
    * @param postHoc for each chosen weight, its matrix as {@code compress} alone would leave it
    * @param labelsType the dtype of the labels the loss takes
    * @param placement where the variables live (this process, or the parameter servers of a cluster)
+   * @param synchronousReplicas how many replicas average their gradients each step; 0 when each applies its own
    */
   FineTuneGraph(FlatGraph flat, SignatureDef signature, TrainedOutput output, Loss loss,
       Map<String, TensorValue> values,
       Map<String, WeightMatrix> chosenMatrices, Map<String, FloatMatrix> postHoc, Map<String, CompressionSpec> specs,
-      DataType labelsType, boolean freezeOthers, float learningRate, VariablePlacement placement) {
+      DataType labelsType, boolean freezeOthers, float learningRate, VariablePlacement placement,
+      int synchronousReplicas) {
     for (Map.Entry<String, TensorInfo> in : signature.getInputsMap().entrySet()) {
       inputs.put(in.getKey(), placeholder("input_" + MatrixCompression.prefixOf(in.getKey()), in.getValue().getDtype(),
           shape(in.getValue())));
@@ -104,6 +110,8 @@ final class FineTuneGraph implements AutoCloseable {
 
     List<CompressedWeight> weights = chosen.values().stream().map(Chosen::weight).toList();
     List<Variable<TFloat32>> trained = freezeOthers ? List.of() : List.copyOf(others.values());
+    sync = synchronousReplicas > 0 ? new SyncReplicas(graph, synchronousReplicas, placement.forTrainerState(tf))
+        : null;
     trainer = trainer(weights, trained, placement, phase -> {
       Operand<TFloat32> y = forward(flat, output, "phase_" + phase.name().toLowerCase(), fixed, phase, null);
       outputs.put(phase, y);
@@ -128,7 +136,8 @@ final class FineTuneGraph implements AutoCloseable {
     try {
       // PlacedAdam, not the framework's Adam, whose bias correction races its own power update
       return new PhasedTrainer(graph, tf, weights, trained, lossOf,
-          (g, name) -> new PlacedAdam(g, name, learningRate, state), state);
+          (g, name) -> new PlacedAdam(g, name, learningRate, state), state,
+          sync == null ? GradientAggregation.LOCAL : sync);
     } catch (RuntimeException e) {
       String msg = String.valueOf(e.getMessage());
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("No gradient defined for op: (\\w+)").matcher(msg);

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.matcomp.cluster.VariablePlacement;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.Phase;
@@ -45,13 +46,15 @@ public record FineTuneStepTimes(double baselineMillis, double denseMillis, doubl
       }
       double baseline;
       try (FineTuneGraph g = new FineTuneGraph(p.flat(), p.signature(), p.output(), o.loss(), values, Map.of(),
-          Map.of(), Map.of(), batch.labels().dtype(), o.freezeOthers(), o.learningRate(), org.matcomp.cluster.VariablePlacement.local());
+          Map.of(), Map.of(), batch.labels().dtype(), o.freezeOthers(), o.learningRate(),
+          VariablePlacement.local(), 0);
           Session s = new Session(g.graph)) {
         s.initialize();
         baseline = time(s, g, batch, runs);
       }
       try (FineTuneGraph g = new FineTuneGraph(p.flat(), p.signature(), p.output(), o.loss(), values, p.chosen(),
-          postHoc, p.specs(), batch.labels().dtype(), o.freezeOthers(), o.learningRate(), org.matcomp.cluster.VariablePlacement.local());
+          postHoc, p.specs(), batch.labels().dtype(), o.freezeOthers(), o.learningRate(),
+          VariablePlacement.local(), 0);
           Session s = new Session(g.graph)) {
         s.initialize();
         double dense = time(s, g, batch, runs);

@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.matcomp.cluster.Replica;
+import org.matcomp.cluster.ReplicaTraining;
+import org.matcomp.cluster.ReplicatedModel;
+import org.matcomp.cluster.SyncReplicas;
+import org.matcomp.cluster.Updates;
 import org.matcomp.cluster.VariablePlacement;
 import org.matcomp.compressor.Factorization;
 import org.matcomp.io.WorkDirectory;
@@ -34,6 +38,8 @@ import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.CompressionPlan;
 import org.matcomp.spec.LayerPattern;
 import org.matcomp.spec.UpdateOption;
+import org.matcomp.train.PhasedTrainer;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -157,13 +163,14 @@ public final class SavedModelFineTuner {
       VariablePlacement placement = replica == null ? VariablePlacement.local()
           : replica.placement(variableBytes(flat, values));
       FineTuneGraph g = new FineTuneGraph(flat, signature, output, o.loss(), values, chosen, postHoc, p.specs(),
-          labelsType, o.freezeOthers(), o.learningRate(), placement);
+          labelsType, o.freezeOthers(), o.learningRate(), placement,
+          replica != null && replica.updates() == Updates.SYNCHRONOUS ? replica.count() : 0);
       // A session abandoned after a lost cluster still holds the graph, whose close would then wait forever: on a
       // failure of a cluster run the graph is left to the process's end.
       boolean closeGraph = true;
       try {
         ReplicaTraining cluster = replica == null ? null
-            : new ReplicaTraining(replica, g, placement, listener::noted);
+            : new ReplicaTraining(replica, replicated(g, train, o), placement, listener::noted);
         Session session;
         if (cluster == null) {
           session = new Session(g.graph);
@@ -190,7 +197,7 @@ public final class SavedModelFineTuner {
           if (exports) {
             cluster.startOthers();
           }
-          long mine = cluster.train(train, o, listener);
+          long mine = cluster.train(o.steps(), listener, () -> {});
           session = cluster.session();
           listener.noted("task " + replica.task() + " trained " + mine + " of the " + o.steps() + " steps");
           closeGraph = !cluster.abandonedAny();
@@ -199,8 +206,9 @@ public final class SavedModelFineTuner {
             return Optional.empty();
           }
           notes.add("trained on a cluster of " + replica.count() + " replicas and " + replica.cluster().psTasks()
-              .size() + " ps tasks (asynchronous): the chief trained " + mine + " of the " + cluster.globalStep()
-              + " steps");
+              .size() + " ps tasks (" + (replica.updates() == Updates.SYNCHRONOUS ? "synchronous: each step's batch"
+              + " split among them, their gradients averaged" : "asynchronous") + "): the chief trained " + mine
+              + " of the " + cluster.globalStep() + " steps");
         }
         try {
           return Optional.of(finish(o, p, session, g, values, postHoc, notes, original, original0, postHoc0, metric,
@@ -217,6 +225,32 @@ public final class SavedModelFineTuner {
         }
       }
     }
+  }
+
+  /** {@code g} as a replica trains it: step k's batch is batch k of the seeded order, as in one process. */
+  private static ReplicatedModel replicated(FineTuneGraph g, TrainingData train, FineTuneOptions o) {
+    BatchOrder order = new BatchOrder(train, o.batch(), o.seed());
+    return new ReplicatedModel() {
+      @Override
+      public Graph graph() {
+        return g.graph;
+      }
+
+      @Override
+      public PhasedTrainer trainer() {
+        return g.trainer;
+      }
+
+      @Override
+      public SyncReplicas sync() {
+        return g.sync;
+      }
+
+      @Override
+      public Map<Operand<?>, Tensor> feeds(long step, int part, int parts, List<Tensor> open) {
+        return g.feeds(train.part(order.at(step), part, parts), open);
+      }
+    };
   }
 
   /** Bytes of each variable that becomes a variable of the training graph (its float ones), for placement. */

@@ -221,6 +221,28 @@ public final class TrainingData {
     };
   }
 
+  /**
+   * Part {@code index} of {@code parts} of batch {@code b} — its examples cut in contiguous runs whose sizes differ by
+   * at most one — for replicas that split a step's batch. The whole batch when it cannot be cut: the signature fixes
+   * the batch size, or there are fewer examples than parts (every part then computes the same mean, so the average of
+   * their gradients is still the batch's).
+   */
+  public Batch part(Batch b, int index, int parts) {
+    checkArgument(index >= 0 && index < parts, "part %s of %s", index, parts);
+    if (parts == 1 || !fixedBatch.isEmpty() || b.size() < parts) {
+      return b;
+    }
+    int from = Math.toIntExact((long) b.size() * index / parts);
+    int to = Math.toIntExact((long) b.size() * (index + 1) / parts);
+    int[] rows = new int[to - from];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = from + i;
+    }
+    Map<String, TensorValue> feeds = new LinkedHashMap<>();
+    b.inputs().forEach((name, value) -> feeds.put(name, gather(value, rows)));
+    return new Batch(feeds, gather(b.labels(), rows), Arrays.copyOfRange(b.examples(), from, to));
+  }
+
   /** The rows (examples) {@code idx} of {@code all}, in that order. */
   private static TensorValue gather(TensorValue all, int[] idx) {
     long[] shape = all.shape();

@@ -46,7 +46,7 @@ class FineTuneGraphTest {
     Map<String, TensorValue> values = Map.of("w", TensorValue.ofFloats(new long[] {2, 2}, new float[] {1, 2, 3, 4}));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FineTuneGraph(flat, sig,
         output, Loss.parse("mse", OutputForm.LOGITS), values, Map.of(), Map.of(), Map.of("w", spec), DataType.DT_FLOAT, false,
-        1e-3f, org.matcomp.cluster.VariablePlacement.local()).close());
+        1e-3f, org.matcomp.cluster.VariablePlacement.local(), 0).close());
     assertEquals("the model cannot be trained from the JVM: TensorFlow has no C++ gradient for op IdentityN on the"
         + " path from the weights to the output; use compress (post hoc) for this model", e.getMessage());
   }

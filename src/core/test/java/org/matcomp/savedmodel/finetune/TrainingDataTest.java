@@ -358,4 +358,32 @@ class TrainingDataTest {
     refused("signature input 'x' takes batches of exactly 2 examples; give a batch size of 2 and a multiple of it"
         + " examples (got batch size 4, 6 examples)", () -> d.epoch(0, 4, 1));
   }
+
+  @Test
+  void aBatchSplitsIntoContiguousPartsThatTogetherAreTheBatch() {
+    TrainingData d = of(arrays(), SPARSE);
+    TrainingData.Batch whole = d.epoch(0, 5, 7).get(0);
+    List<Integer> joined = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    for (int part = 0; part < 2; part++) {
+      TrainingData.Batch p = d.part(whole, part, 2);
+      joined.addAll(examplesOf(p)); // checks each tensor row against the example the part names
+      sizes.add(p.size());
+    }
+    assertEquals(examplesOf(whole), joined);
+    assertEquals(List.of(2, 3), sizes);
+    // fewer examples than parts: each part is the whole batch (its mean gradient is the batch's)
+    TrainingData.Batch last = d.epoch(0, 5, 7).get(1);
+    assertEquals(examplesOf(last), examplesOf(d.part(last, 1, 2)));
+  }
+
+  @Test
+  void aBatchTheSignatureFixesIsNotSplit() {
+    SignatureDef fixed = SignatureDef.newBuilder().putInputs("x", tensor(DataType.DT_FLOAT, 2, 4))
+        .putInputs("ids", tensor(DataType.DT_INT32, -1, 2)).putOutputs("probs", tensor(DataType.DT_FLOAT, -1, 3))
+        .build();
+    TrainingData d = TrainingData.of(arrays(), "d.npz", n -> n, fixed, PROBS, SPARSE);
+    TrainingData.Batch b = d.epoch(0, 2, 1).get(0);
+    assertEquals(examplesOf(b), examplesOf(d.part(b, 1, 2)));
+  }
 }
