@@ -19,6 +19,7 @@ import org.matcomp.report.SweepPlot;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.spec.LayerPattern;
 import org.matcomp.spec.UpdateOption;
+import org.matcomp.cluster.Replica;
 import org.matcomp.demo.ClassifierTraining;
 import org.matcomp.demo.LanguageModelConfig;
 import org.matcomp.demo.LanguageModelResult;
@@ -107,6 +108,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "no progress bar")
   boolean noProgress;
 
+  @Mixin
+  ReplicaOptions replicaOptions = new ReplicaOptions();
+
   @Override
   public Integer call() throws Exception {
     return switch (model) {
@@ -118,6 +122,10 @@ final class TrainCommand implements Callable<Integer> {
 
   private int trainMlp() throws Exception {
     requireDataset("fashion-mnist");
+    Replica replica = replicaOptions.replica();
+    if (replica != null && sweep) {
+      throw new IllegalArgumentException("--cluster trains one model; it does not go with --sweep");
+    }
     long n = steps == null ? 6000 : steps;
     Path dataPath = dataDir == null ? FashionMnist.DEFAULT_DIR : dataDir;
     CommandPaths paths = new CommandPaths().input("--data-dir", dataPath).outputDir("--export", export);
@@ -145,7 +153,17 @@ final class TrainCommand implements Callable<Integer> {
     if (sweep) {
       return sweep(data, n);
     }
-    TrainResult r = runMlp(specOptions, n, data);
+    TrainResult r;
+    if (replica == null) {
+      r = runMlp(specOptions, n, data);
+    } else {
+      // every replica checks the same flags; only the chief reports and exports
+      Optional<TrainResult> chief = runMlp(specOptions, n, data, replica.start());
+      if (chief.isEmpty()) {
+        return 0;
+      }
+      r = chief.get();
+    }
     report().println(table(r));
     report().flush();
     JsonOutput.emit(commandSpec, json, toJson(r));
@@ -153,12 +171,19 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private TrainResult runMlp(SpecOptions options, long n, FashionMnist data) throws java.io.IOException {
+    return runMlp(options, n, data, null).orElseThrow();
+  }
+
+  /** One run of the MLP: in this process, or as {@code replica} of a cluster (empty unless it is the chief). */
+  private Optional<TrainResult> runMlp(SpecOptions options, long n, FashionMnist data, Replica replica)
+      throws java.io.IOException {
     Optional<CompressionSpec> spec = options.method() == Methods.NONE
         ? Optional.empty()
         : Optional.of(spec(options, n));
     TrainConfig config = new TrainConfig(hidden == null ? new int[] {512, 256} : hidden, n, batchSize, learningRate,
         seed(), spec, LayerPattern.compile(layers), !noProgress, Optional.ofNullable(export));
-    return new ClassifierTraining(config, data.train(), data.test(), FashionMnist.CLASSES).run();
+    ClassifierTraining training = new ClassifierTraining(config, data.train(), data.test(), FashionMnist.CLASSES);
+    return replica == null ? Optional.of(training.run()) : training.runReplica(replica);
   }
 
   /**
@@ -240,6 +265,9 @@ final class TrainCommand implements Callable<Integer> {
 
   private int trainLanguageModel() throws Exception {
     requireDataset("ptb");
+    if (replicaOptions.replica() != null) {
+      throw new IllegalArgumentException("--cluster trains --model mlp; ptb-lm trains in one process");
+    }
     long n = steps == null ? 4000 : steps;
     Path dataPath = dataDir == null ? PennTreebank.DEFAULT_DIR : dataDir;
     if (export != null || sweep) {

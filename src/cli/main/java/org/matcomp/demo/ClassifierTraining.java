@@ -5,6 +5,14 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.List;
+import org.matcomp.cluster.PlacedAdam;
+import org.matcomp.cluster.Replica;
+import org.matcomp.cluster.ReplicaTraining;
+import org.matcomp.cluster.ReplicatedModel;
+import org.matcomp.cluster.SyncReplicas;
+import org.matcomp.cluster.Updates;
+import org.matcomp.cluster.VariablePlacement;
 import org.matcomp.data.Dataset;
 import org.matcomp.demo.model.Mlp;
 import org.matcomp.operator.CompressedWeight;
@@ -15,6 +23,7 @@ import org.matcomp.spec.LayerPattern;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -23,6 +32,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.matcomp.train.GradientAggregation;
 import org.matcomp.train.PhasedTrainer;
 
 /**
@@ -44,25 +54,52 @@ public final class ClassifierTraining {
     this.classes = classes;
   }
 
+  /** Trains in this process. */
   public TrainResult run() throws java.io.IOException {
+    return run(null).orElseThrow();
+  }
+
+  /**
+   * Trains as one replica of a cluster: every replica builds the same graph with its variables on the parameter
+   * servers ({@link ReplicaTraining}); the chief alone evaluates, exports and returns the result, the others return
+   * empty.
+   */
+  public Optional<TrainResult> runReplica(Replica replica) throws java.io.IOException {
+    return run(java.util.Objects.requireNonNull(replica, "replica"));
+  }
+
+  private Optional<TrainResult> run(Replica replica) throws java.io.IOException {
     long start = System.nanoTime();
     int features = train.featureCount();
     int[] sizes = new int[config.hidden().length + 2];
     sizes[0] = features;
     System.arraycopy(config.hidden(), 0, sizes, 1, config.hidden().length);
     sizes[sizes.length - 1] = classes;
+    VariablePlacement placement = replica == null ? VariablePlacement.local()
+        : replica.placement(Mlp.layerBytes(sizes));
 
-    try (Graph g = new Graph()) {
+    Graph g = new Graph();
+    boolean closeGraph = true;
+    try {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, features)));
       Placeholder<TInt32> y = tf.withName("y").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-      Mlp mlp = Mlp.build(tf, sizes, config.seed(), (layer, kernel) -> compressIfSelected(tf, layer, kernel));
+      Mlp mlp = Mlp.build(layer -> placement.forVariable(tf, layer), sizes, config.seed(),
+          (layer, kernel) -> compressIfSelected(placement.forVariable(tf, layer), layer, kernel));
       Operand<TFloat32> oneHot = tf.oneHot(y, tf.constant(classes), tf.constant(1f), tf.constant(0f));
-      PhasedTrainer trainer = new PhasedTrainer(g, tf, mlp.compressedMatrices(), mlp.uncompressedVariables(),
-          phase -> tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(mlp.logits(tf, x, phase), oneHot).loss(),
-              tf.constant(0)),
-          (graph, name) -> new Adam(graph, name, config.learningRate()));
+      java.util.function.Function<Phase, Operand<TFloat32>> loss = phase -> tf.math.mean(
+          tf.nn.softmaxCrossEntropyWithLogits(mlp.logits(tf, x, phase), oneHot).loss(), tf.constant(0));
+      SyncReplicas sync = replica != null && replica.updates() == Updates.SYNCHRONOUS
+          ? new SyncReplicas(g, replica.count(), placement.forTrainerState(tf)) : null;
+      // On a cluster the optimizer's powers must live on a ps (PlacedAdam); one process keeps the framework's Adam,
+      // with which the README's numbers were measured.
+      PhasedTrainer trainer = replica == null
+          ? new PhasedTrainer(g, tf, mlp.compressedMatrices(), mlp.uncompressedVariables(), loss,
+              (graph, name) -> new Adam(graph, name, config.learningRate()))
+          : new PhasedTrainer(g, tf, mlp.compressedMatrices(), mlp.uncompressedVariables(), loss,
+              (graph, name) -> new PlacedAdam(graph, name, config.learningRate(), placement.forTrainerState(tf)),
+              placement.forTrainerState(tf), sync == null ? GradientAggregation.LOCAL : sync);
       Map<Phase, Operand<TInt64>> correct = new java.util.EnumMap<>(Phase.class);
       for (Phase p : Phase.values()) {
         Operand<TInt64> predicted = tf.math.argMax(mlp.logits(tf, x, p), tf.constant(1), TInt64.class);
@@ -70,37 +107,105 @@ public final class ClassifierTraining {
             TInt64.class), tf.constant(0)));
       }
 
-      try (Session s = new Session(g)) {
-        s.initialize();
-        double[] denseAccuracy = {Double.NaN};
-        Random rnd = new Random(config.seed() + 1);
-        BatchSampler sampler = new BatchSampler(train.n(), config.batchSize(), rnd);
-        float[] xb = new float[config.batchSize() * features];
-        int[] yb = new int[config.batchSize()];
-        TrainingLoop.Outcome outcome = TrainingLoop.run(s, trainer, mlp.compressedMatrices(), config.steps(),
-            step -> {
-              int[] idx = sampler.next();
-              train.copyBatch(idx, xb, yb);
-              return Map.of(x, TFloat32.tensorOf(Shape.of(idx.length, features), DataBuffers.of(xb, true, false)),
-                  y, TInt32.tensorOf(Shape.of(idx.length), DataBuffers.of(yb, true, false)));
-            },
-            config.progressBar(), step -> denseAccuracy[0] = accuracy(s, x, y, correct.get(Phase.DENSE)));
-        double acc = accuracy(s, x, y, correct.get(outcome.finalPhase()));
-        if (config.export().isPresent()) {
-          for (CompressedWeight m : mlp.compressedMatrices()) {
-            // TrainCommand refuses such runs up front; a caller of this class that did not gets no export.
-            checkArgument(m.phase(s) != Phase.BLENDING, "the run ended with %s mid-blend, reading A and its factors;"
-                + " an export would be larger than the dense model: train until the schedule finishes", m.name());
-          }
-          ServingExport.export(config.export().get(), features, (target, input) -> mlp.exportLogits(target, s, input));
+      double[] denseAccuracy = {Double.NaN};
+      Result result = (session, outcome) -> finish(session, outcome, mlp, x, y, correct, denseAccuracy[0], start);
+      if (replica == null) {
+        try (Session s = new Session(g)) {
+          s.initialize();
+          BatchSampler sampler = new BatchSampler(train.n(), config.batchSize(), new Random(config.seed() + 1));
+          TrainingLoop.Outcome outcome = TrainingLoop.run(s, trainer, mlp.compressedMatrices(), config.steps(),
+              step -> feeds(x, y, sampler.next()), config.progressBar(),
+              step -> denseAccuracy[0] = accuracy(s, x, y, correct.get(Phase.DENSE)));
+          return Optional.of(result.of(s, outcome));
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        String specString = config.spec().map(CompressionSpec::toHparamString).orElse("");
-        return new TrainResult(config.method().name(), specString, acc, denseAccuracy[0], mlp.report(s),
-            mlp.biasParams(), config.steps(), seconds, outcome.finalPhase().name().toLowerCase(),
-            outcome.lossCurve());
+      }
+      BatchesByStep batches = new BatchesByStep(train.n(), config.batchSize(), config.seed() + 1);
+      ReplicatedModel model = new ReplicatedModel() {
+        @Override
+        public Graph graph() {
+          return g;
+        }
+
+        @Override
+        public PhasedTrainer trainer() {
+          return trainer;
+        }
+
+        @Override
+        public SyncReplicas sync() {
+          return sync;
+        }
+
+        @Override
+        public Map<Operand<?>, Tensor> feeds(long step, int part, int parts, List<Tensor> open) {
+          Map<Operand<?>, Tensor> f = ClassifierTraining.this.feeds(x, y, batches.at(step, part, parts));
+          open.addAll(f.values());
+          return f;
+        }
+      };
+      ReplicaTraining cluster = new ReplicaTraining(replica, model, placement, System.err::println);
+      cluster.connect();
+      if (replica.isChief()) {
+        cluster.startOthers();
+      }
+      LossCurve curve = new LossCurve(config.steps(), replica.isChief() && config.progressBar());
+      try {
+        cluster.train(config.steps(), curve, () -> denseAccuracy[0] = accuracy(cluster.session(), x, y,
+            correct.get(Phase.DENSE)));
+      } finally {
+        curve.close();
+        closeGraph = !cluster.abandonedAny();
+      }
+      System.err.println("task " + replica.task() + " trained " + curve.steps() + " of the " + config.steps()
+          + " steps");
+      try (Session s = cluster.session()) {
+        return replica.isChief() ? Optional.of(result.of(s, curve.outcome(trainer.phase(s)))) : Optional.empty();
+      }
+    } catch (RuntimeException | Error e) {
+      closeGraph = replica == null;
+      throw e;
+    } finally {
+      // a session given up after a lost cluster still holds the graph, whose close would wait for it forever
+      if (closeGraph) {
+        g.close();
       }
     }
+  }
+
+  /** The result of a run from its trained session. */
+  @FunctionalInterface
+  private interface Result {
+    TrainResult of(Session s, TrainingLoop.Outcome outcome) throws java.io.IOException;
+  }
+
+  /** Evaluates the trained model, exports it when asked, and reports. */
+  private TrainResult finish(Session s, TrainingLoop.Outcome outcome, Mlp mlp, Placeholder<TFloat32> x,
+      Placeholder<TInt32> y, Map<Phase, Operand<TInt64>> correct, double denseAccuracy, long start)
+      throws java.io.IOException {
+    double acc = accuracy(s, x, y, correct.get(outcome.finalPhase()));
+    if (config.export().isPresent()) {
+      for (CompressedWeight m : mlp.compressedMatrices()) {
+        // TrainCommand refuses such runs up front; a caller of this class that did not gets no export.
+        checkArgument(m.phase(s) != Phase.BLENDING, "the run ended with %s mid-blend, reading A and its factors;"
+            + " an export would be larger than the dense model: train until the schedule finishes", m.name());
+      }
+      ServingExport.export(config.export().get(), train.featureCount(),
+          (target, input) -> mlp.exportLogits(target, s, input));
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    String specString = config.spec().map(CompressionSpec::toHparamString).orElse("");
+    return new TrainResult(config.method().name(), specString, acc, denseAccuracy, mlp.report(s), mlp.biasParams(),
+        config.steps(), seconds, outcome.finalPhase().name().toLowerCase(), outcome.lossCurve());
+  }
+
+  /** The feeds of the examples {@code idx} of the training set. */
+  private Map<Operand<?>, Tensor> feeds(Placeholder<TFloat32> x, Placeholder<TInt32> y, int[] idx) {
+    int features = train.featureCount();
+    float[] xb = new float[idx.length * features];
+    int[] yb = new int[idx.length];
+    train.copyBatch(idx, xb, yb);
+    return Map.of(x, TFloat32.tensorOf(Shape.of(idx.length, features), DataBuffers.of(xb, true, false)),
+        y, TInt32.tensorOf(Shape.of(idx.length), DataBuffers.of(yb, true, false)));
   }
 
   private Optional<CompressedWeight> compressIfSelected(Ops tf,

@@ -72,7 +72,7 @@ public final class TrainingLoop {
     return new Outcome(curve, phase);
   }
 
-  private static ProgressBar bar(long steps) {
+  static ProgressBar bar(long steps) {
     return new ProgressBarBuilder().setTaskName("train").setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(500).continuousUpdate().build();
   }

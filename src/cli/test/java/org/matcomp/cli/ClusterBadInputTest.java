@@ -80,4 +80,29 @@ class ClusterBadInputTest {
         "--task", "0");
     assertRefused(r, "--cluster needs --checkpoint-dir DIR");
   }
+
+  @Test
+  void anUnknownUpdateModeIsNamed() throws Exception {
+    assertRefused(finetune("{\"ps\": [\"localhost:1\"], \"worker\": [\"localhost:2\"]}", "--task", "0",
+        "--updates", "sometimes"), "--updates sometimes is not one of async, sync");
+  }
+
+  @Test
+  void updatesAreForClusterRuns() throws Exception {
+    Cli.Run r = Cli.run("finetune", TinyModels.TF2.toString(), dir.resolve("out").toString(), "--method", "lowrank",
+        "--train", data().toString(), "--eval", data().toString(), "--loss", "mse", "--updates", "sync");
+    assertRefused(r, "--updates is for --cluster runs");
+  }
+
+  @Test
+  void trainOnAClusterIsForTheMlp() throws Exception {
+    Path cluster = Files.writeString(dir.resolve("cluster.json"), "{\"ps\": [\"localhost:1\"], \"worker\":"
+        + " [\"localhost:2\"]}");
+    Cli.Run r = Cli.run("train", "--model", "ptb-lm", "--data-dir", data().toString(), "--cluster",
+        cluster.toString(), "--task", "0", "--checkpoint-dir", dir.resolve("ckpt").toString());
+    assertRefused(r, "--cluster trains --model mlp; ptb-lm trains in one process");
+    Cli.Run sweep = Cli.run("train", "--sweep", "--cluster", cluster.toString(), "--task", "0", "--checkpoint-dir",
+        dir.resolve("ckpt").toString());
+    assertRefused(sweep, "--cluster trains one model; it does not go with --sweep");
+  }
 }

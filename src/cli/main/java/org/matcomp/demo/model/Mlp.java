@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.CompressionReport;
 import org.matcomp.operator.ExportedValues;
@@ -39,13 +42,20 @@ public final class Mlp {
    */
   public static Mlp build(Ops tf, int[] sizes, long seed,
       BiFunction<String, Variable<TFloat32>, Optional<CompressedWeight>> compress) {
+    return build(layer -> tf, sizes, seed, compress);
+  }
+
+  /** As {@link #build(Ops, int[], long, BiFunction)}, each layer's variables built by {@code placed.apply(layer)}. */
+  public static Mlp build(Function<String, Ops> placed, int[] sizes, long seed,
+      BiFunction<String, Variable<TFloat32>, Optional<CompressedWeight>> compress) {
     checkArgument(sizes.length >= 2, "an MLP needs at least an input and an output size");
     Random rnd = new Random(seed);
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i + 1 < sizes.length; i++) {
-      String name = i + 2 == sizes.length ? "logits" : "dense" + (i + 1);
+      String name = layerName(i, sizes.length);
       int in = sizes[i];
       int out = sizes[i + 1];
+      Ops tf = placed.apply(name);
       Variable<TFloat32> kernel = tf.withName(name + "_kernel")
           .variable(tf.constant(Shape.of(in, out), DataBuffers.of(glorotUniform(rnd, in, out))));
       Variable<TFloat32> bias = tf.withName(name + "_bias").variable(tf.zeros(tf.constant(new long[] {out}),
@@ -53,6 +63,11 @@ public final class Mlp {
       layers.add(new Layer(name, kernel, bias, compress.apply(name, kernel)));
     }
     return new Mlp(layers);
+  }
+
+  /** Layer {@code i} of an MLP of {@code sizes} sizes: dense1, dense2, ..., logits. */
+  private static String layerName(int i, int sizes) {
+    return i + 2 == sizes ? "logits" : "dense" + (i + 1);
   }
 
   private static float[] glorotUniform(Random rnd, int in, int out) {
@@ -120,6 +135,15 @@ public final class Mlp {
         .map(l -> l.compressed().map(m -> CompressionReport.served(m, session)).orElseGet(() -> CompressionReport.dense(
             l.kernel().op().name(), (int) l.kernel().shape().get(0), (int) l.kernel().shape().get(1))))
         .toList());
+  }
+
+  /** The name of each layer of an MLP of {@code sizes}, with the bytes of its kernel and bias (for placement). */
+  public static Map<String, Long> layerBytes(int[] sizes) {
+    Map<String, Long> bytes = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < sizes.length; i++) {
+      bytes.put(layerName(i, sizes.length), 4L * (sizes[i] + 1) * sizes[i + 1]);
+    }
+    return bytes;
   }
 
   /** Parameters of the biases (reported beside the kernels). */
