@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.matcomp.CliRequirements;
 import org.matcomp.demo.data.FashionMnist;
 import org.matcomp.python.Zoo;
@@ -184,25 +186,6 @@ class ClusterFineTuneTest {
     assertTrue(log("worker1").contains("task worker:1 trained 600 of the 600 steps"), log("worker1"));
   }
 
-  @Test
-  void aSyncRunSurvivesAKilledAndRestartedPs() throws Exception {
-    Process ps = ps();
-    Process w1 = start("worker1", replica(dir.resolve("out1"), 1500, 1, "--updates", "sync"));
-    Process w0 = start("chief", replica(dir.resolve("out"), 1500, 0, "--updates", "sync", "--json",
-        dir.resolve("report.json").toString()));
-    awaitCheckpoint();
-    ps.destroyForcibly().waitFor();
-    Thread.sleep(2000);
-    start("ps-restarted", "cluster", "ps", "--cluster", cluster.toString(), "--task", "0");
-    assertEquals(0, exit(w0, "chief"), log("chief"));
-    assertEquals(0, exit(w1, "worker1"), log("worker1"));
-    assertTrue(log("chief").contains("restored the checkpoint of step"), log("chief"));
-    JsonObject r = json(dir.resolve("report.json"));
-    assertTrue(r.toString().contains("of the 1500 steps"), r.toString());
-    // the steps between the checkpoint and the kill ran again from the restored state, not piled onto it
-    assertTrue(r.get("metric_fine_tuned").getAsDouble() > 0.85, r.toString());
-  }
-
   /** A sync step waits for every replica: with one gone for good the chief stops in one line, within its timeout. */
   @Test
   void aSyncRunWithAWorkerGoneStopsInOneLine() throws Exception {
@@ -222,12 +205,13 @@ class ClusterFineTuneTest {
     assertFalse(Files.exists(dir.resolve("out")), "no half-written output");
   }
 
-  @Test
-  void aKilledAndRestartedPsResumesFromTheLastCheckpoint() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"async", "sync"})
+  void aKilledAndRestartedPsResumesFromTheLastCheckpoint(String updates) throws Exception {
     Process ps = ps();
-    Process w1 = start("worker1", replica(dir.resolve("out1"), 1500, 1));
-    Process w0 = start("chief", replica(dir.resolve("out"), 1500, 0, "--json", dir.resolve("report.json")
-        .toString()));
+    Process w1 = start("worker1", replica(dir.resolve("out1"), 1500, 1, "--updates", updates));
+    Process w0 = start("chief", replica(dir.resolve("out"), 1500, 0, "--updates", updates, "--json",
+        dir.resolve("report.json").toString()));
     awaitCheckpoint();
     ps.destroyForcibly().waitFor();
     Thread.sleep(2000);
@@ -239,7 +223,8 @@ class ClusterFineTuneTest {
     JsonObject r = json(dir.resolve("report.json"));
     // the global step came back with the checkpoint: the steps since were trained again, and counted once
     assertTrue(r.toString().contains("of the 1500 steps"), r.toString());
-    assertTrue(r.get("metric_fine_tuned").getAsDouble() > r.get("metric_post_hoc").getAsDouble(), r.toString());
+    assertTrue(r.get("metric_fine_tuned").getAsDouble() > r.get("metric_post_hoc").getAsDouble() + 0.05,
+        r.toString());
     try (SavedModelBundle b = SavedModelBundle.load(dir.resolve("out").toString(), "serve")) {
       assertTrue(b.signatures().size() > 0);
     }

@@ -97,7 +97,25 @@ public final class ReplicaTraining {
    */
   public long train(long steps, StepListener listener, Runnable beforeFirstUpdate) {
     this.beforeFirstUpdate = beforeFirstUpdate;
-    return sync == null ? trainAsynchronously(steps, listener) : trainSynchronously(steps, listener);
+    long mine = 0;
+    while (true) {
+      try {
+        if (session == null) {
+          connect();
+        }
+        if (!(sync == null ? claimAndTrain(steps, listener) : trainInStep(steps, listener))) {
+          break;
+        }
+        lostSince = -1; // only a whole step shows the cluster is back (in sync, a replica gone stalls the step)
+        mine++;
+      } catch (TensorFlowException e) {
+        lost(e);
+      }
+    }
+    if (sync == null && replica.isChief()) {
+      awaitOthers(steps);
+    }
+    return mine;
   }
 
   /** On the chief, before the host updates of {@code step}: the job's look at the dense model, once. */
@@ -109,100 +127,74 @@ public final class ReplicaTraining {
     }
   }
 
-  private long trainAsynchronously(long steps, StepListener listener) {
-    long mine = 0;
-    while (true) {
-      try {
-        if (session == null) {
-          connect();
-        }
-        long step;
-        try (var r = session.runner().fetch(claim).run()) {
-          step = ((TInt64) r.get(0)).getLong() - 1;
-        }
-        lostSince = -1;
-        if (step >= steps) {
-          break;
-        }
-        List<Tensor> open = new ArrayList<>();
-        try {
-          Map<Operand<?>, Tensor> feeds = model.feeds(step, 0, 1, open);
-          if (replica.isChief()) {
-            beforeUpdate(step);
-          }
-          var r = trainer.step(session, step, feeds, replica.isChief());
-          listener.stepped(step, r.loss(), r.phase());
-          mine++;
-        } finally {
-          open.forEach(Tensor::close);
-        }
-        if (replica.isChief()) {
-          maybeCheckpoint();
-        }
-      } catch (TensorFlowException e) {
-        lost(e);
+  /** Asynchronously: claims the next step and trains it on its whole batch; false once all steps are claimed. */
+  private boolean claimAndTrain(long steps, StepListener listener) {
+    long step;
+    try (var r = session.runner().fetch(claim).run()) {
+      step = ((TInt64) r.get(0)).getLong() - 1;
+    }
+    if (step >= steps) {
+      return false;
+    }
+    List<Tensor> open = new ArrayList<>();
+    try {
+      Map<Operand<?>, Tensor> feeds = model.feeds(step, 0, 1, open);
+      if (replica.isChief()) {
+        beforeUpdate(step);
       }
+      var r = trainer.step(session, step, feeds, replica.isChief());
+      listener.stepped(step, r.loss(), r.phase());
+    } finally {
+      open.forEach(Tensor::close);
     }
     if (replica.isChief()) {
-      awaitOthers(steps);
+      maybeCheckpoint();
     }
-    return mine;
+    return true;
   }
 
   /**
-   * Step k: the chief runs the host update of k and releases the others to compute k; each replica adds its
-   * gradients of its part of batch k; the chief applies their average and checkpoints. After the last step the chief
-   * releases the others once more, with the step count, which ends their loop.
+   * Synchronously, step k: the chief runs the host update of k and releases the others to compute k; each replica
+   * adds its gradients of its part of batch k; the chief applies their average and checkpoints. After the last step
+   * the chief releases the others once more, with the step count, which ends their loop (false).
    */
-  private long trainSynchronously(long steps, StepListener listener) {
-    long mine = 0;
-    while (true) {
-      try {
-        if (session == null) {
-          connect();
-        }
-        long step;
-        Phase phase;
-        float loss;
-        if (replica.isChief()) {
-          step = globalStep();
-          if (step >= steps) {
-            sync.release(session, steps);
-            break;
-          }
-          if (step != contributed) {
-            beforeUpdate(step);
-            trainer.updateCompression(session, step);
-            sync.release(session, step);
-            phase = trainer.phase(session);
-            loss = contribute(step, phase);
-            contributed = step;
-            contributedLoss = loss;
-          } else { // this step's apply timed out: the chief's gradients are in, a replica's are not
-            sync.releaseMissing(session, step);
-            phase = trainer.phase(session);
-            loss = contributedLoss;
-          }
-          session.run(trainer.trainOp(phase)); // waits for every replica's gradients of this step
-          contributed = -1;
-          maybeCheckpoint();
-        } else {
-          step = sync.awaitRelease(session);
-          if (step >= steps) {
-            break;
-          }
-          trainer.followCompression(session);
-          phase = trainer.phase(session);
-          loss = contribute(step, phase);
-        }
-        lostSince = -1; // only a whole step shows the cluster is back: a replica that is gone stalls the step
-        listener.stepped(step, loss, phase);
-        mine++;
-      } catch (TensorFlowException e) {
-        lost(e);
+  private boolean trainInStep(long steps, StepListener listener) {
+    long step;
+    Phase phase;
+    float loss;
+    if (replica.isChief()) {
+      step = globalStep();
+      if (step >= steps) {
+        sync.release(session, steps);
+        return false;
       }
+      if (step != contributed) {
+        beforeUpdate(step);
+        trainer.updateCompression(session, step);
+        sync.release(session, step);
+        phase = trainer.phase(session);
+        loss = contribute(step, phase);
+        contributed = step;
+        contributedLoss = loss;
+      } else { // this step's apply timed out: the chief's gradients are in, a replica's are not
+        sync.releaseMissing(session, step);
+        phase = trainer.phase(session);
+        loss = contributedLoss;
+      }
+      session.run(trainer.trainOp(phase)); // waits for every replica's gradients of this step
+      contributed = -1;
+      maybeCheckpoint();
+    } else {
+      step = sync.awaitRelease(session);
+      if (step >= steps) {
+        return false;
+      }
+      trainer.followCompression(session);
+      phase = trainer.phase(session);
+      loss = contribute(step, phase);
     }
-    return mine;
+    listener.stepped(step, loss, phase);
+    return true;
   }
 
   /** Adds this replica's gradients of its part of {@code step}'s batch to the accumulators; returns its loss. */

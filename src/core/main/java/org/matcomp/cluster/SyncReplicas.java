@@ -16,6 +16,7 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -62,7 +63,7 @@ public final class SyncReplicas implements GradientAggregation {
     this.replicas = replicas;
     this.localStep = tf.withName("sync_local_step").placeholder(TInt64.class);
     FifoQueue tokens = state.withName("sync_token_queue").io.fifoQueue(List.of(TInt64.class),
-        FifoQueue.sharedName("sync_token_queue"), FifoQueue.shapes(org.tensorflow.ndarray.Shape.scalar()));
+        FifoQueue.sharedName("sync_token_queue"), FifoQueue.shapes(Shape.scalar()));
     this.tokenStep = tf.withName("sync_token_step").placeholder(TInt64.class);
     this.tokenCount = tf.withName("sync_token_count").placeholder(TInt64.class);
     Operand<TInt64> many = tf.fill(tf.reshape(tokenCount, tf.constant(new long[] {1})), tokenStep);
@@ -70,10 +71,6 @@ public final class SyncReplicas implements GradientAggregation {
     this.takeToken = state.withName("sync_take_token").io.queueDequeue(tokens.handle(), List.of(TInt64.class))
         .components().get(0).expect(TInt64.class);
     this.tokensWaiting = state.withName("sync_tokens_waiting").io.queueSize(tokens.handle());
-  }
-
-  public int replicas() {
-    return replicas;
   }
 
   @Override
