@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Rebuild a matrix from the factors `matcomp factor --output DIR` wrote, with NumPy only.
+"""Rebuild a matrix from the factors `matcomp factor --output DIR` wrote, with NumPy (and, for simhash, TensorFlow).
 
     python-interop/.venv/bin/python python-interop/load_factors.py DIR METHOD [--shape ROWS COLS] [--original A.npy]
 
 METHOD is what `factor --method` was: lowrank, simhash, kmeans, kmeans-prune, prune, dictionary, omp, int8, fp16,
 bf16, or a composition FIRST+CODER (prune+kmeans, lowrank+int8, ...), whose coded factors are stored as
 NAME__codes + NAME__codebook (k-means), or NAME in its narrower type (int8: codes then scales, fp16, bf16).
-Prints JSON: the rebuilt shape and, with --original, rel_error = ||A - W||_F / ||A||_F (it must equal the
-rel_error of matcomp's own report). --shape is needed only for pruned matrices stored as indices.
+simhash stores its random projection R as a seed: R is TensorFlow's StatelessRandomNormal of that seed and shape,
+drawn here by the same op matcomp drew it with. Prints JSON: the rebuilt shape and, with --original, rel_error = ||A - W||_F / ||A||_F (it must equal the
+rel_error of matcomp's own report). --shape is needed for pruned matrices stored as indices and for simhash (R's
+rows are the matrix's).
 """
 import argparse
 import json
@@ -47,6 +49,15 @@ def load(d, name):
     return values.astype(bool) if p.get("dtype") == "bool" else values
 
 
+def projection(seed, rows, k):
+    """simhash's R, rows x k, from its seed (two int32): TensorFlow's stateless normal, the op matcomp uses."""
+    import tensorflow as tf
+
+    r = tf.raw_ops.StatelessRandomNormal(shape=tf.constant([rows, k], tf.int32),
+                                         seed=tf.constant(seed.astype(np.int32)), dtype=tf.float32)
+    return r.numpy().astype(np.float64)
+
+
 def rebuild(d, method, shape):
     method = method.split("+")[0]  # a coder's factors decode in load(); the first method's rule rebuilds W
     if method in ("int8", "fp16", "bf16"):
@@ -55,7 +66,9 @@ def rebuild(d, method, shape):
         return load(d, "B").astype(np.float64) @ load(d, "C").astype(np.float64)
     if method == "simhash":
         signs = np.where(load(d, "S"), 1.0, -1.0)
-        return (load(d, "R").astype(np.float64) @ signs) * load(d, "D").astype(np.float64)
+        if shape is None:
+            raise SystemExit("simhash: pass --shape ROWS COLS (R's rows are the matrix's)")
+        return (projection(load(d, "seed"), shape[0], signs.shape[0]) @ signs) * load(d, "D").astype(np.float64)
     if method in ("kmeans", "kmeans-prune"):
         codebook = load(d, "codebook").astype(np.float64)
         codes = load(d, "codes").astype(np.int64)

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.matcomp.compressor.CompressedSize;
+import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.demo.data.FashionMnist;
 import org.matcomp.demo.data.PennTreebank;
 import org.matcomp.operator.CompressionReport;
@@ -140,14 +142,17 @@ final class TrainCommand implements Callable<Integer> {
       }
       ServingExport.checkTarget(export);
     }
-    int hiddenLayers = hidden == null ? 2 : hidden.length;
-    List<String> layerNames = new ArrayList<>();
-    for (int i = 1; i <= hiddenLayers; i++) {
-      layerNames.add("dense" + i);
+    int[] hiddenSizes = hidden == null ? new int[] {512, 256} : hidden;
+    Map<String, int[]> kernels = new LinkedHashMap<>(); // each layer's kernel, rows x cols
+    for (int i = 0; i <= hiddenSizes.length; i++) {
+      kernels.put(i == hiddenSizes.length ? "logits" : "dense" + (i + 1), new int[] {
+          i == 0 ? FashionMnist.FEATURES : hiddenSizes[i - 1],
+          i == hiddenSizes.length ? FashionMnist.CLASSES : hiddenSizes[i]});
     }
-    layerNames.add("logits");
+    List<String> layerNames = List.copyOf(kernels.keySet());
     for (SpecOptions o : sweep ? sweepSettings() : List.of(specOptions)) {
       checkPlan(o, n, layerNames);
+      checkSizes(o, n, kernels);
     }
     FashionMnist data = InputFiles.read(() -> FashionMnist.load(dataPath));
     if (sweep) {
@@ -261,6 +266,34 @@ final class TrainCommand implements Callable<Integer> {
     }
     commandSpec.commandLine().getErr().println("WARNING: --allow-partial: " + f.description() + "; the report gives the ratio of what the"
         + " final model reads (" + f.finalPhase().name().toLowerCase() + "), not the method's");
+  }
+
+  /**
+   * A selected kernel the setting would store in no fewer bytes than dense: with {@code --layers} given, the run is
+   * refused; by default it is left dense, said in one line (the training leaves it so too).
+   */
+  private void checkSizes(SpecOptions options, long n, Map<String, int[]> kernels) {
+    if (options.method() == Methods.NONE) {
+      return;
+    }
+    MatrixCompressor compressor = spec(options, n).compressor();
+    boolean named = commandSpec.commandLine().getParseResult().hasMatchedOption("--layers");
+    Pattern selected = LayerPattern.compile(layers);
+    kernels.forEach((layer, shape) -> {
+      if (!LayerPattern.selects(selected, layer)) {
+        return;
+      }
+      CompressedSize size = compressor.size(layer + "_kernel", shape[0], shape[1]);
+      if (!size.savesNothing()) {
+        return;
+      }
+      String why = layer + "_kernel (" + shape[0] + "x" + shape[1] + "): " + options.method().name()
+          + " would store " + size.compressedBytes() + " bytes, no fewer than its " + size.denseBytes() + " dense";
+      if (named) {
+        throw new IllegalArgumentException(why + "; choose a smaller setting or leave it out of --layers");
+      }
+      commandSpec.commandLine().getErr().println(why + ": it stays dense");
+    });
   }
 
   private int trainLanguageModel() throws Exception {

@@ -214,6 +214,10 @@ public final class ClassifierTraining {
       return Optional.empty();
     }
     CompressionSpec spec = config.spec().get();
+    if (spec.compressor().size(kernel.op().name(), (int) kernel.shape().get(0), (int) kernel.shape().get(1))
+        .savesNothing()) {
+      return Optional.empty(); // stored no smaller than dense: TrainCommand said so, or refused the run
+    }
     return Optional.of(MatrixCompression.compress(tf, kernel, spec));
   }
 

@@ -148,10 +148,27 @@ class TrainCommandTest {
         "--json", json.toString()));
     assertEquals(0, r.exit(), r.err());
     JsonObject o = json(json);
-    // R m×8 and D n in float, S 8×n in bits, per hidden layer; logits dense.
-    long expected = 4 * (784 * 8 + 32) + 8 * 32 / 8 + 4 * (32 * 8 + 16) + 8 * 16 / 8 + 4 * 16 * 10;
+    // R as its seed (two int32), D n in float, S 8×n in bits, per hidden layer; logits dense.
+    long expected = 8 + 4 * 32 + 8 * 32 / 8 + 8 + 4 * 16 + 8 * 16 / 8 + 4 * 16 * 10;
     assertEquals(expected, o.get("compressed_bytes").getAsLong());
     assertEquals(expected + 4 * BIASES, exportedBytes(export));
+  }
+
+  @Test
+  void aSettingThatWouldGrowAMatrixLeavesItDenseOrIsRefusedWhenTheLayerIsNamed() throws Exception {
+    Path json = dir.resolve("t.json");
+    // k = 1000 projections: dense2's (32x16) signs alone take 2 000 bytes, its dense kernel 2 048
+    Cli.Run r = Cli.run(args("--method", "simhash", "--rank", "1000", "--steps", "200", "--json", json.toString()));
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().contains("dense2_kernel (32x16): simhash would store 2072 bytes, no fewer than its"
+        + " 2048 dense: it stays dense"), r.err());
+    assertFalse(r.err().contains("dense1_kernel (784x32)"), r.err()); // 4 136 bytes against 100 352: compressed
+    JsonObject o = json(json);
+    assertEquals(8 + 4 * 32 + 1000 * 32 / 8 + 4 * 32 * 16 + 4 * 16 * 10, o.get("compressed_bytes").getAsLong());
+    Cli.Run named = Cli.run(args("--method", "simhash", "--rank", "1000", "--steps", "200", "--layers", "dense2"));
+    assertEquals(2, named.exit(), named.err());
+    assertEquals("matcomp train: dense2_kernel (32x16): simhash would store 2072 bytes, no fewer than its"
+        + " 2048 dense; choose a smaller setting or leave it out of --layers", named.err().strip());
   }
 
   @Test

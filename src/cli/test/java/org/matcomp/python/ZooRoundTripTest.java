@@ -50,7 +50,8 @@ class ZooRoundTripTest {
       List.of("fp16"),
       List.of("bf16"),
       List.of("prune+kmeans", "--sparsity", "0.9", "--clusters", "16", "--sparse-execution", "always"),
-      List.of("lowrank+int8", "--rank", "16"));
+      List.of("lowrank+int8", "--rank", "16"),
+      List.of("simhash")); // its defaults: R regenerated from the stored seed by TF's stateless random op
 
   /** One original × method: what compress reported, and where TF Java's inputs and outputs are. */
   record Pair(String model, String method, Path original, Path compressed, Path inputs, Path javaOutputs,

@@ -169,6 +169,23 @@ public sealed interface Expr {
     }
   }
 
+  /**
+   * A {@code shape} tensor of standard normal floats drawn by TensorFlow's {@code StatelessRandomNormal} from
+   * {@code seed} (two int32): the same values in every TF runtime, so a random factor is stored as its seed and
+   * regenerated wherever it is read ({@link SeededGaussian}).
+   */
+  record RandomNormal(Expr seed, int[] shape) implements Expr {
+    public RandomNormal {
+      checkArgument(seed.type() == ValueType.INT32, "a random normal's seed must be int32, not %s", seed.type());
+      shape = shape.clone();
+    }
+
+    @Override
+    public ValueType type() {
+      return ValueType.FLOAT;
+    }
+  }
+
   // Constructors that read like the math.
 
   static Expr matMul(Expr a, Expr b) {

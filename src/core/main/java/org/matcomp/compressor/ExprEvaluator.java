@@ -115,6 +115,9 @@ public final class ExprEvaluator {
       }
       return new Value(out, null, new int[] {s.size()});
     }
+    if (e instanceof Expr.RandomNormal n) {
+      return new Value(SeededGaussian.draw(eval(n.seed()).i(), n.shape()), null, n.shape());
+    }
     throw new IllegalArgumentException("the host evaluator has no " + e.getClass().getSimpleName());
   }
 

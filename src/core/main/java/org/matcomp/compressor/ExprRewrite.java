@@ -51,6 +51,9 @@ public final class ExprRewrite {
     if (e instanceof Expr.Scatter s) {
       return new Expr.Scatter(r.apply(s.positions()), r.apply(s.updates()), s.size());
     }
+    if (e instanceof Expr.RandomNormal n) {
+      return new Expr.RandomNormal(r.apply(n.seed()), n.shape());
+    }
     throw new IllegalArgumentException("no rewrite for " + e.getClass().getSimpleName());
   }
 }

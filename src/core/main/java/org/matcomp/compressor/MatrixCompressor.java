@@ -13,6 +13,11 @@ public interface MatrixCompressor {
   /** The factors this method produces for an m×n matrix, before any data exists (variables are created from it). */
   List<FactorSpec> layout(String name, int rows, int cols);
 
+  /** What {@link #layout} stores for an m×n matrix, against its dense size. */
+  default CompressedSize size(String name, int rows, int cols) {
+    return CompressedSize.of(rows, cols, layout(name, rows, cols));
+  }
+
   /**
    * Factors {@code a}. {@code name} names the matrix in every error message.
    *

@@ -104,6 +104,9 @@ final class ExprInGraph {
       return tf.scatterNd(tf.reshape(cast(build(s.positions())), tf.constant(new int[] {-1, 1})),
           build(s.updates()), tf.constant(new int[] {s.size()}));
     }
+    if (e instanceof Expr.RandomNormal n) {
+      return tf.random.statelessRandomNormal(tf.constant(n.shape()), cast(build(n.seed())), TFloat32.class);
+    }
     throw new IllegalArgumentException("no TF op for " + e.getClass().getSimpleName());
   }
 

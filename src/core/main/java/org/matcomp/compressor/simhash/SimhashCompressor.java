@@ -2,32 +2,28 @@ package org.matcomp.compressor.simhash;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.Random;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.linalg.Gemm;
-import org.matcomp.compressor.CompressedSize;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
 import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.compressor.Method;
+import org.matcomp.compressor.SeededGaussian;
 
 /**
  * graph_compression's option 2 (decompose_matrix.np_simhash_decompose): a Gaussian projection R (m×k, seeded),
  * signs S = sign(Rᵀ·A) with sign(0) = +1 (k×n), and a per-column scale D chosen so that every column of R·S·D has
  * the norm of A's column; A ≈ R·S·D.
  *
- * <p>Factors: {@code R} (m×k float32, fixed), {@code S} (k×n bits, 1 ↔ +1 and 0 ↔ −1, fixed), {@code D} (n float32,
- * trainable). R is stored, not regenerated from the seed: the graph would have to rebuild R bit-exactly with TF's
- * own generator, and a constant baked into the graph costs the same bytes as a variable. So the accounting counts R
- * in full — unlike the reference, which counts only R, ignores S and D, and stores the dense m×n product anyway.
- * Simhash therefore compresses only when k is well below the smaller dimension.
+ * <p>Factors: {@code seed} (R's, two int32), {@code S} (k×n bits, 1 ↔ +1 and 0 ↔ −1, fixed), {@code D} (n float32,
+ * trainable). R is not stored: it is drawn here by TensorFlow's stateless random normal op ({@link SeededGaussian}),
+ * the op the training graph and every export run to regenerate it, so all of them see the same R and it costs 8
+ * bytes. The accounting counts what is stored — seed, packed S, D — where the reference counts only R, ignores S and
+ * D, and stores the dense m×n product anyway.
  */
 public final class SimhashCompressor implements MatrixCompressor {
-  private static final System.Logger LOG = System.getLogger(SimhashCompressor.class.getName());
-
   private final int size;
   private final boolean absolute;
   private final long seed;
@@ -46,7 +42,9 @@ public final class SimhashCompressor implements MatrixCompressor {
 
   /**
    * The spec's absolute size as k if present, else the reference's rule k = (min(m, n)·100) // rank + 1 (floor
-   * division plus one, not capped), seeded with the spec's seed.
+   * division plus one) capped at min(m, n): uncapped, it gives 14·min(m, n) projections at the default rank of 7, a
+   * product 14 times dearer than A's. With k ≤ m the signs take at most m·n/8 bytes, so any matrix of 5 rows or more
+   * is stored at least 4× smaller. Seeded with the spec's seed.
    */
   public static SimhashCompressor of(SimhashParameters p) {
     return p.projections().absolute() ? withProjections(p.projections().value(), p.seed())
@@ -64,24 +62,16 @@ public final class SimhashCompressor implements MatrixCompressor {
     if (absolute) {
       return size;
     }
-    long k = (long) Math.min(rows, cols) * 100 / size + 1;
-    checkArgument(k <= Integer.MAX_VALUE / Math.max(rows, cols), "%s (%sx%s): rank=%s gives %s projections, too many",
-        name, rows, cols, size, k);
-    return (int) k;
+    return (int) Math.min((long) Math.min(rows, cols) * 100 / size + 1, Math.min(rows, cols));
   }
 
   @Override
   public List<FactorSpec> layout(String name, int rows, int cols) {
     int k = projections(name, rows, cols);
     List<FactorSpec> specs = List.of(
-        new FactorSpec("R", FactorType.FLOAT32, new int[] {rows, k}, false),
-        new FactorSpec("S", FactorType.BIT, new int[] {k, cols}, false),
-        FactorSpec.trainableFloat("D", cols));
-    CompressedSize size = CompressedSize.of(rows, cols, specs);
-    if (size.savesNothing()) {
-      LOG.log(Level.WARNING, "{0}: simhash with k={1} on a {2}x{3} matrix stores {4} bytes, no fewer than the {5} of A",
-          name, k, rows, cols, size.compressedBytes(), size.denseBytes());
-    }
+        new FactorSpec(SimhashRule.SEED, FactorType.INT32, new int[] {2}, false),
+        new FactorSpec(SimhashRule.S, FactorType.BIT, new int[] {k, cols}, false),
+        FactorSpec.trainableFloat(SimhashRule.D, cols));
     return specs;
   }
 
@@ -91,12 +81,9 @@ public final class SimhashCompressor implements MatrixCompressor {
     int m = a.rows();
     int n = a.cols();
     List<FactorSpec> specs = layout(name, m, n);
-    int k = specs.get(0).shape()[1];
-    float[] r = new float[m * k];
-    Random rnd = new Random(seed);
-    for (int i = 0; i < r.length; i++) {
-      r[i] = (float) rnd.nextGaussian();
-    }
+    int k = specs.get(1).shape()[0];
+    int[] seedPair = SeededGaussian.seedPair(seed);
+    float[] r = SeededGaussian.draw(seedPair, new int[] {m, k});
     float[] data = a.copyData();
     float[] projected = Gemm.multiply(FloatMatrix.adopt(m, k, r).transpose().copyData(), k, m, data, n);
     int[] bits = new int[k * n];
@@ -117,7 +104,7 @@ public final class SimhashCompressor implements MatrixCompressor {
       }
       d[j] = have == 0 ? 0f : (float) Math.sqrt(target / have);
     }
-    return new SimhashFactorization(Factor.ofFloats(specs.get(0), r), Factor.ofInts(specs.get(1), bits),
+    return new SimhashFactorization(Factor.ofInts(specs.get(0), seedPair), Factor.ofInts(specs.get(1), bits),
         Factor.ofFloats(specs.get(2), d), m, k, n);
   }
 

@@ -6,20 +6,21 @@ import java.util.List;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.compressor.Factor;
 import org.matcomp.compressor.BaseFactorization;
+import org.matcomp.compressor.SeededGaussian;
 
 /**
- * R (m×k) · S (k×n, ±1) · diag(D) (n). Applied to an input as ((x·R)·S)·D, which costs k(m + n) per input row
- * instead of mn, and never forms the m×n product.
+ * R (m×k, drawn from its seed) · S (k×n, ±1) · diag(D) (n). Applied to an input as ((x·R)·S)·D, which costs
+ * k(m + n) per input row instead of mn, and never forms the m×n product.
  */
 public final class SimhashFactorization extends BaseFactorization {
-  private final Factor r;
+  private final Factor seed;
   private final Factor s;
   private final Factor d;
   private final int projections;
 
-  SimhashFactorization(Factor r, Factor s, Factor d, int rows, int projections, int cols) {
+  SimhashFactorization(Factor seed, Factor s, Factor d, int rows, int projections, int cols) {
     super(SimhashMethod.INSTANCE, rows, cols);
-    this.r = r;
+    this.seed = seed;
     this.s = s;
     this.d = d;
     this.projections = projections;
@@ -31,11 +32,12 @@ public final class SimhashFactorization extends BaseFactorization {
 
   @Override
   public List<Factor> factors() {
-    return List.of(r, s, d);
+    return List.of(seed, s, d);
   }
 
+  /** R, regenerated from its seed. */
   public FloatMatrix r() {
-    return FloatMatrix.adopt(rows(), projections, r.floats());
+    return FloatMatrix.adopt(rows(), projections, SeededGaussian.draw(seed.ints(), new int[] {rows(), projections}));
   }
 
   /** S as ±1 floats, k×n. */

@@ -38,7 +38,7 @@ public final class SimhashMethod extends BaseMethod {
 
   @Override
   public List<Map<String, String>> sweepPoints() {
-    return java.util.stream.IntStream.of(512, 256, 128).mapToObj(k -> Map.of("absolute_rank", Integer.toString(k)))
+    return java.util.stream.IntStream.of(1024, 512, 256).mapToObj(k -> Map.of("absolute_rank", Integer.toString(k)))
         .toList();
   }
 }

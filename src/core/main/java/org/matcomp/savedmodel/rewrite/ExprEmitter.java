@@ -97,6 +97,9 @@ final class ExprEmitter {
       return ops.scatterNd(null, positions, emit(s.updates()), ops.constInt32(s.size()), dtype(s),
           DataType.DT_INT32);
     }
+    if (e instanceof Expr.RandomNormal n) {
+      return ops.statelessRandomNormal(ops.constInt32(n.shape()), emit(n.seed()));
+    }
     throw new IllegalArgumentException("no NodeDef form for " + e.getClass().getSimpleName());
   }
 

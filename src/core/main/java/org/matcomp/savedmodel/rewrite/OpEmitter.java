@@ -166,6 +166,13 @@ final class OpEmitter {
         Attrs.type(to))), "output");
   }
 
+  /** Standard normal floats of {@code shape} (int32) from {@code seed} (int32[2]): the same in every TF runtime. */
+  String statelessRandomNormal(String shape, String seed) {
+    return emit(node(name(null, "StatelessRandomNormal"), "StatelessRandomNormal", List.of(shape, seed), Map.of(
+        "dtype", Attrs.type(DataType.DT_FLOAT), "T", Attrs.type(DataType.DT_INT32), "Tseed",
+        Attrs.type(DataType.DT_INT32))), "output");
+  }
+
   String slice(String x, String begin, String size, DataType t) {
     return emit(node(name(null, "Slice"), "Slice", List.of(x, begin, size), Map.of("T", Attrs.type(t), "Index",
         Attrs.type(DataType.DT_INT32))), "output");

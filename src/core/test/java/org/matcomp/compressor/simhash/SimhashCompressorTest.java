@@ -1,5 +1,6 @@
 package org.matcomp.compressor.simhash;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.matcomp.compressor.kmeans.KMeansCompressorTest.assertMessage;
@@ -12,34 +13,61 @@ import org.matcomp.spec.CompressionSpec;
 import org.matcomp.compressor.CompressedSize;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.FactorType;
+import org.matcomp.compressor.SeededGaussian;
 
 class SimhashCompressorTest {
   @Test
-  void projectionsFollowTheReferenceRuleUncapped() {
+  void projectionsFollowTheReferenceRuleCappedAtTheSmallerSide() {
     SimhashCompressor c = SimhashCompressor.of((CompressionSpec.parse("compression_option=2,rank=200")).parametersFor(SimhashMethod.INSTANCE));
     assertEquals(33, c.projections("W", 64, 80)); // 64·100 // 200 + 1
-    assertEquals(65, SimhashCompressor.of((CompressionSpec.parse("compression_option=2,rank=100")).parametersFor(SimhashMethod.INSTANCE))
+    assertEquals(51, SimhashCompressor.of((CompressionSpec.parse("compression_option=2,rank=128")).parametersFor(SimhashMethod.INSTANCE))
         .projections("W", 64, 80)); // exact division still adds one
-    assertEquals(915, SimhashCompressor.of((CompressionSpec.parse("compression_option=2,rank=7")).parametersFor(SimhashMethod.INSTANCE))
-        .projections("W", 64, 80)); // not capped at min(m, n)
+    SimhashCompressor byDefault = SimhashCompressor.of((CompressionSpec.parse("compression_option=2,rank=7"))
+        .parametersFor(SimhashMethod.INSTANCE));
+    assertEquals(64, byDefault.projections("W", 64, 80)); // the reference's 915, capped at min(m, n)
+    // the default stores a matrix of 5 rows or more at least 4x smaller
+    for (int[] shape : new int[][] {{64, 80}, {784, 512}, {5, 1000}, {1000, 5}}) {
+      double ratio = CompressedSize.of(shape[0], shape[1], byDefault.layout("W", shape[0], shape[1])).ratio();
+      assertTrue(ratio >= 4, java.util.Arrays.toString(shape) + ": " + ratio);
+    }
     assertEquals(12, SimhashCompressor.of((CompressionSpec.builder().absoluteRank(12).build()).parametersFor(SimhashMethod.INSTANCE))
         .projections("W", 64, 80));
+    assertEquals(915, SimhashCompressor.withProjections(915, 1).projections("W", 64, 80)); // an absolute k as given
   }
 
   @Test
-  void layoutStoresRAsFloatsSignsAsBitsAndTrainsOnlyD() {
+  void layoutStoresRAsItsSeedSignsAsBitsAndTrainsOnlyD() {
     List<FactorSpec> l = SimhashCompressor.withProjections(8, 0).layout("W", 64, 32);
-    assertEquals(List.of(new FactorSpec("R", FactorType.FLOAT32, new int[] {64, 8}, false),
+    assertEquals(List.of(new FactorSpec("seed", FactorType.INT32, new int[] {2}, false),
         new FactorSpec("S", FactorType.BIT, new int[] {8, 32}, false), FactorSpec.trainableFloat("D", 32)), l);
-    // R: 512 floats; S: 256 bits = 32 bytes (8 words as parameters); D: 32 floats.
-    assertEquals(new CompressedSize(2048, 8192, 512 + 8 + 32, 2048 + 32 + 128), CompressedSize.of(64, 32, l));
+    // R: its seed, two ints; S: 256 bits = 32 bytes (8 words as parameters); D: 32 floats.
+    assertEquals(new CompressedSize(2048, 8192, 2 + 8 + 32, 8 + 32 + 128), CompressedSize.of(64, 32, l));
+  }
+
+  @Test
+  void rIsTensorFlowsStatelessNormalOfTheStoredSeed() {
+    SimhashFactorization f = SimhashCompressor.withProjections(16, 0x1234_5678_9abcL).compress("W", gaussian(40, 30,
+        1));
+    int[] seed = f.factor("seed").ints();
+    assertArrayEquals(new int[] {0x5678_9abc, 0x1234}, seed);
+    float[] r = f.r().copyData();
+    assertArrayEquals(SeededGaussian.draw(seed, new int[] {40, 16}), r);
+    // standard normal: mean near 0, variance near 1 over 640 draws
+    double mean = 0;
+    double squares = 0;
+    for (float v : r) {
+      mean += v / (double) r.length;
+      squares += v * (double) v / r.length;
+    }
+    assertEquals(0, mean, 0.15);
+    assertEquals(1, squares - mean * mean, 0.2);
   }
 
   @Test
   void productIsRTimesSignsScaledAndColumnNormsMatchA() {
     FloatMatrix a = gaussian(40, 30, 1);
     SimhashFactorization f = SimhashCompressor.withProjections(16, 3).compress("W", a);
-    float[] r = f.factor("R").floats();
+    float[] r = f.r().copyData();
     int[] s = f.factor("S").ints();
     float[] d = f.factor("D").floats();
     FloatMatrix w = f.product();
