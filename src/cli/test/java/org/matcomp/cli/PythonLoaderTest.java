@@ -1,5 +1,6 @@
 package org.matcomp.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonObject;
@@ -10,9 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.matcomp.compressor.SeededGaussian;
 import org.matcomp.io.Npy;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.python.PythonEnvironment;
@@ -77,5 +80,24 @@ class PythonLoaderTest {
     assertEquals(40, o.get("rows").getAsInt());
     assertEquals(24, o.get("cols").getAsInt());
     assertEquals(reported, o.get("rel_error").getAsDouble(), 1e-5 * Math.max(1, reported));
+  }
+
+  /**
+   * simhash's R is TensorFlow's StatelessRandomNormal of its seed: what the compressor drew in TF Java is what Python
+   * TF draws, element for element (the SavedModel and the training graph run that op too).
+   */
+  @Test
+  void pythonTensorFlowDrawsTheSameSimhashProjectionAsTheCompressor() throws Exception {
+    PythonEnvironment python = CliRequirements.python();
+    int[] seed = SeededGaussian.seedPair(0x1234_5678_9abcL);
+    float[] java = SeededGaussian.draw(seed, new int[] {37, 21});
+    Path out = dir.resolve("r.npy");
+    python.runChecked(Duration.ofSeconds(120), List.of("-c", "import numpy as np, tensorflow as tf;"
+        + " r = tf.raw_ops.StatelessRandomNormal(shape=tf.constant([37, 21], tf.int32), seed=tf.constant(["
+        + seed[0] + ", " + seed[1] + "], tf.int32), dtype=tf.float32);"
+        + " np.save('" + out + "', r.numpy())"));
+    FloatMatrix py = Npy.readFloatMatrix(out);
+    assertEquals(37, py.rows());
+    assertArrayEquals(java, py.copyData());
   }
 }
