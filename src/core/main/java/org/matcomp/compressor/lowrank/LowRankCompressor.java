@@ -2,10 +2,12 @@ package org.matcomp.compressor.lowrank;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.lang.System.Logger.Level;
 import java.util.List;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.linalg.TruncatedSvd;
 import org.matcomp.compressor.Factor;
+import org.matcomp.compressor.CompressedSize;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.MatrixCompressor;
 import org.matcomp.compressor.Method;
@@ -15,6 +17,8 @@ import org.matcomp.compressor.Method;
  * √S over both factors keeps their scales alike, which helps when both keep training.
  */
 public final class LowRankCompressor implements MatrixCompressor {
+  private static final System.Logger LOG = System.getLogger(LowRankCompressor.class.getName());
+
   private final RankRule rankRule;
   private final long seed;
 
@@ -57,6 +61,11 @@ public final class LowRankCompressor implements MatrixCompressor {
   public List<FactorSpec> layout(String name, int rows, int cols) {
     int r = keptRank(name, rows, cols);
     List<FactorSpec> specs = List.of(FactorSpec.trainableFloat("B", rows, r), FactorSpec.trainableFloat("C", r, cols));
+    CompressedSize size = CompressedSize.of(rows, cols, specs);
+    if (size.savesNothing()) {
+      LOG.log(Level.WARNING, "{0}: rank {1} of a {2}x{3} matrix stores {4} parameters, no fewer than the {5} of A",
+          name, r, rows, cols, size.compressedParams(), size.denseParams());
+    }
     return specs;
   }
 

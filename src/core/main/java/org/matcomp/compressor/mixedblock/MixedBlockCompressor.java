@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 import org.matcomp.linalg.FloatMatrix;
 import org.matcomp.compressor.Factor;
+import org.matcomp.compressor.CompressedSize;
 import org.matcomp.compressor.FactorSpec;
 import org.matcomp.compressor.StructuredCompressor;
 import org.matcomp.compressor.XavierUniform;
@@ -83,6 +84,11 @@ public final class MixedBlockCompressor implements StructuredCompressor {
     checkArgument(rows % blocks == 0 && cols % blocks == 0,
         "%s (%sx%s): compression_factor=%s must divide both dimensions", name, rows, cols, blocks);
     List<FactorSpec> specs = MixedBlockFactorization.layout(rows, cols, blocks, bases);
+    CompressedSize size = CompressedSize.of(rows, cols, specs);
+    if (size.savesNothing()) {
+      LOG.log(Level.WARNING, "{0}: mixed block with {1} blocks stores {2} parameters, no fewer than the {3} of A",
+          name, blocks, size.compressedParams(), size.denseParams());
+    }
     return specs;
   }
 
