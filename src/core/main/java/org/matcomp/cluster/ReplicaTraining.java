@@ -309,8 +309,9 @@ public final class ReplicaTraining {
   }
 
   /**
-   * Waits until the steps claimed by other replicas are trained, or until the count stops moving for a few seconds
-   * (a replica died between its claim and its step).
+   * Waits until the steps claimed by other replicas are trained, or until the count stops moving for the cluster's
+   * timeout (a replica died between its claim and its step). Not less: a replica slowed by load is not dead, and a
+   * five-second patience once exported a run a step short.
    */
   private void awaitOthers(long steps) {
     long last = -1;
@@ -323,7 +324,7 @@ public final class ReplicaTraining {
       if (now != last) {
         last = now;
         still = System.nanoTime();
-      } else if (System.nanoTime() - still > 5_000_000_000L) {
+      } else if (System.nanoTime() - still > replica.timeout().toNanos()) {
         log.accept((steps - now) + " claimed steps were never trained (a replica stopped): " + now + " of " + steps);
         return;
       }
