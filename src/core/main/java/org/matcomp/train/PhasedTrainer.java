@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.Phase;
@@ -175,14 +176,31 @@ public final class PhasedTrainer {
    * replica (a cluster's chief), and this one only trains in the phase they have reached.
    */
   public StepResult step(Session session, long step, Map<Operand<?>, Tensor> feeds, boolean updateCompression) {
+    return step(session, step, feeds, updateCompression, phase -> List.of(), fetched -> {});
+  }
+
+  /**
+   * As {@link #step(Session, long, Map, boolean)}, also fetching {@code alsoFetch} of the step's phase (a recurrent
+   * model's final state, say), which {@code fetched} sees before they are closed.
+   */
+  public StepResult step(Session session, long step, Map<Operand<?>, Tensor> feeds, boolean updateCompression,
+      Function<Phase, List<? extends Operand<?>>> alsoFetch, Consumer<List<Tensor>> fetched) {
     boolean updated = updateCompression ? updateCompression(session, step) : followCompression(session);
     Phase phase = phase(session);
     Session.Runner runner = session.runner();
     feeds.forEach(runner::feed);
+    List<? extends Operand<?>> extra = alsoFetch.apply(phase);
+    extra.forEach(runner::fetch);
     try (var r = runner.addTarget(trainOps.get(phase)).fetch(losses.get(phase)).run()) {
-      float loss = ((TFloat32) r.get(0)).getFloat();
+      float loss = ((TFloat32) r.get(extra.size())).getFloat();
       checkState(Float.isFinite(loss), "loss became %s at step %s in phase %s", loss, step, phase);
+      List<Tensor> out = new ArrayList<>();
+      for (int i = 0; i < extra.size(); i++) {
+        out.add(r.get(i));
+      }
+      fetched.accept(out);
       return new StepResult(loss, phase, updated);
     }
   }
+
 }
