@@ -26,9 +26,16 @@ import org.matcomp.demo.ClassifierTraining;
 import org.matcomp.demo.LanguageModelConfig;
 import org.matcomp.demo.LanguageModelResult;
 import org.matcomp.demo.LanguageModelTraining;
+import org.matcomp.demo.LstmConfig;
+import org.matcomp.demo.LstmResult;
+import org.matcomp.demo.LstmTraining;
 import org.matcomp.demo.ServingExport;
 import org.matcomp.demo.TrainConfig;
 import org.matcomp.demo.TrainResult;
+import org.matcomp.demo.model.ClassifierArchitecture;
+import org.matcomp.demo.model.Cnn;
+import org.matcomp.demo.model.LstmLanguageModel;
+import org.matcomp.demo.model.Mlp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,15 +77,21 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--embedding-dim", defaultValue = "64", description = "ptb-lm: embedding width")
   int embeddingDim;
 
-  @Option(names = "--batch-size", defaultValue = "128")
+  @Option(names = "--epochs", defaultValue = "13", description = "ptb-lstm: epochs (the reference's 13; the"
+      + " learning rate halves after each from the fourth)")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "128", description = "mlp, cnn, ptb-lm (ptb-lstm: the reference's"
+      + " 20)")
   int batchSize;
 
   @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate")
   float learningRate;
 
-  @Option(names = "--layers", defaultValue = "dense\\d+|embedding",
-      description = "regex searched in the layer names (dense1, dense2, ..., logits; embedding for ptb-lm), which"
-          + " must match at least one; default: the hidden layers")
+  @Option(names = "--layers",
+      description = "regex searched in the layer names (mlp: dense1, dense2, ..., logits; cnn: fc1, fc2, logits;"
+          + " ptb-lm: embedding; ptb-lstm: embedding, lstm1, lstm2, softmax), which must match at least one;"
+          + " default: the mlp's hidden layers, the cnn's fully connected ones, the LMs' embedding (ptb-lstm: all)")
   String layers;
 
   @Option(names = "--seed", description = "seed of the weights, batches and the method's random choices (default: 1)")
@@ -116,15 +129,24 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     return switch (model) {
-      case "mlp" -> trainMlp();
+      case "mlp", "cnn" -> trainClassifier();
       case "ptb-lm" -> trainLanguageModel();
-      default -> throw new IllegalArgumentException("--model " + model + " is not supported; use mlp or ptb-lm");
+      case "ptb-lstm" -> trainLstm();
+      default -> throw new IllegalArgumentException("--model " + model
+          + " is not supported; use mlp, cnn, ptb-lm or ptb-lstm");
     };
   }
 
-  private int trainMlp() throws Exception {
+  private int trainClassifier() throws Exception {
     requireDataset("fashion-mnist");
+    if (model.equals("cnn") && hidden != null) {
+      throw new IllegalArgumentException("--hidden sizes the mlp; the cnn's layers are fixed (384 and 192, as the"
+          + " reference's)");
+    }
     Replica replica = replicaOptions.replica();
+    if (sweep && !model.equals("mlp")) {
+      throw new IllegalArgumentException("--sweep is for --model mlp; `matcomp experiments` runs the cnn's");
+    }
     if (replica != null && sweep) {
       throw new IllegalArgumentException("--cluster trains one model; it does not go with --sweep");
     }
@@ -142,13 +164,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       ServingExport.checkTarget(export);
     }
-    int[] hiddenSizes = hidden == null ? new int[] {512, 256} : hidden;
-    Map<String, int[]> kernels = new LinkedHashMap<>(); // each layer's kernel, rows x cols
-    for (int i = 0; i <= hiddenSizes.length; i++) {
-      kernels.put(i == hiddenSizes.length ? "logits" : "dense" + (i + 1), new int[] {
-          i == 0 ? FashionMnist.FEATURES : hiddenSizes[i - 1],
-          i == hiddenSizes.length ? FashionMnist.CLASSES : hiddenSizes[i]});
-    }
+    Map<String, int[]> kernels = architecture().matrixKernels(); // each layer's kernel, rows x cols
     List<String> layerNames = List.copyOf(kernels.keySet());
     for (SpecOptions o : sweep ? sweepSettings() : List.of(specOptions)) {
       checkPlan(o, n, layerNames);
@@ -185,8 +201,8 @@ final class TrainCommand implements Callable<Integer> {
     Optional<CompressionSpec> spec = options.method() == Methods.NONE
         ? Optional.empty()
         : Optional.of(spec(options, n));
-    TrainConfig config = new TrainConfig(hidden == null ? new int[] {512, 256} : hidden, n, batchSize, learningRate,
-        seed(), spec, LayerPattern.compile(layers), !noProgress, Optional.ofNullable(export));
+    TrainConfig config = new TrainConfig(architecture(), n, batchSize, learningRate,
+        seed(), spec, LayerPattern.compile(layers()), !noProgress, Optional.ofNullable(export), Optional.empty());
     ClassifierTraining training = new ClassifierTraining(config, data.train(), data.test(), FashionMnist.CLASSES);
     return replica == null ? Optional.of(training.run()) : training.runReplica(replica);
   }
@@ -232,6 +248,32 @@ final class TrainCommand implements Callable<Integer> {
     return settings;
   }
 
+  /** The classifier {@code --model} names, for Fashion-MNIST's 28×28 images. */
+  private ClassifierArchitecture architecture() {
+    if (model.equals("cnn")) {
+      return Cnn.architecture(FashionMnist.IMAGE_SIDE, FashionMnist.CLASSES);
+    }
+    int[] hiddenSizes = hidden == null ? new int[] {512, 256} : hidden;
+    int[] sizes = new int[hiddenSizes.length + 2];
+    sizes[0] = FashionMnist.FEATURES;
+    System.arraycopy(hiddenSizes, 0, sizes, 1, hiddenSizes.length);
+    sizes[sizes.length - 1] = FashionMnist.CLASSES;
+    return Mlp.architecture(sizes);
+  }
+
+  /** {@code --layers}, or the model's own: the mlp's hidden layers, the cnn's fully connected ones, the LMs'. */
+  private String layers() {
+    if (layers != null) {
+      return layers;
+    }
+    return switch (model) {
+      case "cnn" -> "fc\\d+";
+      case "ptb-lm" -> "embedding";
+      case "ptb-lstm" -> LstmLanguageModel.DEFAULT_LAYERS;
+      default -> "dense\\d+";
+    };
+  }
+
   private long seed() {
     return seed == null ? 1 : seed;
   }
@@ -247,7 +289,7 @@ final class TrainCommand implements Callable<Integer> {
     if (options.method() == Methods.NONE) {
       return;
     }
-    LayerPattern.select(LayerPattern.compile(layers), layerNames, name -> name);
+    LayerPattern.select(LayerPattern.compile(layers()), layerNames, name -> name);
     options.requireNotAlsoInSpec("--seed", seed, "seed");
     CompressionSpec spec = spec(options, n);
     ScheduleForecast f = ScheduleForecast.of(spec, n);
@@ -273,21 +315,26 @@ final class TrainCommand implements Callable<Integer> {
    * refused; by default it is left dense, said in one line (the training leaves it so too).
    */
   private void checkSizes(SpecOptions options, long n, Map<String, int[]> kernels) {
+    checkSizes(options, n, kernels, "_kernel");
+  }
+
+  /** As {@link #checkSizes(SpecOptions, long, Map)}, each matrix named its layer's name and {@code suffix}. */
+  private void checkSizes(SpecOptions options, long n, Map<String, int[]> kernels, String suffix) {
     if (options.method() == Methods.NONE) {
       return;
     }
     MatrixCompressor compressor = spec(options, n).compressor();
     boolean named = commandSpec.commandLine().getParseResult().hasMatchedOption("--layers");
-    Pattern selected = LayerPattern.compile(layers);
+    Pattern selected = LayerPattern.compile(layers());
     kernels.forEach((layer, shape) -> {
       if (!LayerPattern.selects(selected, layer)) {
         return;
       }
-      CompressedSize size = compressor.size(layer + "_kernel", shape[0], shape[1]);
+      CompressedSize size = compressor.size(layer + suffix, shape[0], shape[1]);
       if (!size.savesNothing()) {
         return;
       }
-      String why = layer + "_kernel (" + shape[0] + "x" + shape[1] + "): " + options.method().name()
+      String why = layer + suffix + " (" + shape[0] + "x" + shape[1] + "): " + options.method().name()
           + " would store " + size.compressedBytes() + " bytes, no fewer than its " + size.denseBytes() + " dense";
       if (named) {
         throw new IllegalArgumentException(why + "; choose a smaller setting or leave it out of --layers");
@@ -343,6 +390,79 @@ final class TrainCommand implements Callable<Integer> {
       JsonOutput.emit(commandSpec, json, o);
     }
     return 0;
+  }
+
+  private int trainLstm() throws Exception {
+    requireDataset("ptb");
+    if (replicaOptions.replica() != null || export != null || sweep || hidden != null) {
+      throw new IllegalArgumentException("--model ptb-lstm trains the reference's small configuration in one process:"
+          + " --cluster, --export, --sweep and --hidden are for other models");
+    }
+    if (epochs <= 0) {
+      throw new IllegalArgumentException("--epochs " + epochs + " must be positive");
+    }
+    Path dataPath = dataDir == null ? PennTreebank.DEFAULT_DIR : dataDir;
+    new CommandPaths().input("--data-dir", dataPath).outputFile("--json", JsonOutput.file(json)).check();
+    PennTreebank ptb = InputFiles.read(() -> PennTreebank.load(dataPath));
+    LstmConfig probe = LstmConfig.small(epochs, seed(), Optional.empty(), LayerPattern.compile(layers()), false,
+        Optional.empty());
+    long n = LstmTraining.epochSize(ptb.train().length, probe.batchSize(), probe.unrolledSteps()) * epochs;
+    checkPlan(specOptions, n, List.copyOf(LstmLanguageModel.matrixShapes(ptb.vocabularySize(), probe.units(),
+        probe.layers()).keySet()));
+    checkSizes(specOptions, n, LstmLanguageModel.matrixShapes(ptb.vocabularySize(), probe.units(), probe.layers()),
+        "");
+    Optional<CompressionSpec> spec = specOptions.method() == Methods.NONE
+        ? Optional.empty()
+        : Optional.of(spec(specOptions, n));
+    LstmConfig config = LstmConfig.small(epochs, seed(), spec, LayerPattern.compile(layers()), !noProgress,
+        Optional.empty());
+    LstmResult r = new LstmTraining(config, ptb.train(), ptb.valid(), ptb.test(), ptb.vocabularySize()).run();
+    report().println(lstmTable(r));
+    report().flush();
+    JsonOutput.emit(commandSpec, json, lstmJson(r));
+    return 0;
+  }
+
+  static String lstmTable(LstmResult r) {
+    CompressedSize t = r.report().total();
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("%-12s %-10s %-10s %-12s %-22s %-8s %-8s%n", "method", "test-ppl", "valid-ppl",
+        "ppl-before", "bytes", "ratio", "seconds"));
+    sb.append(String.format("%-12s %-10.2f %-10.2f %-12s %-22s %-8.2f %-8.1f%n", r.method(), r.testPerplexity(),
+        r.validPerplexity(), Double.isNaN(r.densePerplexity()) ? "-" : String.format("%.2f", r.densePerplexity()),
+        t.denseBytes() + "->" + t.compressedBytes(), t.ratio(), r.seconds()));
+    for (CompressionReport.Entry e : r.report().matrices()) {
+      sb.append(String.format("  %-16s %5dx%-5d %-10s %9d -> %-9d bytes  %.2fx%n", e.name(), e.rows(), e.cols(),
+          e.method(), e.size().denseBytes(), e.size().compressedBytes(), e.size().ratio()));
+    }
+    if (!r.spec().isEmpty()) {
+      sb.append("  spec: ").append(r.spec()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  static JsonObject lstmJson(LstmResult r) {
+    CompressedSize t = r.report().total();
+    JsonObject o = new JsonObject();
+    o.addProperty("model", "ptb-lstm");
+    o.addProperty("method", r.method());
+    o.addProperty("spec", r.spec());
+    o.addProperty("test_perplexity", r.testPerplexity());
+    o.addProperty("valid_perplexity", r.validPerplexity());
+    if (!Double.isNaN(r.densePerplexity())) {
+      o.addProperty("valid_perplexity_before_compression", r.densePerplexity());
+    }
+    JsonArray perEpoch = new JsonArray();
+    r.validPerEpoch().forEach(perEpoch::add);
+    o.add("valid_perplexity_per_epoch", perEpoch);
+    o.addProperty("dense_bytes", t.denseBytes());
+    o.addProperty("compressed_bytes", t.compressedBytes());
+    o.addProperty("compression_ratio", t.ratio());
+    o.addProperty("steps", r.steps());
+    o.addProperty("seconds", r.seconds());
+    o.addProperty("final_phase", r.finalPhase());
+    o.add("matrices", matricesJson(r.report()));
+    return o;
   }
 
   /** Where the result tables go: stdout, or stderr under {@code --json -}. */

@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.List;
 import org.matcomp.cluster.PlacedAdam;
 import org.matcomp.cluster.Replica;
@@ -14,7 +13,7 @@ import org.matcomp.cluster.SyncReplicas;
 import org.matcomp.cluster.Updates;
 import org.matcomp.cluster.VariablePlacement;
 import org.matcomp.data.Dataset;
-import org.matcomp.demo.model.Mlp;
+import org.matcomp.demo.model.Classifier;
 import org.matcomp.operator.CompressedWeight;
 import org.matcomp.operator.MatrixCompression;
 import org.matcomp.operator.Phase;
@@ -36,7 +35,7 @@ import org.matcomp.train.GradientAggregation;
 import org.matcomp.train.PhasedTrainer;
 
 /**
- * Trains an {@link Mlp} classifier with Adam and softmax cross-entropy, compressing the selected kernels with the
+ * Trains a {@link Classifier} (the MLP or the CNN) with Adam and softmax cross-entropy, compressing the selected kernels with the
  * host update path, and evaluates it on a test set: the main job of {@code matcomp train}.
  */
 public final class ClassifierTraining {
@@ -71,12 +70,8 @@ public final class ClassifierTraining {
   private Optional<TrainResult> run(Replica replica) throws java.io.IOException {
     long start = System.nanoTime();
     int features = train.featureCount();
-    int[] sizes = new int[config.hidden().length + 2];
-    sizes[0] = features;
-    System.arraycopy(config.hidden(), 0, sizes, 1, config.hidden().length);
-    sizes[sizes.length - 1] = classes;
     VariablePlacement placement = replica == null ? VariablePlacement.local()
-        : replica.placement(Mlp.layerBytes(sizes));
+        : replica.placement(config.architecture().layerBytes());
 
     Graph g = new Graph();
     boolean closeGraph = true;
@@ -85,42 +80,58 @@ public final class ClassifierTraining {
       Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, features)));
       Placeholder<TInt32> y = tf.withName("y").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-      Mlp mlp = Mlp.build(layer -> placement.forVariable(tf, layer), sizes, config.seed(),
+      Classifier model = config.architecture().build(layer -> placement.forVariable(tf, layer), config.seed(),
           (layer, kernel) -> compressIfSelected(placement.forVariable(tf, layer), layer, kernel));
       Operand<TFloat32> oneHot = tf.oneHot(y, tf.constant(classes), tf.constant(1f), tf.constant(0f));
       java.util.function.Function<Phase, Operand<TFloat32>> loss = phase -> tf.math.mean(
-          tf.nn.softmaxCrossEntropyWithLogits(mlp.logits(tf, x, phase), oneHot).loss(), tf.constant(0));
+          tf.nn.softmaxCrossEntropyWithLogits(model.logits(tf, x, phase), oneHot).loss(), tf.constant(0));
       SyncReplicas sync = replica != null && replica.updates() == Updates.SYNCHRONOUS
           ? new SyncReplicas(g, replica.count(), placement.forTrainerState(tf)) : null;
       // On a cluster the optimizer's powers must live on a ps (PlacedAdam); one process keeps the framework's Adam,
       // with which the README's numbers were measured.
       PhasedTrainer trainer = replica == null
-          ? new PhasedTrainer(g, tf, mlp.compressedMatrices(), mlp.uncompressedVariables(), loss,
+          ? new PhasedTrainer(g, tf, model.compressedMatrices(), model.uncompressedVariables(), loss,
               (graph, name) -> new Adam(graph, name, config.learningRate()))
-          : new PhasedTrainer(g, tf, mlp.compressedMatrices(), mlp.uncompressedVariables(), loss,
+          : new PhasedTrainer(g, tf, model.compressedMatrices(), model.uncompressedVariables(), loss,
               (graph, name) -> new PlacedAdam(graph, name, config.learningRate(), placement.forTrainerState(tf)),
               placement.forTrainerState(tf), sync == null ? GradientAggregation.LOCAL : sync);
       Map<Phase, Operand<TInt64>> correct = new java.util.EnumMap<>(Phase.class);
       for (Phase p : Phase.values()) {
-        Operand<TInt64> predicted = tf.math.argMax(mlp.logits(tf, x, p), tf.constant(1), TInt64.class);
+        Operand<TInt64> predicted = tf.math.argMax(model.logits(tf, x, p), tf.constant(1), TInt64.class);
         correct.put(p, tf.sum(tf.dtypes.cast(tf.math.equal(predicted, tf.dtypes.cast(y, TInt64.class)),
             TInt64.class), tf.constant(0)));
       }
 
       double[] denseAccuracy = {Double.NaN};
-      Result result = (session, outcome) -> finish(session, outcome, mlp, x, y, correct, denseAccuracy[0], start);
+      Result result = (session, outcome) -> finish(session, outcome, model, x, y, correct, denseAccuracy[0], start);
       if (replica == null) {
         try (Session s = new Session(g)) {
           s.initialize();
-          BatchSampler sampler = new BatchSampler(train.n(), config.batchSize(), new Random(config.seed() + 1));
-          TrainingLoop.Outcome outcome = TrainingLoop.run(s, trainer, mlp.compressedMatrices(), config.steps(),
-              step -> feeds(x, y, sampler.next()), config.progressBar(),
-              step -> denseAccuracy[0] = accuracy(s, x, y, correct.get(Phase.DENSE)));
+          List<org.tensorflow.op.core.Variable<TFloat32>> weights = new java.util.ArrayList<>(
+              model.uncompressedVariables());
+          model.compressedMatrices().forEach(m -> weights.add(m.dense()));
+          long first = 0;
+          Optional<DensePrefix> prefix = config.prefix();
+          if (prefix.isPresent()) {
+            long firstUpdate = trainer.firstUpdateStep();
+            checkArgument(firstUpdate < 0 || prefix.get().steps() <= firstUpdate, "the dense prefix's %s steps"
+                + " pass the first compression update at step %s", prefix.get().steps(), firstUpdate);
+            if (prefix.get().stored()) {
+              prefix.get().load(s, tf, weights);
+              first = prefix.get().steps();
+            }
+          }
+          // step k trains the sampler's k-th batch, also in a run that starts from a stored prefix
+          BatchesByStep batches = new BatchesByStep(train.n(), config.batchSize(), config.seed() + 1);
+          TrainingLoop.Outcome outcome = TrainingLoop.run(s, trainer, model.compressedMatrices(), first,
+              config.steps(), step -> feeds(x, y, batches.at(step, 0, 1)), config.progressBar(),
+              step -> denseAccuracy[0] = accuracy(s, x, y, correct.get(Phase.DENSE)),
+              step -> storePrefix(prefix, step, s, weights));
           return Optional.of(result.of(s, outcome));
         }
       }
       BatchesByStep batches = new BatchesByStep(train.n(), config.batchSize(), config.seed() + 1);
-      ReplicatedModel model = new ReplicatedModel() {
+      ReplicatedModel replicated = new ReplicatedModel() {
         @Override
         public Graph graph() {
           return g;
@@ -143,7 +154,7 @@ public final class ClassifierTraining {
           return f;
         }
       };
-      ReplicaTraining cluster = new ReplicaTraining(replica, model, placement, System.err::println);
+      ReplicaTraining cluster = new ReplicaTraining(replica, replicated, placement, System.err::println);
       cluster.connect();
       if (replica.isChief()) {
         cluster.startOthers();
@@ -172,6 +183,19 @@ public final class ClassifierTraining {
     }
   }
 
+  /** Stores the prefix at its last step, if this run is the one that trains it. */
+  static void storePrefix(Optional<DensePrefix> prefix, long step, Session s,
+      List<org.tensorflow.op.core.Variable<TFloat32>> weights) {
+    if (prefix.isEmpty() || prefix.get().steps() != step || prefix.get().stored()) {
+      return;
+    }
+    try {
+      prefix.get().store(s, weights);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** The result of a run from its trained session. */
   @FunctionalInterface
   private interface Result {
@@ -179,22 +203,22 @@ public final class ClassifierTraining {
   }
 
   /** Evaluates the trained model, exports it when asked, and reports. */
-  private TrainResult finish(Session s, TrainingLoop.Outcome outcome, Mlp mlp, Placeholder<TFloat32> x,
+  private TrainResult finish(Session s, TrainingLoop.Outcome outcome, Classifier model, Placeholder<TFloat32> x,
       Placeholder<TInt32> y, Map<Phase, Operand<TInt64>> correct, double denseAccuracy, long start)
       throws java.io.IOException {
     double acc = accuracy(s, x, y, correct.get(outcome.finalPhase()));
     if (config.export().isPresent()) {
-      for (CompressedWeight m : mlp.compressedMatrices()) {
+      for (CompressedWeight m : model.compressedMatrices()) {
         // TrainCommand refuses such runs up front; a caller of this class that did not gets no export.
         checkArgument(m.phase(s) != Phase.BLENDING, "the run ended with %s mid-blend, reading A and its factors;"
             + " an export would be larger than the dense model: train until the schedule finishes", m.name());
       }
       ServingExport.export(config.export().get(), train.featureCount(),
-          (target, input) -> mlp.exportLogits(target, s, input));
+          (target, input) -> model.exportLogits(target, s, input));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     String specString = config.spec().map(CompressionSpec::toHparamString).orElse("");
-    return new TrainResult(config.method().name(), specString, acc, denseAccuracy, mlp.report(s), mlp.biasParams(),
+    return new TrainResult(config.method().name(), specString, acc, denseAccuracy, model.report(s), model.biasParams(),
         config.steps(), seconds, outcome.finalPhase().name().toLowerCase(), outcome.lossCurve());
   }
 

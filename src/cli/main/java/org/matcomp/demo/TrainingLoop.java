@@ -39,13 +39,26 @@ public final class TrainingLoop {
    */
   public static Outcome run(Session session, PhasedTrainer trainer, List<CompressedWeight> matrices, long steps,
       BatchSource batches, boolean progress, LongConsumer beforeFirstUpdate) {
+    return run(session, trainer, matrices, 0, steps, batches, progress, beforeFirstUpdate, step -> {});
+  }
+
+  /**
+   * As {@link #run(Session, PhasedTrainer, List, long, BatchSource, boolean, LongConsumer)}, from step
+   * {@code firstStep} (a run continuing a stored {@link DensePrefix}), calling {@code beforeStep} before each step.
+   */
+  public static Outcome run(Session session, PhasedTrainer trainer, List<CompressedWeight> matrices, long firstStep,
+      long steps, BatchSource batches, boolean progress, LongConsumer beforeFirstUpdate, LongConsumer beforeStep) {
     long firstUpdate = matrices.stream().mapToLong(CompressedWeight::firstUpdateStep).min().orElse(-1);
     List<Double> curve = new ArrayList<>();
     Phase phase = Phase.DENSE;
     double sum = 0;
     int count = 0;
     try (ProgressBar bar = progress ? bar(steps) : null) {
-      for (long step = 0; step < steps; step++) {
+      if (bar != null) {
+        bar.stepTo(firstStep);
+      }
+      for (long step = firstStep; step < steps; step++) {
+        beforeStep.accept(step);
         if (step == firstUpdate) {
           beforeFirstUpdate.accept(step);
         }

@@ -204,6 +204,56 @@ class TrainCommandTest {
   }
 
   @Test
+  void theCnnCompressesItsFullyConnectedLayersAndLeavesTheConvolutionsDense() throws Exception {
+    Path json = dir.resolve("cnn.json");
+    Cli.Run r = Cli.run("train", "--model", "cnn", "--method", "lowrank", "--rank", "8", "--steps", "60",
+        "--no-progress", "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = json(json);
+    assertEquals("compressed", o.get("final_phase").getAsString());
+    double accuracy = o.get("accuracy").getAsDouble();
+    assertTrue(accuracy > 0.3 && accuracy <= 1, "60 steps: well above chance, " + accuracy);
+    java.util.Map<String, String> methods = new java.util.LinkedHashMap<>();
+    o.getAsJsonArray("matrices").forEach(m -> methods.put(m.getAsJsonObject().get("name").getAsString(),
+        m.getAsJsonObject().get("method").getAsString()));
+    assertEquals(java.util.Map.of("conv1_kernel", "none", "conv2_kernel", "none", "fc1_kernel", "lowrank",
+        "fc2_kernel", "lowrank", "logits_kernel", "none"), methods);
+    // fc1 is 3136×384 (7×7×64 pooled features): rank 8 stores 8·(3136 + 384) floats
+    JsonObject fc1 = o.getAsJsonArray("matrices").get(2).getAsJsonObject();
+    assertEquals(4L * 8 * (3136 + 384), fc1.get("bytes_after").getAsLong());
+    Cli.run("train", "--model", "cnn", "--hidden", "64").refused("--hidden sizes the mlp");
+    Cli.run("train", "--model", "cnn", "--sweep").refused("--sweep is for --model mlp");
+  }
+
+  @Test
+  void thePtbLstmTrainsWithTheSelectedMatricesCompressed() throws Exception {
+    Path ptb = SmallPtb.write(dir.resolve("ptb"));
+    Path json = dir.resolve("lstm.json");
+    // 2 epochs of about 30 steps: dense to 40 % of them, then 20 updates one step apart
+    Cli.Run r = Cli.run("train", "--model", "ptb-lstm", "--data-dir", ptb.toString(), "--epochs", "2",
+        "--method", "lowrank", "--rank", "16", "--layers", "embedding|softmax", "--no-progress", "--json",
+        json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonObject o = json(json);
+    assertEquals("ptb-lstm", o.get("model").getAsString());
+    assertEquals("compressed", o.get("final_phase").getAsString());
+    assertEquals(2, o.getAsJsonArray("valid_perplexity_per_epoch").size());
+    double ppl = o.get("test_perplexity").getAsDouble();
+    assertTrue(ppl > 1 && ppl < 2000, "test perplexity " + ppl);
+    java.util.Map<String, String> methods = new java.util.LinkedHashMap<>();
+    o.getAsJsonArray("matrices").forEach(m -> methods.put(m.getAsJsonObject().get("name").getAsString(),
+        m.getAsJsonObject().get("method").getAsString()));
+    assertEquals(java.util.List.of("embedding", "lstm1_kernel", "lstm2_kernel", "softmax_kernel"),
+        java.util.List.copyOf(methods.keySet()));
+    assertEquals(java.util.List.of("lowrank", "none", "none", "lowrank"), java.util.List.copyOf(methods.values()));
+    assertTrue(r.out().contains("test-ppl"), r.out());
+    Cli.run("train", "--model", "ptb-lstm", "--data-dir", ptb.toString(), "--epochs", "0").refused(
+        "--epochs 0 must be positive");
+    Cli.run("train", "--model", "ptb-lstm", "--export", dir.resolve("x").toString()).refused(
+        "--model ptb-lstm trains the reference's small configuration in one process");
+  }
+
+  @Test
   void aLanguageModelRunOfAFewStepsReportsItsPerplexityAndTheEmbeddingSizes() throws Exception {
     Path json = dir.resolve("lm.json");
     // 50 steps: dense to step 20, then 20 updates one step apart take α to 0 at step 39. A learning rate 10× the

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.matcomp.compressor.CompressedSize;
 import org.matcomp.data.Dataset;
 import org.matcomp.demo.data.FashionMnist;
+import org.matcomp.demo.model.Mlp;
 import org.matcomp.spec.CompressionSpec;
 import org.matcomp.CliRequirements;
 
@@ -34,8 +35,9 @@ class ClassifierTrainingTest {
   }
 
   private static TrainResult run(Optional<CompressionSpec> spec, Optional<Path> export) throws Exception {
-    TrainConfig config = new TrainConfig(new int[] {256, 128}, 800, 64, 1e-3f, 3, spec, Pattern.compile("dense\\d+"),
-        false, export);
+    TrainConfig config = new TrainConfig(Mlp.architecture(new int[] {FashionMnist.FEATURES, 256, 128,
+        FashionMnist.CLASSES}), 800, 64, 1e-3f, 3, spec, Pattern.compile("dense\\d+"), false, export,
+        Optional.empty());
     return new ClassifierTraining(config, train, test, FashionMnist.CLASSES).run();
   }
 

@@ -26,7 +26,7 @@ import org.tensorflow.types.TFloat32;
  * A fully connected classifier (ReLU hidden layers, linear logits) built in a TF Java graph, whose kernels may be
  * compressed. Layers are named {@code dense1..denseK} and {@code logits}; their kernels {@code <layer>_kernel}.
  */
-public final class Mlp {
+public final class Mlp implements Classifier {
   private final List<Layer> layers;
 
   private record Layer(String name, Variable<TFloat32> kernel, Variable<TFloat32> bias,
@@ -65,14 +65,51 @@ public final class Mlp {
     return new Mlp(layers);
   }
 
+  /** The MLP of {@code sizes} (inputs, hidden sizes..., classes) as an architecture {@code train} can build. */
+  public static ClassifierArchitecture architecture(int[] sizes) {
+    checkArgument(sizes.length >= 2, "an MLP needs at least an input and an output size");
+    int[] own = sizes.clone();
+    return new ClassifierArchitecture() {
+      @Override
+      public String name() {
+        return "mlp";
+      }
+
+      @Override
+      public Map<String, int[]> matrixKernels() {
+        Map<String, int[]> kernels = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < own.length; i++) {
+          kernels.put(layerName(i, own.length), new int[] {own[i], own[i + 1]});
+        }
+        return kernels;
+      }
+
+      @Override
+      public Map<String, Long> layerBytes() {
+        return Mlp.layerBytes(own);
+      }
+
+      @Override
+      public Classifier build(Function<String, Ops> placed, long seed,
+          BiFunction<String, Variable<TFloat32>, Optional<CompressedWeight>> compress) {
+        return Mlp.build(placed, own, seed, compress);
+      }
+    };
+  }
+
   /** Layer {@code i} of an MLP of {@code sizes} sizes: dense1, dense2, ..., logits. */
   private static String layerName(int i, int sizes) {
     return i + 2 == sizes ? "logits" : "dense" + (i + 1);
   }
 
   private static float[] glorotUniform(Random rnd, int in, int out) {
-    float limit = (float) Math.sqrt(6.0 / (in + out));
-    float[] w = new float[in * out];
+    return glorotUniform(rnd, in, out, in * out);
+  }
+
+  /** {@code count} weights uniform in ±sqrt(6 / (fanIn + fanOut)) (Glorot and Bengio 2010), drawn from {@code rnd}. */
+  static float[] glorotUniform(Random rnd, int fanIn, int fanOut, int count) {
+    float limit = (float) Math.sqrt(6.0 / (fanIn + fanOut));
+    float[] w = new float[count];
     for (int i = 0; i < w.length; i++) {
       w[i] = (rnd.nextFloat() * 2 - 1) * limit;
     }
@@ -80,6 +117,7 @@ public final class Mlp {
   }
 
   /** Logits for x [batch, inputs], each compressed kernel read as {@code phase} reads it. */
+  @Override
   public Operand<TFloat32> logits(Ops tf, Operand<TFloat32> x, Phase phase) {
     Operand<TFloat32> h = x;
     for (int i = 0; i < layers.size(); i++) {
@@ -97,6 +135,7 @@ public final class Mlp {
    * The logits in another graph ({@code target}) for serving: each layer from its current values in {@code trained},
    * compressed layers in their compressed form only ({@link CompressedWeight#exportMatmul}).
    */
+  @Override
   public Operand<TFloat32> exportLogits(Ops target, Session trained, Operand<TFloat32> x) {
     Operand<TFloat32> h = x;
     for (int i = 0; i < layers.size(); i++) {
@@ -110,11 +149,13 @@ public final class Mlp {
     return h;
   }
 
+  @Override
   public List<CompressedWeight> compressedMatrices() {
     return layers.stream().flatMap(l -> l.compressed().stream()).toList();
   }
 
   /** Variables that train in every phase: biases and the kernels left dense. */
+  @Override
   public List<Variable<TFloat32>> uncompressedVariables() {
     List<Variable<TFloat32>> vars = new ArrayList<>();
     for (Layer l : layers) {
@@ -130,6 +171,7 @@ public final class Mlp {
    * Every kernel, compressed or not, at the size the graph in {@code session} reads (and {@link #exportLogits}
    * writes); biases are left out as the reference does.
    */
+  @Override
   public CompressionReport report(Session session) {
     return new CompressionReport(layers.stream()
         .map(l -> l.compressed().map(m -> CompressionReport.served(m, session)).orElseGet(() -> CompressionReport.dense(
@@ -147,6 +189,7 @@ public final class Mlp {
   }
 
   /** Parameters of the biases (reported beside the kernels). */
+  @Override
   public long biasParams() {
     return layers.stream().mapToLong(l -> l.bias().shape().get(0)).sum();
   }
