@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "matcomp", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Matrix Compression Operator for TensorFlow Java: compress weight matrices by factoring them.",
     subcommands = {TrainCommand.class, FactorCommand.class, BenchCommand.class, InspectCommand.class,
-        CompressCommand.class, FinetuneCommand.class, ClusterCommand.class})
+        CompressCommand.class, FinetuneCommand.class, ClusterCommand.class, ExperimentsCommand.class})
 public final class Main implements Runnable {
   @Spec
   CommandSpec spec;
