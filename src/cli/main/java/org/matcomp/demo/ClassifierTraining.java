@@ -15,10 +15,8 @@ import org.matcomp.cluster.VariablePlacement;
 import org.matcomp.data.Dataset;
 import org.matcomp.demo.model.Classifier;
 import org.matcomp.operator.CompressedWeight;
-import org.matcomp.operator.MatrixCompression;
 import org.matcomp.operator.Phase;
 import org.matcomp.spec.CompressionSpec;
-import org.matcomp.spec.LayerPattern;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -81,7 +79,8 @@ public final class ClassifierTraining {
           Placeholder.shape(Shape.of(-1, features)));
       Placeholder<TInt32> y = tf.withName("y").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       Classifier model = config.architecture().build(layer -> placement.forVariable(tf, layer), config.seed(),
-          (layer, kernel) -> compressIfSelected(placement.forVariable(tf, layer), layer, kernel));
+          (layer, kernel) -> SelectedCompression.of(placement.forVariable(tf, layer), config.spec(),
+              config.compressLayers(), layer, kernel));
       Operand<TFloat32> oneHot = tf.oneHot(y, tf.constant(classes), tf.constant(1f), tf.constant(0f));
       java.util.function.Function<Phase, Operand<TFloat32>> loss = phase -> tf.math.mean(
           tf.nn.softmaxCrossEntropyWithLogits(model.logits(tf, x, phase), oneHot).loss(), tf.constant(0));
@@ -230,19 +229,6 @@ public final class ClassifierTraining {
     train.copyBatch(idx, xb, yb);
     return Map.of(x, TFloat32.tensorOf(Shape.of(idx.length, features), DataBuffers.of(xb, true, false)),
         y, TInt32.tensorOf(Shape.of(idx.length), DataBuffers.of(yb, true, false)));
-  }
-
-  private Optional<CompressedWeight> compressIfSelected(Ops tf,
-      String layer, org.tensorflow.op.core.Variable<TFloat32> kernel) {
-    if (config.spec().isEmpty() || !LayerPattern.selects(config.compressLayers(), layer)) {
-      return Optional.empty();
-    }
-    CompressionSpec spec = config.spec().get();
-    if (spec.compressor().size(kernel.op().name(), (int) kernel.shape().get(0), (int) kernel.shape().get(1))
-        .savesNothing()) {
-      return Optional.empty(); // stored no smaller than dense: TrainCommand said so, or refused the run
-    }
-    return Optional.of(MatrixCompression.compress(tf, kernel, spec));
   }
 
   private double accuracy(Session s, Placeholder<TFloat32> x, Placeholder<TInt32> y, Operand<TInt64> correct) {

@@ -10,11 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import me.tongfei.progressbar.ProgressBar;
 import org.matcomp.demo.model.LstmLanguageModel;
-import org.matcomp.operator.CompressedWeight;
-import org.matcomp.operator.MatrixCompression;
 import org.matcomp.operator.Phase;
 import org.matcomp.spec.CompressionSpec;
-import org.matcomp.spec.LayerPattern;
 import org.matcomp.train.ClippedSgd;
 import org.matcomp.train.PhasedTrainer;
 import org.tensorflow.Graph;
@@ -80,7 +77,7 @@ public final class LstmTraining {
       Placeholder<TFloat32> lr = tf.withName("learning_rate").placeholder(TFloat32.class,
           Placeholder.shape(Shape.scalar()));
       LstmLanguageModel lm = LstmLanguageModel.build(tf, vocabulary, config.units(), config.layers(), config.seed(),
-          (layer, matrix) -> compressIfSelected(tf, layer, matrix));
+          (layer, matrix) -> SelectedCompression.of(tf, config.spec(), config.compressLayers(), layer, matrix));
       List<Placeholder<TFloat32>> initial = new ArrayList<>();
       List<LstmLanguageModel.State> states = new ArrayList<>();
       for (int l = 1; l <= config.layers(); l++) {
@@ -175,18 +172,6 @@ public final class LstmTraining {
             phase.name().toLowerCase());
       }
     }
-  }
-
-  private Optional<CompressedWeight> compressIfSelected(Ops tf, String layer, Variable<TFloat32> matrix) {
-    if (config.spec().isEmpty() || !LayerPattern.selects(config.compressLayers(), layer)) {
-      return Optional.empty();
-    }
-    CompressionSpec spec = config.spec().get();
-    if (spec.compressor().size(matrix.op().name(), (int) matrix.shape().get(0), (int) matrix.shape().get(1))
-        .savesNothing()) {
-      return Optional.empty(); // stored no smaller than dense: TrainCommand said so, or refused the run
-    }
-    return Optional.of(MatrixCompression.compress(tf, matrix, spec));
   }
 
   private float[][] zeroState() {

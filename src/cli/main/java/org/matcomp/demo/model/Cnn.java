@@ -34,17 +34,14 @@ public final class Cnn implements Classifier {
 
   private final int side;
   private final List<Conv> convs;
-  private final List<Dense> dense;
+  private final Mlp head;
 
   private record Conv(String name, Variable<TFloat32> filter, Variable<TFloat32> bias) {}
 
-  private record Dense(String name, Variable<TFloat32> kernel, Variable<TFloat32> bias,
-      Optional<CompressedWeight> compressed) {}
-
-  private Cnn(int side, List<Conv> convs, List<Dense> dense) {
+  private Cnn(int side, List<Conv> convs, Mlp head) {
     this.side = side;
     this.convs = convs;
-    this.dense = dense;
+    this.head = head;
   }
 
   /** The network for {@code side}×{@code side} single-channel images and {@code classes} classes. */
@@ -91,17 +88,14 @@ public final class Cnn implements Classifier {
           convs.add(new Conv(name, filter, zeros(tf, name + "_bias", FILTERS)));
           channels = FILTERS;
         }
-        List<Dense> dense = new ArrayList<>();
-        for (Map.Entry<String, int[]> e : matrices.entrySet()) {
-          Ops tf = placed.apply(e.getKey());
-          int in = e.getValue()[0];
-          int out = e.getValue()[1];
-          Variable<TFloat32> kernel = tf.withName(e.getKey() + "_kernel").variable(tf.constant(Shape.of(in, out),
-              DataBuffers.of(Mlp.glorotUniform(rnd, in, out, in * out))));
-          dense.add(new Dense(e.getKey(), kernel, zeros(tf, e.getKey() + "_bias", out),
-              compress.apply(e.getKey(), kernel)));
+        int[] sizes = new int[matrices.size() + 1];
+        sizes[0] = pooled * pooled * FILTERS;
+        int i = 1;
+        for (int[] shape : matrices.values()) {
+          sizes[i++] = shape[1];
         }
-        return new Cnn(side, convs, dense);
+        Mlp head = Mlp.build(placed, sizes, List.copyOf(matrices.keySet()), rnd, compress);
+        return new Cnn(side, convs, head);
       }
     };
   }
@@ -117,17 +111,8 @@ public final class Cnn implements Classifier {
 
   @Override
   public Operand<TFloat32> logits(Ops tf, Operand<TFloat32> x, Phase phase) {
-    Operand<TFloat32> h = features(tf, x, convs.stream().map(c -> (Operand<TFloat32>) c.filter()).toList(),
-        convs.stream().map(c -> (Operand<TFloat32>) c.bias()).toList());
-    for (int i = 0; i < dense.size(); i++) {
-      Dense d = dense.get(i);
-      Operand<TFloat32> z = d.compressed().isPresent()
-          ? d.compressed().get().matmul(tf, h, phase)
-          : tf.linalg.matMul(h, d.kernel());
-      z = tf.nn.biasAdd(z, d.bias());
-      h = i + 1 == dense.size() ? z : tf.nn.relu(z);
-    }
-    return h;
+    return head.logits(tf, features(tf, x, convs.stream().map(c -> (Operand<TFloat32>) c.filter()).toList(),
+        convs.stream().map(c -> (Operand<TFloat32>) c.bias()).toList()), phase);
   }
 
   @Override
@@ -138,16 +123,7 @@ public final class Cnn implements Classifier {
       filters.add(ExportedValues.variable(target, c.name() + "_kernel", trained, c.filter()));
       biases.add(ExportedValues.variable(target, c.name() + "_bias", trained, c.bias()));
     }
-    Operand<TFloat32> h = features(target, x, filters, biases);
-    for (int i = 0; i < dense.size(); i++) {
-      Dense d = dense.get(i);
-      Operand<TFloat32> z = d.compressed().isPresent()
-          ? d.compressed().get().exportMatmul(target, trained, h)
-          : target.linalg.matMul(h, ExportedValues.variable(target, d.name() + "_kernel", trained, d.kernel()));
-      z = target.nn.biasAdd(z, ExportedValues.variable(target, d.name() + "_bias", trained, d.bias()));
-      h = i + 1 == dense.size() ? z : target.nn.relu(z);
-    }
-    return h;
+    return head.exportLogits(target, trained, features(target, x, filters, biases));
   }
 
   /** The convolution blocks on x [batch, side·side], flattened to [batch, pooled·pooled·64]. */
@@ -164,7 +140,7 @@ public final class Cnn implements Classifier {
 
   @Override
   public List<CompressedWeight> compressedMatrices() {
-    return dense.stream().flatMap(d -> d.compressed().stream()).toList();
+    return head.compressedMatrices();
   }
 
   @Override
@@ -174,12 +150,7 @@ public final class Cnn implements Classifier {
       vars.add(c.filter());
       vars.add(c.bias());
     }
-    for (Dense d : dense) {
-      if (d.compressed().isEmpty()) {
-        vars.add(d.kernel());
-      }
-      vars.add(d.bias());
-    }
+    vars.addAll(head.uncompressedVariables());
     return vars;
   }
 
@@ -192,17 +163,12 @@ public final class Cnn implements Classifier {
       entries.add(CompressionReport.dense(c.filter().op().name(), (int) (s.get(0) * s.get(1) * s.get(2)),
           (int) s.get(3)));
     }
-    for (Dense d : dense) {
-      entries.add(d.compressed().map(m -> CompressionReport.served(m, session)).orElseGet(() ->
-          CompressionReport.dense(d.kernel().op().name(), (int) d.kernel().shape().get(0),
-              (int) d.kernel().shape().get(1))));
-    }
+    entries.addAll(head.report(session).matrices());
     return new CompressionReport(entries);
   }
 
   @Override
   public long biasParams() {
-    return convs.stream().mapToLong(c -> c.bias().shape().get(0)).sum()
-        + dense.stream().mapToLong(d -> d.bias().shape().get(0)).sum();
+    return convs.stream().mapToLong(c -> c.bias().shape().get(0)).sum() + head.biasParams();
   }
 }

@@ -49,10 +49,23 @@ public final class Mlp implements Classifier {
   public static Mlp build(Function<String, Ops> placed, int[] sizes, long seed,
       BiFunction<String, Variable<TFloat32>, Optional<CompressedWeight>> compress) {
     checkArgument(sizes.length >= 2, "an MLP needs at least an input and an output size");
-    Random rnd = new Random(seed);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i + 1 < sizes.length; i++) {
+      names.add(layerName(i, sizes.length));
+    }
+    return build(placed, sizes, names, new Random(seed), compress);
+  }
+
+  /**
+   * The fully connected layers {@code names} (one fewer than {@code sizes}), their weights drawn from {@code rnd}:
+   * the head of a network whose other layers drew from it first.
+   */
+  static Mlp build(Function<String, Ops> placed, int[] sizes, List<String> names, Random rnd,
+      BiFunction<String, Variable<TFloat32>, Optional<CompressedWeight>> compress) {
+    checkArgument(names.size() + 1 == sizes.length, "%s layer names for %s sizes", names.size(), sizes.length);
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i + 1 < sizes.length; i++) {
-      String name = layerName(i, sizes.length);
+      String name = names.get(i);
       int in = sizes[i];
       int out = sizes[i + 1];
       Ops tf = placed.apply(name);
