@@ -206,8 +206,9 @@ class TrainCommandTest {
   @Test
   void theCnnCompressesItsFullyConnectedLayersAndLeavesTheConvolutionsDense() throws Exception {
     Path json = dir.resolve("cnn.json");
+    Path export = dir.resolve("cnn");
     Cli.Run r = Cli.run("train", "--model", "cnn", "--method", "lowrank", "--rank", "8", "--steps", "60",
-        "--no-progress", "--json", json.toString());
+        "--no-progress", "--json", json.toString(), "--export", export.toString());
     assertEquals(0, r.exit(), r.err());
     JsonObject o = json(json);
     assertEquals("compressed", o.get("final_phase").getAsString());
@@ -221,6 +222,10 @@ class TrainCommandTest {
     // fc1 is 3136×384 (7×7×64 pooled features): rank 8 stores 8·(3136 + 384) floats
     JsonObject fc1 = o.getAsJsonArray("matrices").get(2).getAsJsonObject();
     assertEquals(4L * 8 * (3136 + 384), fc1.get("bytes_after").getAsLong());
+    // the export holds the filters, the factors, the logits kernel and the biases (64 + 64 + 384 + 192 + 10)
+    assertEquals(4L * (25 * 64 + 1600 * 64 + 8 * (3136 + 384) + 8 * (384 + 192) + 192 * 10), o.get(
+        "compressed_bytes").getAsLong());
+    assertEquals(o.get("compressed_bytes").getAsLong() + 4L * (64 + 64 + 384 + 192 + 10), exportedBytes(export));
     Cli.run("train", "--model", "cnn", "--hidden", "64").refused("--hidden sizes the mlp");
     Cli.run("train", "--model", "cnn", "--sweep").refused("--sweep is for --model mlp");
   }
