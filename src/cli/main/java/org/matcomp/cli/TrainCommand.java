@@ -85,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
       + " 20)")
   int batchSize;
 
-  @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate")
+  @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (mlp, cnn, ptb-lm)")
   float learningRate;
 
   @Option(names = "--layers",
@@ -128,6 +128,17 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // the LSTM trains the reference's configuration in epochs; the others in steps of their own batches
+    List<String> notForModel = model.equals("ptb-lstm")
+        ? List.of("--steps", "--batch-size", "--lr", "--context", "--embedding-dim")
+        : List.of("--epochs");
+    for (String option : notForModel) {
+      if (commandSpec.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new IllegalArgumentException(option + " does not apply to --model " + model + (model.equals("ptb-lstm")
+            ? ": it trains --epochs of the reference's batches (20 rows of 20 words, SGD at 1 with its decay)"
+            : ": --epochs is for ptb-lstm"));
+      }
+    }
     return switch (model) {
       case "mlp", "cnn" -> trainClassifier();
       case "ptb-lm" -> trainLanguageModel();

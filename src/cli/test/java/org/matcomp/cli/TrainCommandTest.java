@@ -256,6 +256,8 @@ class TrainCommandTest {
         "--epochs 0 must be positive");
     Cli.run("train", "--model", "ptb-lstm", "--export", dir.resolve("x").toString()).refused(
         "--model ptb-lstm trains the reference's small configuration in one process");
+    Cli.run("train", "--model", "ptb-lstm", "--steps", "100").refused("--steps does not apply to --model ptb-lstm");
+    Cli.run("train", "--model", "cnn", "--epochs", "2").refused("--epochs does not apply to --model cnn");
   }
 
   @Test
