@@ -442,14 +442,19 @@ final class TrainCommand implements Callable<Integer> {
     sb.append(String.format("%-12s %-10.2f %-10.2f %-12s %-22s %-8.2f %-8.1f%n", r.method(), r.testPerplexity(),
         r.validPerplexity(), Double.isNaN(r.densePerplexity()) ? "-" : String.format("%.2f", r.densePerplexity()),
         t.denseBytes() + "->" + t.compressedBytes(), t.ratio(), r.seconds()));
-    for (CompressionReport.Entry e : r.report().matrices()) {
+    appendMatrices(sb, r.report(), r.spec());
+    return sb.toString();
+  }
+
+  /** A line per matrix (name, shape, method, bytes, ratio), then the spec if there is one. */
+  private static void appendMatrices(StringBuilder sb, CompressionReport report, String spec) {
+    for (CompressionReport.Entry e : report.matrices()) {
       sb.append(String.format("  %-16s %5dx%-5d %-10s %9d -> %-9d bytes  %.2fx%n", e.name(), e.rows(), e.cols(),
           e.method(), e.size().denseBytes(), e.size().compressedBytes(), e.size().ratio()));
     }
-    if (!r.spec().isEmpty()) {
-      sb.append("  spec: ").append(r.spec()).append('\n');
+    if (!spec.isEmpty()) {
+      sb.append("  spec: ").append(spec).append('\n');
     }
-    return sb.toString();
   }
 
   static JsonObject lstmJson(LstmResult r) {
@@ -519,13 +524,7 @@ final class TrainCommand implements Callable<Integer> {
     sb.append(String.format("%-12s %-10.4f %-12s %-14s %-10.2f %-10.1f%n", r.method(), r.accuracy(),
         Double.isNaN(r.denseAccuracy()) ? "-" : String.format("%.4f", r.denseAccuracy()),
         t.denseParams() + "->" + t.compressedParams(), t.ratio(), r.seconds()));
-    for (CompressionReport.Entry e : r.report().matrices()) {
-      sb.append(String.format("  %-16s %5dx%-5d %-10s %9d -> %-9d bytes  %.2fx%n", e.name(), e.rows(), e.cols(),
-          e.method(), e.size().denseBytes(), e.size().compressedBytes(), e.size().ratio()));
-    }
-    if (!r.spec().isEmpty()) {
-      sb.append("  spec: ").append(r.spec()).append('\n');
-    }
+    appendMatrices(sb, r.report(), r.spec());
     if (!r.spec().isEmpty() && !r.finalPhase().equals("compressed")) {
       sb.append("  final phase: ").append(r.finalPhase()).append(" — the ratio is that of what this model reads, not"
           + " of the method's compressed form\n");
