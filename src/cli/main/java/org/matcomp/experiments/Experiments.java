@@ -138,7 +138,7 @@ public final class Experiments {
     for (ExperimentModel model : models) {
       plot(model, results);
     }
-    String table = ResultsTable.markdown(models, results.runs().values());
+    String table = ResultsTable.markdown(results.runs().values());
     java.nio.file.Files.writeString(dir.resolve("results.md"), table);
     log.println(String.format(Locale.ROOT, "wrote %s, %s and results.md in %s (%.0f s this time)",
         dir.resolve("results.json"), models.stream().map(m -> m.name() + ".png").collect(Collectors.joining(", ")),

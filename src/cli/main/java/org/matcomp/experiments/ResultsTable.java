@@ -22,31 +22,40 @@ public final class ResultsTable {
 
   private ResultsTable() {}
 
-  static String markdown(List<ExperimentModel> models, Collection<JsonObject> runs) {
+  /**
+   * The table of every run in the results file, model by model in the order they first appear — also models this
+   * invocation did not run, so the README shows the whole experiment whatever part of it ran last.
+   */
+  static String markdown(Collection<JsonObject> runs) {
     StringBuilder sb = new StringBuilder();
-    for (ExperimentModel model : models) {
-      List<JsonObject> mine = runs.stream().filter(r -> r.get("model").getAsString().equals(model.name())).toList();
-      if (mine.isEmpty()) {
-        continue;
-      }
+    List<String> models = runs.stream().map(r -> r.get("model").getAsString()).distinct().toList();
+    for (String model : models) {
+      List<JsonObject> mine = runs.stream().filter(r -> r.get("model").getAsString().equals(model)).toList();
+      String metricName = mine.get(0).get("metric_name").getAsString();
       TreeSet<Double> ratios = new TreeSet<>();
       List<String> methods = new ArrayList<>();
+      TreeSet<String> matrices = new TreeSet<>();
       String dense = "not run";
       double seconds = 0;
       for (JsonObject r : mine) {
         seconds += r.get("seconds").getAsDouble();
         String method = r.get("method").getAsString();
         if (method.equals("none")) {
-          dense = metric(model, r.get("metric").getAsDouble());
+          dense = metric(metricName, r.get("metric").getAsDouble());
           continue;
         }
         ratios.add(r.get("target_ratio").getAsDouble());
         if (!methods.contains(method)) {
           methods.add(method);
         }
+        r.getAsJsonArray("matrices").forEach(m -> {
+          if (!m.getAsJsonObject().get("method").getAsString().equals("none")) {
+            matrices.add(m.getAsJsonObject().get("name").getAsString());
+          }
+        });
       }
       sb.append(String.format(Locale.ROOT, "**%s** — %s; dense %s; ratio over %s; %d runs, %.0f min of training%n%n",
-          model.name(), model.metricName(), dense, String.join(" and ", model.matrices().keySet()), mine.size(),
+          model, metricName, dense, matrices.isEmpty() ? "-" : String.join(" and ", matrices), mine.size(),
           seconds / 60));
       sb.append("| method |");
       ratios.forEach(t -> sb.append(' ').append(SizeForRatio.fmt(t)).append("× |"));
@@ -58,7 +67,7 @@ public final class ResultsTable {
         for (double t : ratios) {
           String cell = mine.stream().filter(r -> r.get("method").getAsString().equals(method)
                   && r.get("target_ratio").getAsDouble() == t).findFirst()
-              .map(r -> String.format(Locale.ROOT, "%s (%.1f×)", metric(model, r.get("metric").getAsDouble()),
+              .map(r -> String.format(Locale.ROOT, "%s (%.1f×)", metric(metricName, r.get("metric").getAsDouble()),
                   r.get("ratio").getAsDouble()))
               .orElse("–");
           sb.append(' ').append(cell).append(" |");
@@ -70,8 +79,9 @@ public final class ResultsTable {
     return sb.toString();
   }
 
-  private static String metric(ExperimentModel model, double v) {
-    return model.higherIsBetter() ? String.format(Locale.ROOT, "%.2f %%", 100 * v)
+  /** Accuracies as percentages, perplexities to a tenth. */
+  private static String metric(String metricName, double v) {
+    return metricName.contains("accuracy") ? String.format(Locale.ROOT, "%.2f %%", 100 * v)
         : String.format(Locale.ROOT, "%.1f", v);
   }
 
