@@ -25,6 +25,7 @@ public final class LstmExperiment implements ExperimentModel {
   private final int epochs;
   private final int prefixEpochs;
   private final long seed;
+  private final long epochSize;
 
   public LstmExperiment(PennTreebank ptb, int epochs, int prefixEpochs, long seed) {
     if (prefixEpochs < 1 || prefixEpochs >= epochs) {
@@ -35,6 +36,9 @@ public final class LstmExperiment implements ExperimentModel {
     this.epochs = epochs;
     this.prefixEpochs = prefixEpochs;
     this.seed = seed;
+    // once: PennTreebank.train() copies the 929k-word stream, and the grid asks for the steps of every run
+    LstmConfig c = config(Optional.empty(), null, false);
+    this.epochSize = LstmTraining.epochSize(ptb.train().length, c.batchSize(), c.unrolledSteps());
   }
 
   @Override
@@ -75,12 +79,12 @@ public final class LstmExperiment implements ExperimentModel {
 
   @Override
   public long steps() {
-    return epochSize() * epochs;
+    return epochSize * epochs;
   }
 
   @Override
   public long prefixSteps() {
-    return epochSize() * prefixEpochs;
+    return epochSize * prefixEpochs;
   }
 
   @Override
@@ -114,8 +118,4 @@ public final class LstmExperiment implements ExperimentModel {
     return ptb.vocabularySize();
   }
 
-  private long epochSize() {
-    LstmConfig c = config(Optional.empty(), null, false);
-    return LstmTraining.epochSize(ptb.train().length, c.batchSize(), c.unrolledSteps());
-  }
 }
